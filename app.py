@@ -1,0 +1,14 @@
+"""gdm-explorer: the entrypoint. Run with `streamlit run app.py`."""
+
+import streamlit as st
+
+from gdm_core import ui
+
+st.set_page_config(page_title="gdm-explorer", page_icon=":material/casino:", layout="wide")
+
+page = st.navigation([
+    st.Page(f"pages/{file}", title=title, icon=icon, url_path=path, default=(i == 0))
+    for i, (file, title, path, icon, _) in enumerate(ui.PAGES)
+])
+ui.settings_sidebar()
+page.run()

@@ -1,0 +1,39 @@
+"""End to end: the real server, every page in headless Chromium, one screenshot per page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gdm_core import ui
+from tests.e2e.server import CHROMIUM_ARGS, ROOT, chromium_path, streamlit_server, wait_for_app
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+SHOTS = ROOT / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser_page():
+    with streamlit_server() as (base, proc, log_path):
+        with playwright_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            yield base, page, log_path
+            browser.close()
+
+
+@pytest.mark.parametrize("file,title,path,icon,heading", ui.PAGES, ids=[p[2] for p in ui.PAGES])
+def test_page_renders_in_chromium(browser_page, file, title, path, icon, heading):
+    base, page, log_path = browser_page
+    url = base + "/" if path == "home" else f"{base}/{path}"
+    page.goto(url)
+    wait_for_app(page)
+    assert page.locator("h1").first.inner_text().strip() == heading
+    assert page.locator("[data-testid='stException']").count() == 0
+    # the app-wide settings are drawn by app.py on every page
+    assert page.get_by_text("Random seed").count() >= 1
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{path}.png"), full_page=False)
+    assert (SHOTS / f"{path}.png").stat().st_size > 10_000
+    assert "Traceback" not in log_path.read_text()
