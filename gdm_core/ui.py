@@ -14,7 +14,7 @@ import streamlit as st
 # One list of the app's pages: app.py registers them, the tests and benchmarks walk them.
 # (file under pages/, title, url path, icon, heading shown on the page)
 PAGES = [
-# Material icons ship with Streamlit's own font, so they show even where no emoji font is.
+    # Material icons ship with Streamlit's own font, so they show even where no emoji font is.
     ("home.py", "Home", "home", ":material/home:", "gdm-explorer"),
     ("information.py", "Information", "information", ":material/casino:", "Information"),
     ("divergences.py", "Divergences", "divergences", ":material/straighten:", "Divergences"),
