@@ -8,7 +8,9 @@ command and seed, data checksums, the per-epoch test ELBO and final metrics.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import pickle
 from pathlib import Path
 
@@ -25,13 +27,32 @@ def metadata_path(path: str | Path) -> Path:
     return Path(path).with_suffix(".json")
 
 
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def save_checkpoint(model: VAE, path: str | Path, metadata: dict) -> None:
+    """Write ``path`` (tensors) and its ``.json`` metadata, each atomically.
+
+    Each file is written beside its destination and renamed into place, so a reader (the page,
+    or a copy taken while training runs) never sees a half-written file. The metadata records
+    the weights' sha256, which ``load_checkpoint`` checks: a bit flipped inside a tensor would
+    otherwise load silently as slightly wrong weights.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    meta = dict(metadata, architecture=model.config.to_dict())
     state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    torch.save(state, path)
-    metadata_path(path).write_text(json.dumps(meta, indent=2) + "\n")
+    tmp = path.with_name(path.name + ".tmp")
+    torch.save(state, tmp)
+    meta = dict(metadata, architecture=model.config.to_dict(), weights_sha256=_sha256(tmp))
+    os.replace(tmp, path)
+    meta_tmp = path.with_name(path.name + ".json.tmp")
+    meta_tmp.write_text(json.dumps(meta, indent=2) + "\n")
+    os.replace(meta_tmp, metadata_path(path))
 
 
 def load_metadata(path: str | Path) -> dict:
@@ -47,9 +68,15 @@ def load_metadata(path: str | Path) -> dict:
     return meta
 
 
-def _load_state(path: Path) -> dict:
+def _load_state(path: Path, meta: dict) -> dict:
     if not path.is_file():
         raise CheckpointError(f"Checkpoint '{path}' is missing.")
+    expected_hash = meta.get("weights_sha256")
+    if expected_hash is not None and _sha256(path) != expected_hash:
+        raise CheckpointError(
+            f"Checkpoint '{path.name}' does not match the checksum in its metadata: "
+            "it is truncated, damaged, or from another training run."
+        )
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
@@ -57,29 +84,60 @@ def _load_state(path: Path) -> dict:
         raise CheckpointError(
             f"Checkpoint '{path.name}' was refused: it is not a plain file of tensors "
             f"(it may contain code). Details: {str(exc).splitlines()[0]}"
-        )
-    except (RuntimeError, EOFError, OSError, ValueError) as exc:
-        raise CheckpointError(f"Checkpoint '{path.name}' is corrupt or truncated: {exc}")
+        ) from None
+    except Exception as exc:  # noqa: BLE001 - torch raises many kinds on a damaged file
+        # RuntimeError (zip reader), EOFError, OSError, KeyError, UnicodeDecodeError... all
+        # mean the same thing to the reader: this file is not a readable checkpoint.
+        first_line = str(exc).splitlines()[0] if str(exc) else ""
+        detail = f"{type(exc).__name__}: {first_line}" if first_line else type(exc).__name__
+        raise CheckpointError(
+            f"Checkpoint '{path.name}' is corrupt or truncated ({detail})."
+        ) from None
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
         raise CheckpointError(f"Checkpoint '{path.name}' does not hold a dict of tensors.")
     return state
 
 
+def _expected_shapes(config: VAEConfig) -> dict[str, tuple[int, ...]]:
+    # Built on the "meta" device: shapes only, no memory, so an absurd architecture in a
+    # mismatched JSON cannot exhaust memory before we notice it.
+    with torch.device("meta"):
+        model = VAE(config)
+    return {k: tuple(v.shape) for k, v in model.state_dict().items()}
+
+
 def load_checkpoint(path: str | Path) -> tuple[VAE, dict]:
-    """Rebuild a VAE from ``path`` and its metadata; the model is returned in eval mode."""
+    """Rebuild a VAE from ``path`` and its metadata; the model is returned in eval mode.
+
+    Raises
+    ------
+    CheckpointError
+        if either file is missing, truncated, damaged, refused as unsafe (a pickle with code),
+        or if the weights do not match the architecture in the metadata.
+    """
     path = Path(path)
     meta = load_metadata(path)
     try:
         config = VAEConfig.from_dict(meta["architecture"])
-    except (TypeError, ValueError) as exc:
-        raise CheckpointError(f"Checkpoint architecture is invalid: {exc}")
-    state = _load_state(path)
-    model = VAE(config)
-    try:
-        model.load_state_dict(state)
-    except RuntimeError as exc:
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise CheckpointError(f"Checkpoint architecture is invalid: {exc}") from None
+    state = _load_state(path, meta)
+    expected = _expected_shapes(config)
+    got = {k: tuple(v.shape) for k, v in state.items()}
+    if got != expected:
+        missing = sorted(set(expected) - set(got))
+        unexpected = sorted(set(got) - set(expected))
+        wrong = sorted(k for k in set(got) & set(expected) if got[k] != expected[k])
+        parts = [f"missing {missing}" if missing else "",
+                 f"unexpected {unexpected}" if unexpected else "",
+                 "wrong shapes: " + ", ".join(f"{k} {got[k]} vs {expected[k]}" for k in wrong[:3])
+                 if wrong else ""]
         raise CheckpointError(
-            f"Checkpoint '{path.name}' does not match its architecture {config}: "
-            f"{str(exc).splitlines()[0]}"
+            f"Checkpoint '{path.name}' does not match its architecture "
+            f"(latent {config.latent_dim}, hidden {config.hidden}, "
+            f"{config.enc_layers}+{config.dec_layers} layers): "
+            + "; ".join(p for p in parts if p) + "."
         )
+    model = VAE(config)
+    model.load_state_dict({k: v.float() for k, v in state.items()})
     return model.eval(), meta

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -45,8 +46,10 @@ def _read_bytes(path: Path) -> bytes:
             with gzip.open(path, "rb") as f:
                 return f.read()
         return path.read_bytes()
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise MnistError(f"Cannot read '{path}': {exc}") from exc
+    except (OSError, EOFError, zlib.error) as exc:
+        # OSError covers gzip.BadGzipFile and CRC failures, EOFError a cut-off .gz, and
+        # zlib.error a damaged deflate stream inside an intact gzip header.
+        raise MnistError(f"Cannot read '{path}': it is damaged or truncated ({exc}).") from exc
 
 
 def parse_idx(raw: bytes, expected_magic: int, name: str = "IDX file") -> np.ndarray:

@@ -65,6 +65,8 @@ def train_vae(
     """
     if epochs < 1 or batch_size < 1 or not lr > 0:
         raise ValueError("epochs and batch size must be at least 1 and the learning rate > 0.")
+    if len(images) == 0:
+        raise ValueError("there are no training images.")
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     model = VAE(config)
