@@ -10,13 +10,28 @@ Shapes: images are float tensors (N, 784) with values in [0, 1]; latents are (N,
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
+import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
 
 IMAGE_SIZE = 784
+
+# The shipped model and the test digits shipped with it. The page loads exactly these paths
+# (``checkpoint_path()`` lets tests and deployments point elsewhere through one variable).
+_REPO = Path(__file__).resolve().parents[1]
+SHIPPED_CHECKPOINT = _REPO / "checkpoints" / "vae2d.pt"
+MNIST_SAMPLE = _REPO / "checkpoints" / "mnist_sample"
+CHECKPOINT_ENV = "GDM_VAE_CHECKPOINT"
+
+
+def checkpoint_path() -> Path:
+    """The checkpoint the page shows: ``$GDM_VAE_CHECKPOINT`` if set, else the shipped one."""
+    return Path(os.environ.get(CHECKPOINT_ENV) or SHIPPED_CHECKPOINT)
 
 
 @dataclass(frozen=True)
@@ -119,13 +134,17 @@ def _log_normal(z: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor) -> torc
     )
 
 
-def iw_bound(model: VAE, x: torch.Tensor, k: int = 1000, chunk: int = 250) -> torch.Tensor:
+def iw_bound(
+    model: VAE, x: torch.Tensor, k: int = 1000, chunk: int = 250,
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
     r"""Importance-weighted lower bound on log p(x) per example (Burda et al. 2016).
 
     .. math:: \log p(x) \ge \mathbb{E}\Big[\log \frac1k \sum_{i=1}^k
               \frac{p(x|z_i)\,p(z_i)}{q(z_i|x)}\Big], \quad z_i \sim q(z|x)
 
-    k = 1 is the ELBO; the bound increases with k towards log p(x).
+    k = 1 is the ELBO; the bound increases with k towards log p(x). Pass a seeded
+    ``generator`` for a reproducible estimate (otherwise torch's global generator is used).
     """
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}.")
@@ -134,7 +153,7 @@ def iw_bound(model: VAE, x: torch.Tensor, k: int = 1000, chunk: int = 250) -> to
         log_w = []
         for start in range(0, k, chunk):
             m = min(chunk, k - start)
-            eps = torch.randn((m,) + mu.shape, dtype=mu.dtype)
+            eps = torch.randn((m,) + mu.shape, dtype=mu.dtype, generator=generator)
             z = mu + torch.exp(0.5 * logvar) * eps  # (m, N, d)
             logits = model.decode(z.reshape(-1, mu.shape[-1])).reshape(m, len(x), -1)
             log_px_z = bernoulli_log_likelihood(logits, x.expand(m, -1, -1))
@@ -145,7 +164,7 @@ def iw_bound(model: VAE, x: torch.Tensor, k: int = 1000, chunk: int = 250) -> to
         return torch.logsumexp(log_w, dim=0) - math.log(k)
 
 
-def latent_grid(n: int, edge: float = 0.05) -> "torch.Tensor":
+def latent_grid(n: int, edge: float = 0.05) -> torch.Tensor:
     """An n×n grid of latent points: the inverse Gaussian CDF of an even grid on the unit square.
 
     As in Kingma & Welling (2014, Fig. 4), so that equal areas of the grid carry equal prior mass.
@@ -165,3 +184,106 @@ def load_vae(path) -> VAE:
 
     model, _ = load_checkpoint(path)
     return model
+
+
+# --- What the page shows: plain functions of a trained model, always without gradients. ---
+
+
+def to_input(images: np.ndarray) -> torch.Tensor:
+    """uint8 images (N, 28, 28) with grey levels 0–255 → float tensor (N, 784) in [0, 1]."""
+    images = np.asarray(images)
+    if images.ndim != 3 or images.shape[1:] != (28, 28):
+        raise ValueError(f"expected images of shape (N, 28, 28), got {images.shape}.")
+    return torch.from_numpy(images.reshape(len(images), IMAGE_SIZE).astype(np.float32) / 255.0)
+
+
+@torch.no_grad()
+def encode_mean(model: VAE, x: torch.Tensor, batch: int = 1000) -> tuple[np.ndarray, np.ndarray]:
+    """The posterior means μ(x) and log-variances of q(z|x), as NumPy arrays (N, d)."""
+    mus, logvars = [], []
+    for start in range(0, len(x), batch):
+        mu, logvar = model.encode(x[start:start + batch])
+        mus.append(mu)
+        logvars.append(logvar)
+    return torch.cat(mus).numpy(), torch.cat(logvars).numpy()
+
+
+@torch.no_grad()
+def decode_images(model: VAE, z) -> np.ndarray:
+    r"""Pixel probabilities :math:`\sigma(\text{logits}(z))` as images (N, 28, 28) in [0, 1].
+
+    This is the mean of the Bernoulli decoder p(x|z), the grey picture the model "imagines"
+    at z (Kingma & Welling 2014, Fig. 4 shows the same).
+    """
+    z = torch.as_tensor(np.asarray(z, dtype=np.float32)).reshape(-1, model.config.latent_dim)
+    return torch.sigmoid(model.decode(z)).reshape(-1, 28, 28).numpy()
+
+
+def reconstruct(model: VAE, x: torch.Tensor) -> np.ndarray:
+    """Decode the posterior mean: x → μ(x) → p(x|μ(x)); deterministic, images (N, 28, 28)."""
+    mu, _ = encode_mean(model, x)
+    return decode_images(model, mu)
+
+
+def sample_prior(model: VAE, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """n draws z ~ N(0, I) from a generator seeded with ``seed``, and their decoded images."""
+    if n < 1:
+        raise ValueError(f"the number of samples must be at least 1, got {n}.")
+    g = torch.Generator().manual_seed(int(seed))
+    z = torch.randn(n, model.config.latent_dim, generator=g)
+    return z.numpy(), decode_images(model, z)
+
+
+def interpolate(z_a, z_b, steps: int) -> np.ndarray:
+    r"""``steps`` points on the segment :math:`z(t) = (1-t)\,z_a + t\,z_b`, t from 0 to 1."""
+    if steps < 2:
+        raise ValueError(f"an interpolation needs at least 2 steps, got {steps}.")
+    t = np.linspace(0.0, 1.0, steps)[:, None]
+    return (1 - t) * np.asarray(z_a, dtype=np.float64) + t * np.asarray(z_b, dtype=np.float64)
+
+
+@torch.no_grad()
+def elbo_estimate(
+    model: VAE, x: torch.Tensor, samples: int = 1, seed: int = 0, batch: int = 500
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""The ELBO's terms per example (nats), the reconstruction averaged over ``samples`` draws.
+
+    .. math::
+        \mathbb{E}_{q(z|x)}[\log p(x|z)] \approx \frac1S \sum_{s=1}^S \log p(x|z_s),\quad
+        z_s = \mu(x) + \sigma(x)\,\varepsilon_s,\ \varepsilon_s \sim \mathcal N(0, I)
+
+    and the KL in closed form (``gaussian_kl``). Seeded, so a class sees the same numbers.
+    """
+    if samples < 1:
+        raise ValueError(f"the number of samples must be at least 1, got {samples}.")
+    g = torch.Generator().manual_seed(int(seed))
+    recs, kls = [], []
+    for start in range(0, len(x), batch):
+        xb = x[start:start + batch]
+        mu, logvar = model.encode(xb)
+        eps = torch.randn((samples,) + mu.shape, generator=g)
+        z = mu + torch.exp(0.5 * logvar) * eps
+        logits = model.decode(z.reshape(-1, mu.shape[-1])).reshape(samples, len(xb), -1)
+        recs.append(bernoulli_log_likelihood(logits, xb.expand(samples, -1, -1)).mean(0))
+        kls.append(gaussian_kl(mu, logvar))
+    return torch.cat(recs).double().numpy(), torch.cat(kls).double().numpy()
+
+
+def prior_mass_radius(p: float) -> float:
+    r"""Radius of the circle holding probability ``p`` of the 2-D prior N(0, I).
+
+    :math:`\|z\|^2 \sim \chi^2_2`, whose CDF is :math:`1 - e^{-r^2/2}`, so
+    :math:`r = \sqrt{-2\ln(1-p)}`.
+    """
+    if not 0 < p < 1:
+        raise ValueError(f"p must be strictly between 0 and 1, got {p}.")
+    return math.sqrt(-2.0 * math.log1p(-p))
+
+
+def nats_to(value, unit: str):
+    """Convert nats to ``unit`` ("nats" unchanged, "bits" divided by ln 2)."""
+    if unit == "nats":
+        return value
+    if unit == "bits":
+        return value / math.log(2)
+    raise ValueError(f"unit must be 'bits' or 'nats', got {unit!r}.")

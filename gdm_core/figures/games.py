@@ -1,0 +1,238 @@
+"""Figures for the Minimax page: the saddle f(x, y), its gradient field, trajectories, rates.
+
+Every builder takes numbers computed in :mod:`gdm_core.games` and draws one trace per method
+(never one per step), so 4 × 5,000 iterates stay cheap to draw.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+from gdm_core.figures import COLORS, styled
+from gdm_core.games import METHOD_LABELS, XY, BilinearGame
+
+METHOD_COLORS = {
+    "simultaneous": COLORS["red"],
+    "alternating": COLORS["orange"],
+    "extragradient": COLORS["blue"],
+    "optimistic": COLORS["green"],
+}
+MAX_FRAMES = 80        # animation frames (the whole run is shown in at most this many)
+MAX_TRAIL_POINTS = 30   # iterates per method in an animation frame's trail
+MARKERS_UP_TO = 300     # draw each iterate as a dot when a path has at most this many
+
+
+def _extent(paths: list[np.ndarray], minimum: float = 1e-12) -> float:
+    r = max((float(np.max(np.abs(p))) for p in paths if len(p)), default=0.0)
+    return 1.15 * r if r > minimum else 1.0
+
+
+def field_arrows(game: BilinearGame = XY, extent: float = 2.0, n: int = 13):
+    """Arrow segments of the field (−∂f/∂x, ∂f/∂y) on an n×n grid, as one x and one y list.
+
+    Each arrow is a shaft and two head strokes separated by ``None`` so one Scatter trace
+    draws them all; the longest arrow is 0.8 grid spacings.
+    """
+    g = np.linspace(-extent, extent, n)
+    gx, gy = np.meshgrid(g, g)
+    u, v = game.field(gx, gy)
+    mag = np.hypot(u, v)
+    scale = 0.8 * (g[1] - g[0]) / mag.max() if mag.max() > 0 else 0.0
+    u, v = u * scale, v * scale
+    tx, ty = gx + u, gy + v
+    # Arrow heads: two strokes of 30% of the arrow's length, ±25° from the reversed shaft.
+    c, s = math.cos(math.radians(25)), math.sin(math.radians(25))
+    bx, by = -0.3 * u, -0.3 * v
+    lx, ly = tx + c * bx - s * by, ty + s * bx + c * by
+    rx, ry = tx + c * bx + s * by, ty - s * bx + c * by
+    nan = np.full_like(gx, np.nan)
+    xs = np.stack([gx, tx, nan, lx, tx, rx, nan], axis=-1).ravel()
+    ys = np.stack([gy, ty, nan, ly, ty, ry, nan], axis=-1).ravel()
+    keep = np.repeat((mag > 0).ravel(), 7)  # no zero-length arrow at the equilibrium
+    return xs[keep], ys[keep]
+
+
+def contour_field(game: BilinearGame = XY, extent: float = 2.0, grid: int = 61,
+                  arrows: int = 13, title: str | None = None, height: int = 520) -> go.Figure:
+    """Contours of f(x, y) with the simultaneous gradient field drawn as arrows."""
+    g = np.linspace(-extent, extent, grid)
+    f = game.value(g[None, :], g[:, None])
+    ax, ay = field_arrows(game, extent, arrows)
+    fig = go.Figure([
+        go.Contour(
+            x=g, y=g, z=f, colorscale="RdBu_r", zmid=0, opacity=0.45, ncontours=16,
+            colorbar=dict(title="f(x, y)", thickness=14, len=0.8),
+            hovertemplate="x=%{x:.3g}<br>y=%{y:.3g}<br>f=%{z:.3g}<extra></extra>",
+            name="f(x, y)",
+        ),
+        go.Scatter(x=ax, y=ay, mode="lines", line=dict(color="rgba(40,40,40,0.55)", width=1.3),
+                   name="field (−∂f/∂x, ∂f/∂y)", hoverinfo="skip"),
+        go.Scatter(x=[0], y=[0], mode="markers", name="equilibrium (0, 0)",
+                   marker=dict(symbol="star", size=16, color=COLORS["black"]),
+                   hovertemplate="Nash equilibrium (0, 0)<extra></extra>"),
+    ])
+    styled(fig, title, height)
+    fig.update_xaxes(title="x (minimiser)", range=[-extent, extent], zeroline=True)
+    fig.update_yaxes(title="y (maximiser)", range=[-extent, extent], zeroline=True,
+                     scaleanchor="x", scaleratio=1)
+    return fig
+
+
+def saddle_surface(game: BilinearGame = XY, extent: float = 2.0, grid: int = 41,
+                   paths: dict[str, np.ndarray] | None = None, height: int = 520) -> go.Figure:
+    """The payoff surface f(x, y) in 3-D, with trajectories lifted onto it if given."""
+    g = np.linspace(-extent, extent, grid)
+    f = game.value(g[None, :], g[:, None])
+    traces = [go.Surface(x=g, y=g, z=f, colorscale="RdBu_r", opacity=0.85, showscale=False,
+                         name="f(x, y)",
+                         hovertemplate="x=%{x:.3g}<br>y=%{y:.3g}<br>f=%{z:.3g}<extra></extra>")]
+    for method, p in (paths or {}).items():
+        inside = p[np.all(np.abs(p) <= extent, axis=1)]  # the part that is on the drawn patch
+        traces.append(go.Scatter3d(
+            x=inside[:, 0], y=inside[:, 1], z=game.value(inside[:, 0], inside[:, 1]),
+            mode="lines", line=dict(color=METHOD_COLORS[method], width=5),
+            name=METHOD_LABELS[method]))
+    traces.append(go.Scatter3d(x=[0], y=[0], z=[0], mode="markers", name="equilibrium",
+                               marker=dict(size=5, color=COLORS["black"])))
+    fig = go.Figure(traces)
+    styled(fig, None, height)
+    fig.update_layout(scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title="f = xy",
+                                 camera=dict(eye=dict(x=1.6, y=-1.6, z=0.9))),
+                      margin=dict(l=0, r=0, t=30, b=0))
+    return fig
+
+
+def _frame_indices(k: int, n_frames: int) -> np.ndarray:
+    return np.unique(np.linspace(0, k, min(k + 1, n_frames)).round().astype(int))
+
+
+def _subsample(lo: int, hi: int, limit: int) -> np.ndarray:
+    # Indices lo..hi, at most ``limit`` of them, always keeping both ends.
+    n = hi - lo + 1
+    if n <= limit:
+        return np.arange(lo, hi + 1)
+    return np.unique(np.linspace(lo, hi, limit).round().astype(int))
+
+
+def _head(method: str, p: np.ndarray, idx: np.ndarray) -> dict:
+    # The current iterate (big dot) and the few iterates before it (the trail).
+    q = p[idx]
+    sizes = [7] * (len(idx) - 1) + [15]
+    return dict(type="scatter", x=q[:, 0].tolist(), y=q[:, 1].tolist(),
+                customdata=idx.tolist(), marker=dict(size=sizes))
+
+
+def trajectories(paths: dict[str, np.ndarray], upto: int | None = None,
+                 game: BilinearGame = XY, animate: bool = True, height: int = 560) -> go.Figure:
+    """Iterates z_0 … z_upto of each method on the contour plot.
+
+    ``paths`` maps a method name to its (n, 2) iterates (shorter if the run diverged). Per
+    method there are two traces: the path, and its current iterate z_upto (big dot). With
+    ``animate``, Play/Pause buttons replay the run in at most ``MAX_FRAMES`` frames: the path
+    fades while the current iterate and a short trail of the iterates before it move along it.
+    """
+    upto = max((len(p) - 1 for p in paths.values()), default=0) if upto is None else int(upto)
+    shown = {m: p[: upto + 1] for m, p in paths.items() if len(p)}
+    extent = _extent(list(shown.values()))
+    fig = contour_field(game, extent, title=None, height=height)
+    first = len(fig.data)
+    for method, p in shown.items():
+        label = METHOD_LABELS[method]
+        hover = label + "<br>k=%{customdata}<br>x=%{x:.4g}<br>y=%{y:.4g}<extra></extra>"
+        fig.add_trace(go.Scatter(
+            x=p[:, 0], y=p[:, 1], customdata=np.arange(len(p)), name=label,
+            legendgroup=method, mode="lines+markers" if len(p) <= MARKERS_UP_TO else "lines",
+            line=dict(color=METHOD_COLORS[method], width=2.5), marker=dict(size=6),
+            hovertemplate=hover))
+    for method, p in shown.items():
+        last = len(p) - 1
+        fig.add_trace(go.Scatter(
+            **{k: v for k, v in _head(method, p, np.array([last])).items() if k != "type"},
+            name=f"{METHOD_LABELS[method]}: z_k", legendgroup=method, showlegend=False,
+            mode="lines+markers", line=dict(color=METHOD_COLORS[method], width=5),
+            marker_color=METHOD_COLORS[method], marker_line=dict(color="white", width=1.5),
+            hovertemplate=METHOD_LABELS[method]
+            + "<br>k=%{customdata}<br>x=%{x:.4g}<br>y=%{y:.4g}<extra></extra>"))
+    if shown:
+        z0 = next(iter(shown.values()))[0]
+        fig.add_trace(go.Scatter(x=[z0[0]], y=[z0[1]], mode="markers", name="z₀",
+                                 marker=dict(symbol="circle-open", size=18, color="black",
+                                             line=dict(width=3)),
+                                 hovertemplate="start z₀=(%{x:.4g}, %{y:.4g})<extra></extra>"))
+    if animate and shown and upto > 0:
+        _add_animation(fig, shown, first)
+    return fig
+
+
+def _add_animation(fig: go.Figure, shown: dict[str, np.ndarray], first: int) -> None:
+    # Frames restyle only the path traces (faded) and the current-iterate traces (moved), with
+    # a short trail instead of the growing path: frame size stays constant, so 80 frames cost
+    # kilobytes, not megabytes. Plain dicts: validating go.Frame objects is slow.
+    n = len(shown)
+    traces = list(range(first, first + 2 * n))
+    upto = max(len(p) for p in shown.values()) - 1
+    ks = _frame_indices(upto, MAX_FRAMES)
+    frames = []
+    for j, k in enumerate(ks):
+        final = j == len(ks) - 1
+        fade = [dict(type="scatter", opacity=1.0 if final else 0.3) for _ in shown]
+        heads = []
+        for p in shown.values():
+            kk = min(int(k), len(p) - 1)  # a diverged run stays at its last kept iterate
+            lo = 0 if j < 3 else min(int(ks[j - 3]), kk)
+            idx = np.array([kk]) if final else _subsample(lo, kk, MAX_TRAIL_POINTS)
+            heads.append(_head("", p, idx))
+        frames.append(dict(name=str(int(k)), data=fade + heads, traces=traces))
+    fig.frames = frames
+    play = dict(frame=dict(duration=70, redraw=False), transition=dict(duration=0),
+                fromcurrent=False, mode="immediate")
+    pause = dict(frame=dict(duration=0, redraw=False), mode="immediate",
+                 transition=dict(duration=0))
+    fig.update_layout(updatemenus=[dict(
+        type="buttons", direction="left", x=0, y=-0.12, xanchor="left", yanchor="top",
+        buttons=[dict(label="▶ Play", method="animate", args=[None, play]),
+                 dict(label="❚❚ Pause", method="animate", args=[[None], pause])])],
+        margin=dict(b=110))
+
+
+def distance_plot(norms: dict[str, np.ndarray], theory: dict[str, np.ndarray | None],
+                  band: tuple[float, float] | None = None, upto: int | None = None,
+                  theory_labels: dict[str, str] | None = None, height: int = 460) -> go.Figure:
+    """‖z_k‖ against k on a log axis: measured (solid) beside closed form (dashed).
+
+    ``band`` is the (low, high) range of ‖z_k‖ that alternating GDA's conserved quantity
+    allows; it is drawn as two dotted lines when alternating is shown. Zero or negative
+    distances (a start at the equilibrium, or underflow) are left out: log(0) = −∞.
+    """
+    theory_labels = theory_labels or {}
+    fig = go.Figure()
+    for method, r in norms.items():
+        r = r if upto is None else r[: upto + 1]
+        k = np.arange(len(r))
+        label = METHOD_LABELS[method]
+        fig.add_trace(go.Scatter(
+            x=k, y=np.where(r > 0, r, np.nan), name=f"{label} (measured)",
+            mode="lines", line=dict(color=METHOD_COLORS[method], width=3),
+            hovertemplate=label + "<br>k=%{x}<br>‖z_k‖=%{y:.6g}<extra>measured</extra>"))
+        t = theory.get(method)
+        if t is not None:
+            t = t[: len(r)]
+            fig.add_trace(go.Scatter(
+                x=k, y=np.where((t > 0) & np.isfinite(t), t, np.nan),
+                name=theory_labels.get(method, f"{label} (theory)"), mode="lines",
+                line=dict(color=COLORS["black"], width=1.5, dash="dash"),
+                hovertemplate=label + "<br>k=%{x}<br>theory ‖z_k‖=%{y:.6g}<extra>theory</extra>"))
+        if method == "alternating" and band is not None and len(r):
+            for value, which in zip(band, ("lowest", "highest")):
+                fig.add_trace(go.Scatter(
+                    x=[0, len(r) - 1], y=[value, value], mode="lines",
+                    name=f"{label}: {which} ‖z‖ on its ellipse",
+                    line=dict(color=METHOD_COLORS[method], width=1.5, dash="dot"),
+                    hovertemplate=f"{which} possible ‖z‖ = %{{y:.6g}}<extra>conserved Q</extra>"))
+    styled(fig, None, height)
+    fig.update_xaxes(title="step k")
+    fig.update_yaxes(title="distance to equilibrium ‖z_k‖", type="log", exponentformat="power")
+    return fig
