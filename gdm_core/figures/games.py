@@ -12,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from gdm_core.figures import COLORS, styled
-from gdm_core.games import METHOD_LABELS, XY, BilinearGame
+from gdm_core.games import METHOD_LABELS, METHODS, XY, BilinearGame
 
 METHOD_COLORS = {
     "simultaneous": COLORS["red"],
@@ -20,8 +20,8 @@ METHOD_COLORS = {
     "extragradient": COLORS["blue"],
     "optimistic": COLORS["green"],
 }
-MAX_FRAMES = 80        # animation frames (the whole run is shown in at most this many)
-MAX_TRAIL_POINTS = 30   # iterates per method in an animation frame's trail
+MAX_FRAMES = 60        # animation frames (the whole run is shown in at most this many)
+MAX_TRAIL_POINTS = 12   # iterates per method in an animation frame's trail
 MARKERS_UP_TO = 300     # draw each iterate as a dot when a path has at most this many
 
 
@@ -117,75 +117,85 @@ def _subsample(lo: int, hi: int, limit: int) -> np.ndarray:
     return np.unique(np.linspace(lo, hi, limit).round().astype(int))
 
 
-def _head(method: str, p: np.ndarray, idx: np.ndarray) -> dict:
-    # The current iterate (big dot) and the few iterates before it (the trail).
-    q = p[idx]
-    sizes = [7] * (len(idx) - 1) + [15]
-    return dict(type="scatter", x=q[:, 0].tolist(), y=q[:, 1].tolist(),
-                customdata=idx.tolist(), marker=dict(size=sizes))
+def _comet(shown: dict[str, np.ndarray], windows: dict[str, np.ndarray],
+           labels: bool = True) -> dict:
+    # One scatter of every method's current iterate (big dot) and the few iterates before it
+    # (smaller dots): one trace for all methods keeps animation frames cheap. NumPy arrays and
+    # a numeric colour (index into a discrete colour scale) skip Plotly's per-element checks.
+    idx = [windows[m] for m in shown]
+    pts = np.concatenate([p[i] for p, i in zip(shown.values(), idx)])
+    sizes = np.concatenate([np.r_[np.linspace(6, 11, len(i))[:-1], 17] for i in idx])
+    which = np.concatenate([np.full(len(i), METHODS.index(m)) for m, i in zip(shown, idx)])
+    # Compact dtypes: Plotly sends NumPy arrays as typed binary, so frames stay small.
+    out = dict(type="scatter", x=pts[:, 0], y=pts[:, 1],
+               customdata=np.concatenate(idx).astype(np.int32),
+               marker=dict(size=sizes.astype(np.uint8), color=which.astype(np.uint8)))
+    if labels:  # hover names; left out of animation frames, where they would dominate the size
+        out["text"] = np.array([METHOD_LABELS[m] for m in METHODS])[which]
+    return out
+
+
+_METHOD_SCALE = [
+    [v, METHOD_COLORS[m]] for i, m in enumerate(METHODS)
+    for v in (i / len(METHODS), (i + 1) / len(METHODS))
+]
 
 
 def trajectories(paths: dict[str, np.ndarray], upto: int | None = None,
                  game: BilinearGame = XY, animate: bool = True, height: int = 560) -> go.Figure:
     """Iterates z_0 … z_upto of each method on the contour plot.
 
-    ``paths`` maps a method name to its (n, 2) iterates (shorter if the run diverged). Per
-    method there are two traces: the path, and its current iterate z_upto (big dot). With
-    ``animate``, Play/Pause buttons replay the run in at most ``MAX_FRAMES`` frames: the path
-    fades while the current iterate and a short trail of the iterates before it move along it.
+    ``paths`` maps a method name to its (n, 2) iterates (shorter if the run diverged). One
+    path trace per method, then one trace "current iterate" holding every method's z_upto.
+    With ``animate``, Play/Pause buttons replay the run in at most ``MAX_FRAMES`` frames: the
+    current iterates, with a short trail of the iterates before them, move along the paths.
     """
     upto = max((len(p) - 1 for p in paths.values()), default=0) if upto is None else int(upto)
     shown = {m: p[: upto + 1] for m, p in paths.items() if len(p)}
     extent = _extent(list(shown.values()))
     fig = contour_field(game, extent, title=None, height=height)
-    first = len(fig.data)
     for method, p in shown.items():
         label = METHOD_LABELS[method]
-        hover = label + "<br>k=%{customdata}<br>x=%{x:.4g}<br>y=%{y:.4g}<extra></extra>"
         fig.add_trace(go.Scatter(
             x=p[:, 0], y=p[:, 1], customdata=np.arange(len(p)), name=label,
-            legendgroup=method, mode="lines+markers" if len(p) <= MARKERS_UP_TO else "lines",
+            mode="lines+markers" if len(p) <= MARKERS_UP_TO else "lines",
             line=dict(color=METHOD_COLORS[method], width=2.5), marker=dict(size=6),
-            hovertemplate=hover))
-    for method, p in shown.items():
-        last = len(p) - 1
-        fig.add_trace(go.Scatter(
-            **{k: v for k, v in _head(method, p, np.array([last])).items() if k != "type"},
-            name=f"{METHOD_LABELS[method]}: z_k", legendgroup=method, showlegend=False,
-            mode="lines+markers", line=dict(color=METHOD_COLORS[method], width=5),
-            marker_color=METHOD_COLORS[method], marker_line=dict(color="white", width=1.5),
-            hovertemplate=METHOD_LABELS[method]
-            + "<br>k=%{customdata}<br>x=%{x:.4g}<br>y=%{y:.4g}<extra></extra>"))
-    if shown:
-        z0 = next(iter(shown.values()))[0]
-        fig.add_trace(go.Scatter(x=[z0[0]], y=[z0[1]], mode="markers", name="z₀",
-                                 marker=dict(symbol="circle-open", size=18, color="black",
-                                             line=dict(width=3)),
-                                 hovertemplate="start z₀=(%{x:.4g}, %{y:.4g})<extra></extra>"))
-    if animate and shown and upto > 0:
-        _add_animation(fig, shown, first)
+            hovertemplate=label + "<br>k=%{customdata}<br>x=%{x:.4g}<br>y=%{y:.4g}"
+            "<extra></extra>"))
+    if not shown:
+        return fig
+    z0 = next(iter(shown.values()))[0]
+    fig.add_trace(go.Scatter(x=[z0[0]], y=[z0[1]], mode="markers", name="z₀",
+                             marker=dict(symbol="circle-open", size=18, color="black",
+                                         line=dict(width=3)),
+                             hovertemplate="start z₀=(%{x:.4g}, %{y:.4g})<extra></extra>"))
+    heads = _comet(shown, {m: np.array([len(p) - 1]) for m, p in shown.items()})
+    heads.pop("type")
+    heads["marker"].update(cmin=-0.5, cmax=len(METHODS) - 0.5, colorscale=_METHOD_SCALE,
+                           line=dict(color="white", width=1.5))
+    fig.add_trace(go.Scatter(**heads, mode="markers", name="current iterate z_k",
+                             hovertemplate="%{text}<br>k=%{customdata}<br>x=%{x:.4g}"
+                             "<br>y=%{y:.4g}<extra></extra>"))
+    if animate and upto > 0:
+        _add_animation(fig, shown, len(fig.data) - 1)
     return fig
 
 
-def _add_animation(fig: go.Figure, shown: dict[str, np.ndarray], first: int) -> None:
-    # Frames restyle only the path traces (faded) and the current-iterate traces (moved), with
-    # a short trail instead of the growing path: frame size stays constant, so 80 frames cost
-    # kilobytes, not megabytes. Plain dicts: validating go.Frame objects is slow.
-    n = len(shown)
-    traces = list(range(first, first + 2 * n))
+def _add_animation(fig: go.Figure, shown: dict[str, np.ndarray], comet: int) -> None:
+    # Frames move only the current-iterate trace, whose size stays small (a trail, not the
+    # growing path): 60 frames cost ~0.1 MB and ~0.05 s.
     upto = max(len(p) for p in shown.values()) - 1
     ks = _frame_indices(upto, MAX_FRAMES)
     frames = []
     for j, k in enumerate(ks):
-        final = j == len(ks) - 1
-        fade = [dict(type="scatter", opacity=1.0 if final else 0.3) for _ in shown]
-        heads = []
-        for p in shown.values():
-            kk = min(int(k), len(p) - 1)  # a diverged run stays at its last kept iterate
-            lo = 0 if j < 3 else min(int(ks[j - 3]), kk)
-            idx = np.array([kk]) if final else _subsample(lo, kk, MAX_TRAIL_POINTS)
-            heads.append(_head("", p, idx))
-        frames.append(dict(name=str(int(k)), data=fade + heads, traces=traces))
+        windows = {}
+        for method, p in shown.items():
+            kk = min(int(k), len(p) - 1)  # a diverged run waits at its last kept iterate
+            lo = kk if j == len(ks) - 1 else min(int(ks[max(j - 3, 0)]), kk)
+            windows[method] = _subsample(lo, kk, MAX_TRAIL_POINTS)
+        # The last frame is the still picture again (one labelled dot per method).
+        data = _comet(shown, windows, labels=j == len(ks) - 1)
+        frames.append(dict(name=str(int(k)), data=[data], traces=[comet]))
     fig.frames = frames
     play = dict(frame=dict(duration=70, redraw=False), transition=dict(duration=0),
                 fromcurrent=False, mode="immediate")
