@@ -308,7 +308,13 @@ def pair_information(p, x1: int, x2: int, *, base: float = 2) -> tuple[float, fl
             raise ValueError(f"Outcome {x} does not exist: choose 0 to {p.size - 1}.")
     i1 = information_content(p[int(x1)], base=base)
     i2 = information_content(p[int(x2)], base=base)
-    i12 = information_content(p[int(x1)] * p[int(x2)], base=base)
+    joint = p[int(x1)] * p[int(x2)]
+    if joint < np.finfo(float).tiny and p[int(x1)] > 0 and p[int(x2)] > 0:
+        # the product of two tiny probabilities underflowed (to 0 or a subnormal that lost
+        # digits); it is not impossible, so take logs first
+        i12 = -(math.log(p[int(x1)]) + math.log(p[int(x2)])) / math.log(_check_base(base))
+    else:
+        i12 = information_content(joint, base=base)
     return i1, i2, i12
 
 
@@ -366,11 +372,13 @@ def mutual_information(joint, *, base: float = 2) -> float:
     """
     b = _check_base(base)
     joint = _check_joint(joint)
-    px = joint.sum(axis=1, keepdims=True)
-    py = joint.sum(axis=0, keepdims=True)
-    indep = np.broadcast_to(px * py, joint.shape)
-    mask = joint > 0
-    mi = float(np.sum(joint[mask] * (np.log(joint[mask]) - np.log(indep[mask])))) / math.log(b)
+    # log p(x) + log p(y), not log(p(x) p(y)): the product of two tiny marginals underflows.
+    with np.errstate(divide="ignore"):
+        log_px = np.log(joint.sum(axis=1, keepdims=True))
+        log_py = np.log(joint.sum(axis=0, keepdims=True))
+    log_indep = np.broadcast_to(log_px + log_py, joint.shape)
+    mask = joint > 0  # where p(x, y) > 0 both marginals are > 0, so log_indep is finite
+    mi = float(np.sum(joint[mask] * (np.log(joint[mask]) - log_indep[mask]))) / math.log(b)
     return max(mi, 0.0)  # I >= 0 (it is a KL); clip rounding noise only
 
 
