@@ -345,3 +345,24 @@ def alternating_band(z0, lr: float, game: BilinearGame = XY) -> tuple[float, flo
         return None
     q = float(conserved_quantity(np.array([x0, y0]), lr, game))
     return math.sqrt(q / (1 + s / 2)), math.sqrt(q / (1 - s / 2))
+
+
+def distances(z) -> np.ndarray:
+    """‖z_k‖ = distance to the equilibrium (0, 0), for each row of ``z``."""
+    z = np.asarray(z, float)
+    return np.hypot(z[..., 0], z[..., 1])
+
+
+def behaviour(run: Run, game: BilinearGame = XY) -> str:
+    """A few words for a student on what the run does (from the theory, and the run's end)."""
+    if run.diverged:
+        return f"diverged after {run.diverged_at} steps"
+    s = abs(_coupling(game) * run.lr)
+    rho = spectral_radius(run.method, run.lr, game)
+    if run.method == "alternating" and s <= 2:
+        return "orbits for ever (ellipse)" if s < 2 else "grows linearly (η = 2)"
+    if rho > 1:
+        return "spirals out" if run.method == "simultaneous" else "grows (η too large)"
+    if rho == 1:
+        return "circles at a constant distance"
+    return f"converges (η < {stability_limit(run.method, game):.4g})"
