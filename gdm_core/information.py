@@ -262,10 +262,17 @@ def js_divergence(p, q, *, base: float = 2) -> float:
     The divergence itself, not its square root (``scipy.spatial.distance.jensenshannon``
     returns the root). Symmetric, always finite, and at most :math:`\log_b 2` (1 bit).
     """
+    b = _check_base(base)
     p, q = _check_pair(p, q)
-    m = 0.5 * (p + q)
-    js = 0.5 * kl_divergence(p, m, base=base) + 0.5 * kl_divergence(q, m, base=base)
-    return min(js, math.log(2) / math.log(_check_base(base)))  # cap rounding above log 2
+    # p log(p/m) = p (log 2 + log p - log(p + q)): never forms m = (p+q)/2, which underflows
+    # to 0 for the smallest subnormal entries and would turn a finite JS into inf.
+    total = p + q
+    js = 0.0
+    for a in (p, q):
+        mask = a > 0
+        js += 0.5 * float(np.sum(a[mask] * (math.log(2) + np.log(a[mask]) - np.log(total[mask]))))
+    # 0 <= JS <= log 2; clip rounding noise only
+    return min(max(js, 0.0), math.log(2)) / math.log(b)
 
 
 def bernoulli_entropy(p, *, base: float = 2):
