@@ -187,8 +187,8 @@ def simulate(method: str, z0, lr: float, steps: int, game: TwoPlayerGame = XY) -
                 cx, cy = gx(x, y), gy(x, y)
                 x, y = x - lr * (2 * cx - px), y + lr * (2 * cy - py)
                 px, py = cx, cy
-            r = math.hypot(x, y) if math.isfinite(x) and math.isfinite(y) else math.inf
-            if not r <= bound:  # also true for nan
+            r = math.hypot(x, y)  # inf on overflow, nan if x or y is nan
+            if not (r <= bound and r < math.inf):  # the bound itself may be inf
                 return Run(method, out[:k].copy(), lr, steps, bound, diverged_at=k)
             out[k] = x, y
     return Run(method, out, lr, steps, bound)
