@@ -1,0 +1,281 @@
+"""Figures for the Divergences page. Numbers come from :mod:`gdm_core.divergences`; nothing is
+computed here beyond placing them (∞ drawn at a labelled level above the finite curves)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from gdm_core.figures import COLORS, styled
+
+SERIES_COLORS = {
+    "KL(Pθ‖P0)": COLORS["red"], "KL(P0‖Pθ)": COLORS["purple"], "JS": COLORS["orange"],
+    "TV": COLORS["green"], "W1": COLORS["blue"],
+}
+
+
+def _fmt(v: float) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "undefined"
+    if math.isinf(v):
+        return "∞"
+    return f"{v:.4g}"
+
+
+def _split_at_zero(grid: np.ndarray, values: np.ndarray):
+    """Drop θ = 0 and break the line there (None), so a jump is not drawn as a steep slope."""
+    grid, values = np.asarray(grid, float), np.asarray(values, float)
+    left, right = grid < 0, grid > 0
+    xs = list(grid[left]) + [None] + list(grid[right])
+    ys = list(values[left]) + [None] + list(values[right])
+    return xs, ys
+
+
+def lines_plane(theta: float, real=None, fake=None, plan=None, title: str | None = None,
+                height: int = 380) -> go.Figure:
+    """P0 on the line x = 0 and Pθ on x = θ, optionally with samples and transport-plan lines."""
+    fig = go.Figure()
+    if plan:
+        xs, ys = [], []
+        for i, j, _ in plan:
+            xs += [real[i, 0], fake[j, 0], None]
+            ys += [real[i, 1], fake[j, 1], None]
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name="transport plan",
+                                 line=dict(color="rgba(120,120,120,0.55)", width=1),
+                                 hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=[0, 0], y=[0, 1], mode="lines", name="P0 = law of (0, Z)",
+                             line=dict(color=COLORS["blue"], width=6)))
+    fig.add_trace(go.Scatter(x=[theta, theta], y=[0, 1], mode="lines",
+                             name=f"Pθ = law of (θ, Z), θ = {theta:g}",
+                             line=dict(color=COLORS["orange"], width=6, dash="dot" if theta == 0 else None)))
+    if real is not None:
+        fig.add_trace(go.Scatter(x=real[:, 0], y=real[:, 1], mode="markers", name="samples of P0",
+                                 marker=dict(color=COLORS["blue"], size=7, line=dict(width=1, color="white"))))
+    if fake is not None:
+        fig.add_trace(go.Scatter(x=fake[:, 0], y=fake[:, 1], mode="markers", name="samples of Pθ",
+                                 marker=dict(color=COLORS["orange"], size=7, symbol="diamond",
+                                             line=dict(width=1, color="white"))))
+    span = max(1.2, abs(theta) + 0.2)
+    fig.update_xaxes(title="first coordinate", range=[-span, span], zeroline=False)
+    fig.update_yaxes(title="second coordinate Z", range=[-0.1, 1.1])
+    return styled(fig, title, height)
+
+
+def lines_curves(grid, series: dict, theta: float, jumps: dict, unit: str, inf_level: float,
+                 title: str | None = None) -> go.Figure:
+    """Divergences of the parallel lines against θ.
+
+    ``series``: name → values on ``grid`` (∞ allowed, drawn at ``inf_level``); ``jumps``: name →
+    (value at θ = 0, limit as θ → 0), drawn as a filled dot (the value) and an open dot (the
+    limit) to mark the discontinuity.
+    """
+    fig = go.Figure()
+    for name, values in series.items():
+        values = np.asarray(values, float)
+        shown = np.where(np.isinf(values), inf_level, values)
+        xs, ys = _split_at_zero(grid, shown)
+        _, texts = _split_at_zero(grid, values)
+        texts = [None if t is None else _fmt(t) for t in texts]
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="lines", name=name, customdata=texts,
+            line=dict(color=SERIES_COLORS.get(name), width=4,
+                      dash="dash" if name == "KL(P0‖Pθ)" else None),
+            hovertemplate="θ = %{x:.3f}<br>" + name + " = %{customdata}<extra></extra>"))
+    for name, (at_zero, limit) in jumps.items():
+        color = SERIES_COLORS.get(name)
+        lim_y = inf_level if math.isinf(limit) else limit
+        fig.add_trace(go.Scatter(
+            x=[0], y=[lim_y], mode="markers", name=f"{name}: limit as θ→0", showlegend=False,
+            marker=dict(symbol="circle-open", size=14, line=dict(width=3, color=color)),
+            hovertemplate=f"{name} → {_fmt(limit)} as θ → 0, but…<extra></extra>"))
+        fig.add_trace(go.Scatter(
+            x=[0], y=[at_zero], mode="markers", name=f"{name} at θ = 0", showlegend=False,
+            marker=dict(symbol="circle", size=12, color=color),
+            hovertemplate=f"{name}(θ = 0) = {_fmt(at_zero)}<extra></extra>"))
+    fig.add_vline(x=theta, line=dict(color=COLORS["black"], width=2, dash="dot"),
+                  annotation_text=f"θ = {theta:g}", annotation_position="top right")
+    fig.add_annotation(x=0.02, y=inf_level, xref="paper", text="∞ (off the scale)",
+                       showarrow=False, yshift=14, xanchor="left")
+    fig.update_xaxes(title="θ")
+    fig.update_yaxes(title=f"value ({unit} for KL and JS)", range=[-0.08, inf_level * 1.15])
+    return styled(fig, title, 440)
+
+
+def lines_gradients(grid, series: dict, sample_thetas=(), sample_grads=(),
+                    title: str | None = None) -> go.Figure:
+    """d/dθ of each divergence (NaN = undefined, not drawn) and autograd W gradients from samples."""
+    fig = go.Figure()
+    for name, values in series.items():
+        values = np.asarray(values, float)
+        if np.isnan(values).all():
+            continue  # KL: no derivative anywhere, said in the text instead
+        xs, ys = _split_at_zero(grid, values)
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=f"d{name}/dθ",
+                                 line=dict(color=SERIES_COLORS.get(name), width=4),
+                                 hovertemplate="θ = %{x:.3f}<br>slope = %{y:.3f}<extra></extra>"))
+    if len(sample_thetas):
+        fig.add_trace(go.Scatter(
+            x=list(sample_thetas), y=list(sample_grads), mode="markers",
+            name="dW/dθ from samples (POT + autograd)",
+            marker=dict(color=COLORS["sky"], size=10, symbol="x"),
+            hovertemplate="θ = %{x:.3f}<br>autograd slope = %{y:.4f}<extra></extra>"))
+    fig.update_xaxes(title="θ")
+    fig.update_yaxes(title="d/dθ", range=[-1.3, 1.3])
+    return styled(fig, title, 400)
+
+
+def descent_paths(theta_w, theta_js, title: str | None = None) -> go.Figure:
+    """θ_k against the step k under W and under JS."""
+    k = np.arange(len(theta_w))
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=k, y=theta_w, mode="lines+markers", name="descent on W",
+                             line=dict(color=COLORS["blue"], width=3)))
+    fig.add_trace(go.Scatter(x=k, y=theta_js, mode="lines+markers", name="descent on JS",
+                             line=dict(color=COLORS["orange"], width=3, dash="dash")))
+    fig.add_hline(y=0, line=dict(color=COLORS["black"], width=1))
+    fig.update_xaxes(title="step k")
+    fig.update_yaxes(title="θ_k")
+    return styled(fig, title, 380)
+
+
+def descent_animation(theta_w, theta_js, title: str | None = None) -> go.Figure:
+    """The two generated lines moving step by step (Play button), P0 fixed at x = 0."""
+    def frame_data(k):
+        return [
+            go.Scatter(x=[0, 0], y=[0, 1], mode="lines", name="P0", line=dict(color=COLORS["black"], width=6)),
+            go.Scatter(x=[theta_w[k]] * 2, y=[0, 1], mode="lines", name="Pθ trained on W",
+                       line=dict(color=COLORS["blue"], width=6)),
+            go.Scatter(x=[theta_js[k]] * 2, y=[0, 1], mode="lines", name="Pθ trained on JS",
+                       line=dict(color=COLORS["orange"], width=6, dash="dash")),
+        ]
+
+    fig = go.Figure(data=frame_data(0),
+                    frames=[go.Frame(data=frame_data(k), name=str(k)) for k in range(len(theta_w))])
+    span = max(1.2, float(np.max(np.abs(np.concatenate([theta_w, theta_js])))) + 0.2)
+    fig.update_xaxes(title="first coordinate", range=[-span, span])
+    fig.update_yaxes(range=[-0.1, 1.1], title="Z")
+    fig.update_layout(
+        updatemenus=[dict(type="buttons", showactive=False, x=0, y=-0.25, xanchor="left",
+                          buttons=[dict(label="▶ Play", method="animate",
+                                        args=[None, dict(frame=dict(duration=250, redraw=True),
+                                                         fromcurrent=True, transition=dict(duration=0))]),
+                                   dict(label="❚❚ Pause", method="animate",
+                                        args=[[None], dict(mode="immediate", frame=dict(duration=0))])])],
+        sliders=[dict(active=0, x=0.2, len=0.8, y=-0.15, currentvalue=dict(prefix="step "),
+                      steps=[dict(label=str(k), method="animate",
+                                  args=[[str(k)], dict(mode="immediate", frame=dict(duration=0))])
+                             for k in range(len(theta_w))])],
+    )
+    styled(fig, title, 430)
+    fig.update_layout(margin=dict(b=130))
+    return fig
+
+
+def convergence(ns, w, js, w_true: float, js_true: float, unit: str,
+                title: str | None = None) -> go.Figure:
+    """Sample estimates (each draw a dot, the mean a line) against n, with the analytic values."""
+    ns = np.asarray(ns)
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("W1 by exact EMD", f"JS by a discriminator ({unit})"))
+    for col, est, truth, color, name in ((1, w, w_true, COLORS["blue"], "W1"),
+                                         (2, js, js_true, COLORS["orange"], "JS")):
+        est = np.asarray(est, float)
+        reps = est.shape[1]
+        fig.add_trace(go.Scatter(x=np.repeat(ns, reps), y=est.ravel(), mode="markers",
+                                 name=f"{name} estimate (each draw)", marker=dict(color=color, size=8, opacity=0.6),
+                                 hovertemplate="n = %{x}<br>estimate = %{y:.4f}<extra></extra>"), row=1, col=col)
+        fig.add_trace(go.Scatter(x=ns, y=est.mean(axis=1), mode="lines", name=f"{name} mean of draws",
+                                 line=dict(color=color, width=3)), row=1, col=col)
+        fig.add_trace(go.Scatter(x=[ns.min(), ns.max()], y=[truth, truth], mode="lines",
+                                 name=f"{name} exact = {truth:.4f}",
+                                 line=dict(color=COLORS["black"], width=2, dash="dash")), row=1, col=col)
+    fig.update_xaxes(type="log", title="n (points per distribution)")
+    styled(fig, title, 420)
+    fig.update_layout(legend=dict(y=1.12))
+    return fig
+
+
+def discriminator_and_critic(x, p_real, p_fake, d_star, critic, title: str | None = None) -> go.Figure:
+    """WGAN Fig. 2: densities, the optimal discriminator D* (left axis) and the critic (right axis)."""
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    peak = max(float(np.max(p_real)), float(np.max(p_fake)), 1e-300)
+    fig.add_trace(go.Scatter(x=x, y=np.asarray(p_real) / peak, name="real density (scaled)", fill="tozeroy",
+                             line=dict(color=COLORS["green"], width=2)), secondary_y=False)
+    fig.add_trace(go.Scatter(x=x, y=np.asarray(p_fake) / peak, name="fake density (scaled)", fill="tozeroy",
+                             line=dict(color=COLORS["purple"], width=2)), secondary_y=False)
+    fig.add_trace(go.Scatter(x=x, y=d_star, name="optimal discriminator D*(x)",
+                             line=dict(color=COLORS["red"], width=4),
+                             hovertemplate="x = %{x:.2f}<br>D* = %{y:.6f}<extra></extra>"), secondary_y=False)
+    fig.add_trace(go.Scatter(x=x, y=critic, name="WGAN critic f(x)",
+                             line=dict(color=COLORS["blue"], width=4, dash="dash"),
+                             hovertemplate="x = %{x:.2f}<br>f = %{y:.3f}<extra></extra>"), secondary_y=True)
+    fig.update_xaxes(title="x")
+    fig.update_yaxes(title="D* and scaled densities", range=[-0.05, 1.05], secondary_y=False)
+    fig.update_yaxes(title="critic f(x)", secondary_y=True, showgrid=False)
+    return styled(fig, title, 440)
+
+
+def gradient_vs_gap(gaps, disc_grad, critic_grad, gap: float, title: str | None = None) -> go.Figure:
+    """Mean |gradient| on fake samples against the gap between the means (log scale)."""
+    fig = go.Figure()
+    floor = 1e-18  # a log axis cannot show 0; values below this are drawn at the floor
+    fig.add_trace(go.Scatter(x=gaps, y=np.maximum(np.asarray(disc_grad, float), floor),
+                             name="|dD*/dx| on fake samples", line=dict(color=COLORS["red"], width=4),
+                             customdata=[_fmt(v) for v in disc_grad],
+                             hovertemplate="gap = %{x:.2f}<br>|dD*/dx| = %{customdata}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=gaps, y=np.maximum(np.asarray(critic_grad, float), floor),
+                             name="|df/dx| of the critic", line=dict(color=COLORS["blue"], width=4, dash="dash")))
+    fig.add_vline(x=gap, line=dict(color=COLORS["black"], width=2, dash="dot"),
+                  annotation_text=f"gap = {gap:g}")
+    fig.update_xaxes(title="gap μ_real − μ_fake")
+    fig.update_yaxes(type="log", title="mean gradient magnitude", exponentformat="power")
+    return styled(fig, title, 420)
+
+
+def gaussian_densities(x, p1, p2, title: str | None = None) -> go.Figure:
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=x, y=p1, name="p = N(μ1, σ1²)", fill="tozeroy", line=dict(color=COLORS["blue"], width=3)))
+    fig.add_trace(go.Scatter(x=x, y=p2, name="q = N(μ2, σ2²)", fill="tozeroy", line=dict(color=COLORS["orange"], width=3)))
+    fig.update_xaxes(title="x")
+    fig.update_yaxes(title="density")
+    return styled(fig, title, 360)
+
+
+def gaussian_curves(mu2_grid, kl, reverse_kl, js, w1, w2, mu2: float, unit: str,
+                    title: str | None = None) -> go.Figure:
+    """KL both ways (left, log scale: it explodes as σ shrinks) and JS, W1, W2 (right) against μ2."""
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(f"KL ({unit}, log scale)", f"JS ({unit}), W1, W2"))
+    floor = 1e-6
+    for values, name, color, dash in ((kl, "KL(p‖q)", COLORS["red"], None),
+                                      (reverse_kl, "KL(q‖p)", COLORS["purple"], "dash")):
+        fig.add_trace(go.Scatter(x=mu2_grid, y=np.maximum(values, floor), name=name,
+                                 line=dict(color=color, width=3, dash=dash),
+                                 customdata=[_fmt(v) for v in values],
+                                 hovertemplate="μ2 = %{x:.2f}<br>" + name + " = %{customdata}<extra></extra>"),
+                      row=1, col=1)
+    for values, name, color, dash in ((js, "JS", COLORS["orange"], None), (w1, "W1", COLORS["blue"], None),
+                                      (w2, "W2", COLORS["sky"], "dash")):
+        fig.add_trace(go.Scatter(x=mu2_grid, y=values, name=name, line=dict(color=color, width=3, dash=dash),
+                                 hovertemplate="μ2 = %{x:.2f}<br>" + name + " = %{y:.4f}<extra></extra>"),
+                      row=1, col=2)
+    fig.update_yaxes(type="log", exponentformat="power", row=1, col=1)
+    for col in (1, 2):
+        fig.add_vline(x=mu2, line=dict(color=COLORS["black"], width=2, dash="dot"), row=1, col=col)
+    fig.update_xaxes(title="μ2")
+    styled(fig, title, 420)
+    fig.update_layout(legend=dict(y=1.12))
+    return fig
+
+
+def support_bars(support, p, q, title: str | None = None) -> go.Figure:
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=support, y=p, name="P", marker_color=COLORS["blue"],
+                         hovertemplate="x = %{x}<br>P(x) = %{y:.4f}<extra></extra>"))
+    fig.add_trace(go.Bar(x=support, y=q, name="Q", marker_color=COLORS["orange"],
+                         hovertemplate="x = %{x}<br>Q(x) = %{y:.4f}<extra></extra>"))
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(title="outcome x", dtick=1)
+    fig.update_yaxes(title="probability", range=[0, 0.4])
+    return styled(fig, title, 340)
