@@ -94,8 +94,9 @@ except ValueError as err:
 
 if results is not None:
     # The step slider follows the end of the run unless the student moved it back.
-    if "mm_k" not in ss or ss.mm_k > steps or ss.mm_k == ss.get("_mm_k_max"):
-        ss.mm_k = steps
+    # Always written back: a new maximum makes a new slider, which would otherwise restart at 0.
+    k = ss.get("mm_k", steps)
+    ss.mm_k = steps if k > steps or k == ss.get("_mm_k_max") else k
     ss._mm_k_max = steps
     k = st.slider("Show the iterates z₀ … z_k up to step k", 0, steps, key="mm_k",
                   help="Drag to draw the run step by step, or press ▶ Play under the plot.")

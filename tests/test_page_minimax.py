@@ -1,0 +1,233 @@
+"""The Minimax page in AppTest: every control, both through app.py and on its own."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gdm_core import games
+from tests.conftest import ROOT, TIMEOUT, no_exception, standalone, via_app
+
+PAGE = "minimax.py"
+
+
+def charts(at):
+    """The page's Plotly figures as dicts, in page order: trajectories, distance, saddle."""
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def traces(fig, name):
+    return [t for t in fig["data"] if t.get("name") == name]
+
+
+def xy(trace):
+    # Plotly sends NumPy arrays as typed binary {"dtype", "bdata"}; decode either form.
+    def dec(v):
+        if isinstance(v, dict) and "bdata" in v:
+            import base64
+            return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"])
+        return np.asarray(v, float)
+    return np.c_[dec(trace["x"]), dec(trace["y"])]
+
+
+def table(at):
+    return next(m.value for m in at.markdown if m.value.startswith("| method"))
+
+
+def texts(elements):
+    return " ".join(e.value for e in elements)
+
+
+def test_default_page(run_page):
+    at = run_page(PAGE)
+    no_exception(at)
+    assert at.title[0].value == "Minimax"
+    assert at.selectbox(key="mm_preset").value == "compare"
+    assert at.slider(key="mm_k").value == 100
+    traj, dist, saddle = charts(at)
+    p = games.run_dynamics("simultaneous", (1.0, 0.5), 0.2, 100)
+    np.testing.assert_allclose(xy(traces(traj, "Simultaneous GDA")[0]), p)
+    assert traj["layout"]["updatemenus"][0]["buttons"][0]["label"] == "▶ Play"
+    assert dist["layout"]["yaxis"]["type"] == "log"
+    # theory and measurement side by side for the three closed forms
+    for name in ("Simultaneous theory", "Extragradient theory", "Optimistic theory"):
+        assert any(t["name"].startswith(name) for t in dist["data"])
+    assert saddle["data"][0]["type"] == "surface"
+    rho = math.sqrt(1 + 0.2**2)
+    assert f"{rho:.6g}" in table(at)
+    measured = math.hypot(1.0, 0.5) * rho**100
+    assert f"{measured:.6g} (k=100)" in table(at)
+    assert not at.warning and not at.error
+    # the GAN connection is on the page, with the value function
+    assert "generator" in texts(at.markdown) and "alternating" in texts(at.markdown)
+    assert any("D_\\varphi" in ltx.value for ltx in at.latex)
+
+
+def test_alternating_metrics_show_the_conserved_quantity(run_page):
+    at = run_page(PAGE)
+    labels = {m.label: m.value for m in at.metric}
+    q0 = 1.0 + 0.25 - 0.2 * 1.0 * 0.5
+    assert float(labels["Alternating: Q(z₀) = x₀² + y₀² − η x₀ y₀"]) == pytest.approx(q0)
+    assert float(labels["Q(z_k) at k = 100"]) == pytest.approx(q0, rel=1e-9)
+
+
+def test_every_number_input_changes_the_run(run_page):
+    at = run_page(PAGE)
+    at.number_input(key="mm_x0").set_value(2.0)
+    at.number_input(key="mm_y0").set_value(-1.0)
+    at.number_input(key="mm_lr").set_value(0.1)
+    at.number_input(key="mm_steps").set_value(30).run()
+    no_exception(at)
+    assert at.slider(key="mm_k").value == 30  # the slider followed the end of the run
+    traj = charts(at)[0]
+    expected = games.run_dynamics("extragradient", (2.0, -1.0), 0.1, 30)
+    np.testing.assert_allclose(xy(traces(traj, "Extragradient")[0]), expected)
+    r = math.hypot(2, -1) * math.sqrt(1 - 0.01 + 0.0001) ** 30
+    assert f"{r:.6g} (k=30)" in table(at)
+
+
+def test_step_slider_draws_up_to_k(run_page):
+    at = run_page(PAGE)
+    at.slider(key="mm_k").set_value(7).run()
+    no_exception(at)
+    traj, dist, _ = charts(at)
+    assert len(xy(traces(traj, "Alternating GDA")[0])) == 8
+    assert "(k=7)" in table(at)
+    # later changing the number of steps keeps a slider the student moved back
+    at.number_input(key="mm_steps").set_value(200).run()
+    assert at.slider(key="mm_k").value == 7
+    at.number_input(key="mm_steps").set_value(5).run()  # …unless it no longer fits
+    assert at.slider(key="mm_k").value == 5
+
+
+@pytest.mark.parametrize("method", games.METHODS)
+def test_each_method_toggle(run_page, method):
+    at = run_page(PAGE)
+    label = games.METHOD_LABELS[method]
+    at.toggle(key=f"mm_{method}").set_value(False).run()
+    no_exception(at)
+    traj = charts(at)[0]
+    assert not traces(traj, label)
+    assert f"| {label} |" not in table(at)
+    at.toggle(key=f"mm_{method}").set_value(True).run()
+    assert traces(charts(at)[0], label)
+
+
+def test_all_methods_off_shows_a_hint(run_page):
+    at = run_page(PAGE)
+    for m in games.METHODS:
+        at.toggle(key=f"mm_{m}").set_value(False)
+    at.run()
+    no_exception(at)
+    assert "at least one method" in texts(at.info)
+
+
+@pytest.mark.parametrize("preset,methods", [
+    ("spiral", ["simultaneous"]), ("orbit", ["simultaneous", "alternating"]),
+    ("converge", ["extragradient", "optimistic"]), ("compare", list(games.METHODS)),
+])
+def test_preset_selectbox(run_page, preset, methods):
+    at = run_page(PAGE)
+    if preset == "compare":  # move away first, so choosing it is a change
+        at.selectbox(key="mm_preset").set_value("spiral").run()
+    at.selectbox(key="mm_preset").set_value(preset).run()
+    no_exception(at)
+    assert [m for m in games.METHODS if at.toggle(key=f"mm_{m}").value] == methods
+    drawn = [t["name"] for t in charts(at)[0]["data"]]
+    assert [m for m in games.METHODS if games.METHOD_LABELS[m] in drawn] == methods
+    assert at.slider(key="mm_k").value == at.number_input(key="mm_steps").value
+
+
+def test_preset_selectbox_sets_the_controls(run_page):
+    at = run_page(PAGE)
+    at.selectbox(key="mm_preset").set_value("orbit").run()
+    no_exception(at)
+    assert at.number_input(key="mm_lr").value == 0.5
+    assert at.number_input(key="mm_steps").value == 60
+    assert at.toggle(key="mm_alternating").value and not at.toggle(key="mm_optimistic").value
+    assert "orbits for ever" in table(at)
+    at.selectbox(key="mm_preset").set_value("converge").run()
+    assert "converges (η < 0.5774)" in table(at) and "converges (η < 1)" in table(at)
+
+
+@pytest.mark.parametrize("preset,lr,methods", [
+    ("spiral", 0.2, ["simultaneous"]),
+    ("converge", 0.3, ["extragradient", "optimistic"]),
+])
+def test_preset_query_parameter(preset, lr, methods):
+    at = AppTest.from_file(str(ROOT / "pages" / PAGE), default_timeout=TIMEOUT)
+    at.query_params["preset"] = preset
+    at.run()
+    no_exception(at)
+    assert at.selectbox(key="mm_preset").value == preset
+    assert at.number_input(key="mm_lr").value == lr
+    assert [m for m in games.METHODS if at.toggle(key=f"mm_{m}").value] == methods
+    # a later rerun does not re-apply the link over the student's choice
+    at.number_input(key="mm_lr").set_value(0.7).run()
+    assert at.number_input(key="mm_lr").value == 0.7
+
+
+def test_unknown_preset_query_parameter_is_ignored():
+    at = AppTest.from_file(str(ROOT / "pages" / PAGE), default_timeout=TIMEOUT)
+    at.query_params["preset"] = "nonsense"
+    at.run()
+    no_exception(at)
+    assert at.selectbox(key="mm_preset").value == "compare"
+
+
+def test_divergence_message_for_hostile_inputs(run_page):
+    at = run_page(PAGE)
+    at.number_input(key="mm_x0").set_value(1000.0)
+    at.number_input(key="mm_y0").set_value(-1000.0)
+    at.number_input(key="mm_lr").set_value(10.0)
+    at.number_input(key="mm_steps").set_value(5000).run()
+    no_exception(at)
+    warnings = texts(at.warning)
+    run = games.simulate("simultaneous", (1000, -1000), 10.0, 5000)
+    assert f"Simultaneous GDA diverged after {run.diverged_at} steps" in warnings
+    assert warnings.count("diverged after") == 4
+    for fig in charts(at):
+        for t in fig["data"]:
+            if "x" in t and not isinstance(t["x"], dict):
+                assert all(v is None or math.isfinite(v) for v in t["x"])
+    assert "nan" not in table(at).lower()
+
+
+def test_orbit_at_large_eta_is_not_a_crash(run_page):
+    at = run_page(PAGE)
+    at.number_input(key="mm_lr").set_value(2.0)
+    at.number_input(key="mm_steps").set_value(5000).run()
+    no_exception(at)
+    assert "grows linearly (η = 2)" in table(at) or "diverged after" in table(at)
+
+
+def test_zero_step_size_and_zero_steps_show_errors(run_page):
+    at = run_page(PAGE)
+    at.number_input(key="mm_lr").set_value(0.0).run()
+    no_exception(at)
+    assert "step size η must be a positive number" in texts(at.error)
+    assert len(charts(at)) == 1  # only the saddle is drawn
+    at.number_input(key="mm_lr").set_value(0.2)
+    at.number_input(key="mm_steps").set_value(0).run()
+    no_exception(at)
+    assert "steps must be a whole number ≥ 1" in texts(at.error)
+    at.number_input(key="mm_steps").set_value(10).run()
+    assert not at.error and at.slider(key="mm_k").value == 10
+
+
+def test_start_at_the_equilibrium(run_page):
+    at = run_page(PAGE)
+    at.number_input(key="mm_x0").set_value(0.0)
+    at.number_input(key="mm_y0").set_value(0.0).run()
+    no_exception(at)
+    assert "is the equilibrium itself" in texts(at.info)
+    assert "nan" not in table(at).lower()
+
+
+def test_nats_setting_does_not_matter_here():
+    at = via_app(PAGE, units="nats")
+    no_exception(at)
+    at2 = standalone(PAGE, units="nats")
+    no_exception(at2)
