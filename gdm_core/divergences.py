@@ -474,6 +474,20 @@ def critic_1d(x, cdf_real: Callable, cdf_fake: Callable) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(steps)])
 
 
+def wgan_picture(mu_real: float, mu_fake: float, sigma: float, points: int = 600) -> dict[str, np.ndarray]:
+    r"""Everything WGAN's Fig. 2 draws for :math:`N(\mu_r,\sigma^2)` vs :math:`N(\mu_g,\sigma^2)`
+    on a grid covering both: the densities, :math:`D^*` (from log-densities, exact in the tails)
+    and the critic of :func:`critic_1d`, shifted to 0 midway between the means."""
+    mu_r, mu_g, sigma = _finite("μ_real", mu_real), _finite("μ_fake", mu_fake), _positive("σ", sigma)
+    points = _count("points", points, minimum=2)
+    x = np.linspace(min(mu_r, mu_g) - 4 * sigma, max(mu_r, mu_g) + 4 * sigma, points)
+    log_r, log_g = gaussian_logpdf(x, mu_r, sigma), gaussian_logpdf(x, mu_g, sigma)
+    critic = critic_1d(x, lambda t: special.ndtr((t - mu_r) / sigma), lambda t: special.ndtr((t - mu_g) / sigma))
+    critic = critic - np.interp(0.5 * (mu_r + mu_g), x, critic)  # f is only defined up to a constant
+    return {"x": x, "p_real": np.exp(log_r), "p_fake": np.exp(log_g),
+            "d_star": optimal_discriminator(x, log_r, log_g, log=True), "critic": critic}
+
+
 def discriminator_vs_critic(mu_real: float, mu_fake: float, sigma: float) -> dict[str, float]:
     r"""Mean gradient magnitude each gives the fake samples, for :math:`N(\mu_r,\sigma^2)` vs
     :math:`N(\mu_g,\sigma^2)`.
