@@ -9,6 +9,14 @@ from __future__ import annotations
 
 import math
 
+# Imported here, eagerly, because every page needs them: Streamlit runs each session's script in
+# its own thread, and when a classroom arrives at once, lazy first imports of pandas (which plotly
+# pulls in on demand) race and fail with "partially initialized module". Importing them with
+# this module serialises them under Python's import lock (found by tests/load).
+import numpy  # noqa: F401
+import pandas  # noqa: F401
+import plotly.express  # noqa: F401
+import plotly.graph_objects  # noqa: F401
 import streamlit as st
 
 # One list of the app's pages: app.py registers them, the tests and benchmarks walk them.
