@@ -63,7 +63,7 @@ st.markdown(
     "equilibrium — is $(0, 0)$. Both players follow their own gradient:"
 )
 st.latex(r"x_{k+1} = x_k - \eta\,\frac{\partial f}{\partial x} = x_k - \eta\,y_k, \qquad"
-         r"y_{k+1} = y_k + \eta\,\frac{\partial f}{\partial y} = y_k + \eta\,x_k")
+         r" y_{k+1} = y_k + \eta\,\frac{\partial f}{\partial y} = y_k + \eta\,x_k")
 st.markdown(
     "Together they move along the field $v(x, y) = (-y,\\ x)$: a pure **rotation** around the "
     "equilibrium, always at right angles to the way home. Do they ever get there?"

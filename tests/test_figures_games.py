@@ -130,14 +130,17 @@ def test_distance_plot_measured_theory_and_band():
 def test_distance_plot_upto_and_zeros_become_gaps():
     fig = figs.distance_plot({"simultaneous": np.array([0.0, 1.0, 2.0, 4.0])},
                              {"simultaneous": np.array([0.0, 1.0, 2.0, np.inf])}, upto=2)
-    measured, theory = fig.data
+    measured, theory, legend_only = fig.data
+    assert legend_only.name == "exact closed form" and legend_only.showlegend is not False
     assert len(measured.y) == 3 and np.isnan(measured.y[0])
     assert np.isnan(theory.y[0]) and list(theory.y[1:]) == [1.0, 2.0]
 
 
 def test_figures_for_1000_steps_are_fast():
+    # CPU time of this process: the 2-core machine is shared (training, other test runs), and
+    # wall-clock time would measure the neighbours. bench/bench_minimax.py reports wall time.
     def once():
-        t = time.perf_counter()
+        t = time.process_time()
         runs = {m: games.simulate(m, (1.0, 0.5), 0.1, 1000) for m in METHODS}
         p = {m: r.path for m, r in runs.items()}
         figs.trajectories(p).to_json()
@@ -145,7 +148,7 @@ def test_figures_for_1000_steps_are_fast():
                            {m: games.closed_form_norms(m, (1.0, 0.5), 0.1, 1000)
                             for m in METHODS}, games.alternating_band((1, .5), .1)).to_json()
         figs.saddle_surface(paths=p).to_json()
-        return time.perf_counter() - t
+        return time.process_time() - t
 
     once()  # warm-up (imports, plotly validators)
     assert min(once() for _ in range(3)) < 0.5

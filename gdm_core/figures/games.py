@@ -69,8 +69,8 @@ def contour_field(game: BilinearGame = XY, extent: float = 2.0, grid: int = 61,
             name="f(x, y)",
         ),
         go.Scatter(x=ax, y=ay, mode="lines", line=dict(color="rgba(40,40,40,0.55)", width=1.3),
-                   name="field (−∂f/∂x, ∂f/∂y)", hoverinfo="skip"),
-        go.Scatter(x=[0], y=[0], mode="markers", name="equilibrium (0, 0)",
+                   name="field (−∂f/∂x, ∂f/∂y)", hoverinfo="skip", showlegend=False),
+        go.Scatter(x=[0], y=[0], mode="markers", name="equilibrium (0, 0)", showlegend=False,
                    marker=dict(symbol="star", size=16, color=COLORS["black"]),
                    hovertemplate="Nash equilibrium (0, 0)<extra></extra>"),
     ])
@@ -165,7 +165,7 @@ def trajectories(paths: dict[str, np.ndarray], upto: int | None = None,
     if not shown:
         return fig
     z0 = next(iter(shown.values()))[0]
-    fig.add_trace(go.Scatter(x=[z0[0]], y=[z0[1]], mode="markers", name="z₀",
+    fig.add_trace(go.Scatter(x=[z0[0]], y=[z0[1]], mode="markers", name="z₀", showlegend=False,
                              marker=dict(symbol="circle-open", size=18, color="black",
                                          line=dict(width=3)),
                              hovertemplate="start z₀=(%{x:.4g}, %{y:.4g})<extra></extra>"))
@@ -173,7 +173,7 @@ def trajectories(paths: dict[str, np.ndarray], upto: int | None = None,
     heads.pop("type")
     heads["marker"].update(cmin=-0.5, cmax=len(METHODS) - 0.5, colorscale=_METHOD_SCALE,
                            line=dict(color="white", width=1.5))
-    fig.add_trace(go.Scatter(**heads, mode="markers", name="current iterate z_k",
+    fig.add_trace(go.Scatter(**heads, mode="markers", name="current iterate z_k", showlegend=False,
                              hovertemplate="%{text}<br>k=%{customdata}<br>x=%{x:.4g}"
                              "<br>y=%{y:.4g}<extra></extra>"))
     if animate and upto > 0:
@@ -216,9 +216,12 @@ def distance_plot(norms: dict[str, np.ndarray], theory: dict[str, np.ndarray | N
     ``band`` is the (low, high) range of ‖z_k‖ that alternating GDA's conserved quantity
     allows; it is drawn as two dotted lines when alternating is shown. Zero or negative
     distances (a start at the equilibrium, or underflow) are left out: log(0) = −∞.
+    The legend lists the measured lines, then one entry for all dashed theory lines (their
+    trace names and hover text say which method and formula each one is).
     """
     theory_labels = theory_labels or {}
     fig = go.Figure()
+    any_theory = False
     for method, r in norms.items():
         r = r if upto is None else r[: upto + 1]
         k = np.arange(len(r))
@@ -230,18 +233,25 @@ def distance_plot(norms: dict[str, np.ndarray], theory: dict[str, np.ndarray | N
         t = theory.get(method)
         if t is not None:
             t = t[: len(r)]
+            name = theory_labels.get(method, f"{label} (theory)")
+            any_theory = True
             fig.add_trace(go.Scatter(
-                x=k, y=np.where((t > 0) & np.isfinite(t), t, np.nan),
-                name=theory_labels.get(method, f"{label} (theory)"), mode="lines",
-                line=dict(color=COLORS["black"], width=1.5, dash="dash"),
-                hovertemplate=label + "<br>k=%{x}<br>theory ‖z_k‖=%{y:.6g}<extra>theory</extra>"))
+                x=k, y=np.where((t > 0) & np.isfinite(t), t, np.nan), name=name,
+                mode="lines", line=dict(color=COLORS["black"], width=1.5, dash="dash"),
+                legendgroup="theory", showlegend=False,
+                hovertemplate=name + "<br>k=%{x}<br>‖z_k‖=%{y:.6g}<extra>theory</extra>"))
         if method == "alternating" and band is not None and len(r):
             for value, which in zip(band, ("lowest", "highest")):
                 fig.add_trace(go.Scatter(
                     x=[0, len(r) - 1], y=[value, value], mode="lines",
-                    name=f"{label}: {which} ‖z‖ on its ellipse",
-                    line=dict(color=METHOD_COLORS[method], width=1.5, dash="dot"),
+                    name=f"{label}: {which} ‖z‖ on its ellipse", showlegend=which == "lowest",
+                    legendgroup="band", line=dict(color=METHOD_COLORS[method], width=1.5,
+                                                  dash="dot"),
                     hovertemplate=f"{which} possible ‖z‖ = %{{y:.6g}}<extra>conserved Q</extra>"))
+    if any_theory:  # a legend-only entry standing for every dashed line
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name="exact closed form",
+                                 legendgroup="theory", hoverinfo="skip",
+                                 line=dict(color=COLORS["black"], width=1.5, dash="dash")))
     styled(fig, None, height)
     fig.update_xaxes(title="step k")
     fig.update_yaxes(title="distance to equilibrium ‖z_k‖", type="log", exponentformat="power")
