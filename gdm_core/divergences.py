@@ -166,7 +166,12 @@ def _as_cloud(name: str, x):
 def _cost_matrix(x, y, p: float):
     r"""Cost :math:`\|x_i - y_j\|^p` whose gradient stays finite where two points coincide."""
     nx = ot.backend.get_backend(x, y)
-    sq = ot.dist(x, y, metric="sqeuclidean")
+    # ot.dist(metric="sqeuclidean") expands ‖x‖² + ‖y‖² − 2x·y, which loses every digit of a
+    # distance below ~1e-8 at unit scale (θ = 1e-8 would give W = 0). Summing squared coordinate
+    # differences, as ot.dist does for its other metrics, is exact to rounding.
+    sq = 0.0
+    for k in range(x.shape[1]):
+        sq = sq + (x[:, k][:, None] - y[:, k][None, :]) ** 2
     if p == 2:
         return sq
     # d/ds s^{p/2} blows up at s = 0 for p < 2; the true (sub)gradient there is 0, so mask it
