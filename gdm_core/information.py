@@ -193,6 +193,12 @@ def information_content(p, *, base: float = 2):
     return float(out) if out.ndim == 0 else out
 
 
+def _nonneg(x: float) -> float:
+    # For quantities that are >= 0 in exact arithmetic: clip rounding noise (-1e-17) and
+    # "-0.0" (max(-0.0, 0.0) would keep -0.0, which prints as "-0.000").
+    return x if x > 0 else 0.0
+
+
 def _plogq(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     # p * log(q) with 0 * log(anything) = 0: terms where p = 0 are dropped, not 0 * -inf = nan.
     out = np.zeros_like(p)
@@ -213,7 +219,7 @@ def entropy(p, *, base: float = 2) -> float:
     b = _check_base(base)
     p = check_distribution(p, "p")
     h = -float(_plogq(p, p).sum()) / math.log(b)
-    return max(h, 0.0)  # each term is >= 0; max() only removes a "-0.0"
+    return _nonneg(h)  # each term is >= 0: this only turns "-0.0" into 0.0
 
 
 def cross_entropy(p, q, *, base: float = 2) -> float:
@@ -226,7 +232,7 @@ def cross_entropy(p, q, *, base: float = 2) -> float:
     p, q = _check_pair(p, q)
     if np.any((p > 0) & (q == 0)):
         return math.inf
-    return max(-float(_plogq(p, q).sum()) / math.log(b), 0.0)
+    return _nonneg(-float(_plogq(p, q).sum()) / math.log(b))
 
 
 def support_violations(p, q) -> list[int]:
@@ -252,7 +258,7 @@ def kl_divergence(p, q, *, base: float = 2) -> float:
     mask = p > 0
     kl = float(np.sum(p[mask] * (np.log(p[mask]) - np.log(q[mask])))) / math.log(b)
     # Gibbs' inequality: KL >= 0. Rounding can leave -1e-17 for p ≈ q; show that as 0.
-    return max(kl, 0.0)
+    return _nonneg(kl)
 
 
 def js_divergence(p, q, *, base: float = 2) -> float:
@@ -272,7 +278,7 @@ def js_divergence(p, q, *, base: float = 2) -> float:
         mask = a > 0
         js += 0.5 * float(np.sum(a[mask] * (math.log(2) + np.log(a[mask]) - np.log(total[mask]))))
     # 0 <= JS <= log 2; clip rounding noise only
-    return min(max(js, 0.0), math.log(2)) / math.log(b)
+    return min(_nonneg(js), math.log(2)) / math.log(b)
 
 
 def bernoulli_entropy(p, *, base: float = 2):
@@ -288,7 +294,7 @@ def bernoulli_entropy(p, *, base: float = 2):
         raise ValueError("The probability p of heads must lie between 0 and 1.")
     flat = np.atleast_1d(arr).astype(float)
     h = -(_plogq(flat, flat) + _plogq(1 - flat, 1 - flat)) / math.log(b)
-    h = np.maximum(h, 0.0)
+    h = np.maximum(h, 0.0) + 0.0  # + 0.0 turns -0.0 into 0.0
     return float(h[0]) if arr.ndim == 0 else h.reshape(arr.shape)
 
 
@@ -368,7 +374,7 @@ def conditional_entropy(joint, *, base: float = 2) -> float:
     py = np.broadcast_to(joint.sum(axis=0, keepdims=True), joint.shape)
     mask = joint > 0
     h = float(np.sum(joint[mask] * (np.log(py[mask]) - np.log(joint[mask])))) / math.log(b)
-    return max(h, 0.0)
+    return _nonneg(h)
 
 
 def mutual_information(joint, *, base: float = 2) -> float:
@@ -386,7 +392,7 @@ def mutual_information(joint, *, base: float = 2) -> float:
     log_indep = np.broadcast_to(log_px + log_py, joint.shape)
     mask = joint > 0  # where p(x, y) > 0 both marginals are > 0, so log_indep is finite
     mi = float(np.sum(joint[mask] * (np.log(joint[mask]) - log_indep[mask]))) / math.log(b)
-    return max(mi, 0.0)  # I >= 0 (it is a KL); clip rounding noise only
+    return _nonneg(mi)  # I >= 0 (it is a KL); clip rounding noise only
 
 
 def joint_summary(joint, *, base: float = 2) -> dict:

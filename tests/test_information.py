@@ -65,6 +65,14 @@ def test_information_content_of_certain_and_impossible_events():
     assert inf.information_content(0.5, base=math.e) == pytest.approx(math.log(2))
 
 
+def test_zero_results_are_positive_zero_not_minus_zero():
+    for value in (inf.entropy([1.0, 0.0]), inf.kl_divergence([1, 0], [1, 0]),
+                  inf.cross_entropy([1, 0], [1, 0]), inf.js_divergence([1, 0], [1, 0]),
+                  inf.mutual_information([[1.0]]), inf.conditional_entropy([[1.0, 0.0]]),
+                  inf.bernoulli_entropy(1.0), inf.bernoulli_entropy([0.0])[0]):
+        assert value == 0.0 and math.copysign(1, value) == 1, value
+
+
 def test_bernoulli_half_is_one_bit_and_ends_are_zero():
     assert inf.bernoulli_entropy(0.5) == 1.0
     assert inf.bernoulli_entropy(0.5, base=math.e) == pytest.approx(math.log(2))

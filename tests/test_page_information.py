@@ -1,0 +1,384 @@
+"""The Information page in AppTest: every control, the numbers shown, errors instead of
+tracebacks, presets and the ?preset= link; run through app.py and on its own."""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+
+import numpy as np
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import APP, ROOT, no_exception, standalone, via_app
+
+PAGE = "information.py"
+FACES = "123456"
+TAB = {"surprise": 0, "questions": 1, "pair": 2, "lln": 3, "coin": 4, "joint": 5, "kl": 6}
+
+
+def metrics(at, tab):
+    return {m.label: m.value for m in at.tabs[TAB[tab]].metric}
+
+
+def set_die(at, values, prefix="info_p"):
+    for face, value in zip(FACES, values):
+        at.number_input(key=f"{prefix}_{face}").set_value(value)
+    return at.run()
+
+
+def chart(at, key):
+    for c in at.get("plotly_chart"):
+        spec = json.loads(c.proto.spec)
+        if c.proto.id and key in c.proto.id:
+            return spec
+    raise AssertionError(f"no chart {key}")
+
+
+def values(v):
+    """Plotly writes NumPy arrays as typed arrays ({"dtype", "bdata"}); decode those."""
+    if isinstance(v, dict) and "bdata" in v:
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"])).tolist()
+    return list(v)
+
+
+def texts(at):
+    return " ".join([m.value for m in at.markdown] + [c.value for c in at.caption])
+
+
+@pytest.fixture(params=["via_app", "standalone"])
+def run(request):
+    return via_app if request.param == "via_app" else standalone
+
+
+# --- defaults and units -----------------------------------------------------------------------
+
+def test_defaults_fair_die_surprise_of_three_is_2_585_bits(run):
+    at = run(PAGE)
+    no_exception(at)
+    assert at.title[0].value == "Information"
+    assert at.selectbox(key="info_preset").value == "fair"
+    assert metrics(at, "surprise") == {"I(X=3) = −log p(3)": "2.585 bits", "H(X)": "2.585 bits"}
+    assert [h.value for h in at.header] == [
+        "1. Surprise and entropy", "2. Perfect yes/no questions",
+        "3. Two independent rolls: surprise adds up", "4. Many rolls: the average surprise → H",
+        "5. A coin: the Bernoulli entropy", "6. Two variables: what Y tells about X",
+        "7. KL divergence: the extra bits of the wrong code"]
+    assert len(at.latex) >= 7
+    assert not at.error
+
+
+def test_nats(run):
+    at = run(PAGE, units="nats")
+    no_exception(at)
+    assert metrics(at, "surprise")["I(X=3) = −log p(3)"] == "1.792 nats"
+    assert metrics(at, "coin")["H(1/2)"] == "0.693 nats = 1 bit"
+    # questions are always counted against H in bits
+    assert metrics(at, "questions")["H(X)"] == "2.585 bits"
+    assert "compared with H in bits" in texts(at)
+
+
+def test_surprise_chart_shows_each_face_and_entropy_line():
+    at = standalone(PAGE)
+    at.selectbox(key="info_preset").set_value("loaded").run()
+    spec = chart(at, "info_fig_surprise")
+    bars = spec["data"][0]
+    assert [round(y, 4) for y in values(bars["y"])] == [3.3219] * 5 + [1.0]
+    assert values(spec["data"][1]["y"])[0] == pytest.approx(0.5 + 0.5 * math.log2(10))
+
+
+def test_face_selector():
+    at = standalone(PAGE)
+    at.selectbox(key="info_preset").set_value("loaded").run()
+    at.selectbox(key="info_face").set_value("6").run()
+    assert metrics(at, "surprise")["I(X=6) = −log p(6)"] == "1.000 bits"
+    assert metrics(at, "surprise")["H(X)"] == "2.161 bits"
+
+
+# --- presets and the query parameter ----------------------------------------------------------
+
+@pytest.mark.parametrize("preset,h", [("fair", "2.585"), ("loaded", "2.161"),
+                                      ("nearly-certain", "0.402")])
+def test_die_presets(preset, h):
+    at = standalone(PAGE)
+    at.selectbox(key="info_preset").set_value(preset).run()
+    no_exception(at)
+    assert metrics(at, "surprise")["H(X)"] == f"{h} bits"
+
+
+@pytest.mark.parametrize("how", ["via_app", "standalone"])
+def test_preset_query_parameter(how):
+    at = AppTest.from_file(APP if how == "via_app" else str(ROOT / "pages" / PAGE),
+                           default_timeout=60)
+    at.query_params["preset"] = "loaded"
+    at.run()
+    if how == "via_app":
+        at.switch_page(f"pages/{PAGE}").run()
+    no_exception(at)
+    assert at.selectbox(key="info_preset").value == "loaded"
+    assert at.number_input(key="info_p_6").value == 0.5
+    assert metrics(at, "surprise")["H(X)"] == "2.161 bits"
+    # the link only sets the start: a later choice is kept
+    at.selectbox(key="info_preset").set_value("fair").run()
+    assert metrics(at, "surprise")["H(X)"] == "2.585 bits"
+
+
+def test_unknown_preset_in_link_is_ignored_and_joint_preset_accepted():
+    at = AppTest.from_file(str(ROOT / "pages" / PAGE), default_timeout=60)
+    at.query_params["preset"] = "<script>"
+    at.run()
+    no_exception(at)
+    assert at.selectbox(key="info_preset").value == "fair"
+    at = AppTest.from_file(str(ROOT / "pages" / PAGE), default_timeout=60)
+    at.query_params["preset"] = "independent"
+    at.run()
+    assert at.selectbox(key="info_joint_preset").value == "independent"
+    assert metrics(at, "joint")["I(X;Y)"] == "0.000 bits"
+
+
+# --- invalid die: errors, normalise -----------------------------------------------------------
+
+def test_probabilities_not_adding_to_one_offer_normalise(run):
+    at = run(PAGE)
+    at = set_die(at, [1, 1, 1, 1, 1, 3])
+    no_exception(at)
+    assert "must add up to 1, but they add up to 8" in at.error[0].value
+    assert "Fix the die" in at.tabs[0].warning[0].value  # sections 1-4 wait for a valid die
+    assert not at.tabs[0].metric
+    at.button(key="info_p_normalise").click().run()
+    no_exception(at)
+    assert not at.error
+    assert at.number_input(key="info_p_6").value == pytest.approx(3 / 8)
+    assert metrics(at, "surprise")["I(X=3) = −log p(3)"] == "3.000 bits"
+
+
+@pytest.mark.parametrize("values,message", [
+    ([0.5, -0.1, 0.2, 0.2, 0.1, 0.1], "cannot be negative: the probability of face 2 = -0.1"),
+    ([0, 0, 0, 0, 0, 0], "add up to 0"),
+])
+def test_negative_or_all_zero_show_error_without_normalise(run, values, message):
+    at = set_die(run(PAGE), values)
+    no_exception(at)
+    assert message in at.error[0].value
+    assert not [b for b in at.button if b.key == "info_p_normalise"]
+    # the other sections still work
+    assert metrics(at, "coin")["H(0.20)"] == "0.722 bits"
+
+
+def test_huge_value_shows_error_not_traceback():
+    at = set_die(standalone(PAGE), [1e300] * 6)
+    no_exception(at)
+    assert "add up to" in at.error[0].value
+
+
+def test_impossible_face_shows_infinity_not_nan():
+    at = set_die(standalone(PAGE), [0.2, 0.2, 0.0, 0.2, 0.2, 0.2])
+    no_exception(at)
+    assert metrics(at, "surprise")["I(X=3) = −log p(3)"] == "∞ bits"
+    at.selectbox(key="info_x2").set_value("3").run()
+    assert metrics(at, "pair")["I(6, 3)"] == "∞ bits"
+    assert "nan" not in texts(at).lower()
+    # an impossible face is never asked about
+    table = at.dataframe[0].value
+    assert table["answers (1 = yes)"][2] == "never asked (p = 0)"
+
+
+# --- 2. questions -----------------------------------------------------------------------------
+
+def test_questions_fair_die_table_and_tree(run):
+    at = run(PAGE)
+    m = metrics(at, "questions")
+    assert m["Expected questions L"] == "2.667"
+    assert m["L − H"] == "0.082"
+    table = at.dataframe[0].value
+    assert sorted(table["questions ℓ(x)"]) == [2, 2, 3, 3, 3, 3]
+    tree = chart(at, "info_fig_tree")
+    questions = next(t for t in tree["data"] if t.get("name") == "questions")
+    assert questions["text"][0] == "Is it 5 or 6?"
+
+
+def test_questions_nearly_certain_die_explains_the_gap():
+    at = standalone(PAGE)
+    at.selectbox(key="info_preset").set_value("nearly-certain").run()
+    m = metrics(at, "questions")
+    assert m["Expected questions L"] == "1.120" and m["H(X)"] == "0.402 bits"
+    assert any("at least one question" in i.value for i in at.tabs[1].info)
+    assert list(at.dataframe[0].value["answers (1 = yes)"])[5] == "1"
+
+
+def test_certain_die_needs_no_question():
+    at = set_die(standalone(PAGE), [0, 0, 0, 0, 0, 1])
+    no_exception(at)
+    assert metrics(at, "questions")["Expected questions L"] == "0.000"
+    assert metrics(at, "questions")["L − H"] == "0.000"
+    assert metrics(at, "surprise")["H(X)"] == "0.000 bits"
+
+
+# --- 3. additivity ----------------------------------------------------------------------------
+
+def test_additivity_on_a_chosen_pair():
+    at = standalone(PAGE)
+    at.selectbox(key="info_preset").set_value("loaded").run()
+    at.selectbox(key="info_x1").set_value("6").run()
+    at.selectbox(key="info_x2").set_value("2").run()
+    m = metrics(at, "pair")
+    assert m["I(x₁=6)"] == "1.000 bits" and m["I(x₂=2)"] == "3.322 bits"
+    assert m["I(6, 2)"] == "4.322 bits"
+    assert "= **4.322 bits**" in texts(at)
+    assert "H(X₁, X₂) = 4.322 bits = 2 × 2.161 bits" in texts(at)
+
+
+# --- 4. law of large numbers ------------------------------------------------------------------
+
+def test_lln_slider_and_seed(run):
+    at = run(PAGE)
+    at.selectbox(key="info_preset").set_value("loaded").run()
+    at.slider(key="info_n").set_value(10_000).run()
+    no_exception(at)
+    m = metrics(at, "lln")
+    avg = float(m["Average surprise of 10000 rolls"].split()[0])
+    assert abs(avg - 2.161) < 0.05
+    spec = chart(at, "info_fig_lln")
+    assert values(spec["data"][0]["x"])[-1] == 10_000
+    first = values(spec["data"][0]["y"])[:20]
+    # the seed from the sidebar changes the rolls
+    at2 = run(PAGE, seed=12345)
+    at2.selectbox(key="info_preset").set_value("loaded").run()
+    at2.slider(key="info_n").set_value(10_000).run()
+    assert values(chart(at2, "info_fig_lln")["data"][0]["y"])[:20] != first
+
+
+# --- 5. coin ----------------------------------------------------------------------------------
+
+def test_coin_slider(run):
+    at = run(PAGE)
+    at.slider(key="info_coin_p").set_value(0.5).run()
+    m = metrics(at, "coin")
+    assert m["H(0.50)"] == "1.000 bits" and m["H(1/2)"] == "1.000 bits"
+    at.slider(key="info_coin_p").set_value(1.0).run()
+    assert metrics(at, "coin")["H(1.00)"] == "0.000 bits"
+    spec = chart(at, "info_fig_coin")
+    names = [t["name"] for t in spec["data"]]
+    assert "H(1/2) = 1 bit" in names
+    assert values(spec["data"][2]["x"]) == [1.0]
+
+
+# --- 6. two variables -------------------------------------------------------------------------
+
+def test_teacher_preset_values(run):
+    at = run(PAGE)
+    assert at.selectbox(key="info_joint_preset").value == "teacher"
+    assert metrics(at, "joint") == {
+        "H(X)": "1.000 bits", "H(Y)": "0.971 bits", "H(X,Y)": "1.361 bits",
+        "H(X|Y)": "0.390 bits", "H(Y|X)": "0.361 bits", "I(X;Y)": "0.610 bits"}
+    assert "you cannot see someone walk in who is not there" in texts(at)
+    spec = chart(at, "info_fig_diagram")
+    mi = next(t for t in spec["data"] if t["name"].startswith("I(X;Y)"))
+    assert values(mi["x"])[0] == pytest.approx(0.6099865, abs=1e-6)
+
+
+def test_independent_preset_has_zero_mutual_information():
+    at = standalone(PAGE, units="nats")
+    at.selectbox(key="info_joint_preset").set_value("independent").run()
+    m = metrics(at, "joint")
+    assert m["I(X;Y)"] == "0.000 nats"
+    assert m["H(X|Y)"] == m["H(X)"]
+
+
+def test_joint_table_edit_resize_and_normalise(run):
+    at = run(PAGE)
+    # make Y a copy of X: I(X;Y) = H(X) = 1 bit
+    at.number_input(key="info_joint_0_0").set_value(0.5)
+    at.number_input(key="info_joint_1_0").set_value(0.0)
+    at.number_input(key="info_joint_1_1").set_value(0.5).run()
+    assert metrics(at, "joint")["I(X;Y)"] == "1.000 bits"
+    # grow to 3 x 4: new cells are impossible pairs (0), the table stays valid
+    at.selectbox(key="info_joint_rows").set_value(3).run()
+    at.selectbox(key="info_joint_cols").set_value(4).run()
+    no_exception(at)
+    assert at.number_input(key="info_joint_2_3").value == 0.0
+    assert metrics(at, "joint")["I(X;Y)"] == "1.000 bits"
+    at.number_input(key="info_joint_2_3").set_value(1.0).run()
+    assert "add up to 1, but they add up to 2" in at.error[0].value
+    at.button(key="info_joint_normalise").click().run()
+    no_exception(at)
+    assert not at.error
+    assert at.number_input(key="info_joint_2_3").value == 0.5
+    # shrinking drops probability: an error, then normalise
+    at.selectbox(key="info_joint_rows").set_value(1).run()
+    no_exception(at)
+    assert "add up to 0.25" in at.error[0].value
+    # and the preset brings back the 2 x 2 teacher table
+    at.selectbox(key="info_joint_preset").set_value("independent").run()
+    at.selectbox(key="info_joint_preset").set_value("teacher").run()
+    assert at.selectbox(key="info_joint_rows").value == 2
+    assert metrics(at, "joint")["I(X;Y)"] == "0.610 bits"
+
+
+def test_joint_negative_entry_names_the_cell():
+    at = standalone(PAGE)
+    at.number_input(key="info_joint_0_1").set_value(-0.2).run()
+    no_exception(at)
+    assert "Probabilities cannot be negative: P(X=0, Y=1) = -0.2" in at.error[0].value
+    assert not [b for b in at.button if b.key == "info_joint_normalise"]
+
+
+# --- 7. KL ------------------------------------------------------------------------------------
+
+def test_kl_default_loaded_vs_fair(run):
+    at = run(PAGE)
+    m = metrics(at, "kl")
+    assert m["H(P)"] == "2.161 bits" and m["H(P,Q)"] == "2.585 bits"
+    assert m["KL(P‖Q)"] == "0.424 bits" and m["KL(Q‖P)"] == "0.350 bits"  # asymmetric
+    assert "H(P,Q) = H(P) + KL(P‖Q): 2.585 bits = 2.161 bits + 0.424 bits" in texts(at)
+    spec = chart(at, "info_fig_kl")
+    assert values(spec["data"][1]["y"])[0] == pytest.approx(0.5 * math.log2(3) + 0.5 * math.log2(0.6))
+
+
+def test_kl_infinite_shows_infinity_and_the_reason(run):
+    at = run(PAGE)
+    at.selectbox(key="info_kl_q_preset").set_value("no-six").run()
+    no_exception(at)
+    m = metrics(at, "kl")
+    assert m["KL(P‖Q)"] == "∞ bits" and m["H(P,Q)"] == "∞ bits"
+    assert m["KL(Q‖P)"] != "∞ bits"
+    warning = at.tabs[TAB["kl"]].warning[0].value
+    assert "Q gives face 6 probability 0, but P rolls it with probability 0.5" in warning
+    spec = chart(at, "info_fig_kl")
+    assert spec["data"][1]["text"][0] == "+∞"
+    assert "nan" not in texts(at).lower()
+
+
+def test_kl_both_dice_editable_and_validated():
+    at = standalone(PAGE)
+    at.selectbox(key="info_kl_p_preset").set_value("nearly-certain").run()
+    at = set_die(at, [1 / 6] * 6, prefix="info_kl_q")
+    assert metrics(at, "kl")["H(P)"] == "0.402 bits"
+    at = set_die(at, [0.5, 0.5, 0.5, 0, 0, 0], prefix="info_kl_q")
+    assert "die Q must add up to 1, but they add up to 1.5" in at.error[0].value
+    at.button(key="info_kl_q_normalise").click().run()
+    no_exception(at)
+    assert at.number_input(key="info_kl_q_1").value == pytest.approx(1 / 3)
+    assert metrics(at, "kl")["KL(P‖Q)"] == "∞ bits"
+    at = set_die(at, [1, 1, 1, 1, 1, 5], prefix="info_kl_p")
+    assert "die P must add up to 1, but they add up to 10" in at.error[0].value
+    at.button(key="info_kl_p_normalise").click().run()
+    assert at.number_input(key="info_kl_p_6").value == 0.5
+    at.selectbox(key="info_kl_q_preset").set_value("loaded").run()
+    assert metrics(at, "kl")["KL(P‖Q)"] == "0.000 bits"
+
+
+def test_every_keyed_widget_is_covered():
+    """Guard: a new control added to the page must get a test here."""
+    at = standalone(PAGE)
+    at.number_input(key="info_p_1").set_value(2.0).run()
+    at.number_input(key="info_kl_p_1").set_value(2.0).run()
+    at.number_input(key="info_joint_0_0").set_value(2.0).run()
+    keys = {w.key for kind in ("selectbox", "number_input", "slider", "button")
+            for w in getattr(at, kind)}
+    source = open(__file__, encoding="utf-8").read()
+    for key in keys:
+        generic = key.rsplit("_", 1)[0] if key[-1].isdigit() else key
+        assert key in source or generic in source, key
