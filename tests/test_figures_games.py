@@ -120,11 +120,11 @@ def test_distance_plot_measured_theory_and_band():
     eg_th = by["Extragradient (theory)"]
     np.testing.assert_allclose(eg_th.y, math.hypot(*z0) * (1 - lr**2 + lr**4)
                                ** (np.arange(41) / 2), rtol=1e-12)
-    np.testing.assert_allclose(by["Optimistic GDA (measured)"].y, norms["optimistic"])
+    np.testing.assert_allclose(by["Optimistic GDA"].y, norms["optimistic"])
     assert "Alternating GDA (theory)" not in by
     lows = [t for t in fig.data if "lowest" in t.name]
     assert len(lows) == 1 and lows[0].y[0] == pytest.approx(band[0])
-    assert min(by["Alternating GDA (measured)"].y) >= band[0] - 1e-12
+    assert min(by["Alternating GDA"].y) >= band[0] - 1e-12
 
 
 def test_distance_plot_upto_and_zeros_become_gaps():

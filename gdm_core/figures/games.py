@@ -75,9 +75,11 @@ def contour_field(game: BilinearGame = XY, extent: float = 2.0, grid: int = 61,
                    hovertemplate="Nash equilibrium (0, 0)<extra></extra>"),
     ])
     styled(fig, title, height)
-    fig.update_xaxes(title="x (minimiser)", range=[-extent, extent], zeroline=True)
+    # constrain="domain": equal scales shrink the plot area instead of widening the x range.
+    fig.update_xaxes(title="x (minimiser)", range=[-extent, extent], zeroline=True,
+                     constrain="domain")
     fig.update_yaxes(title="y (maximiser)", range=[-extent, extent], zeroline=True,
-                     scaleanchor="x", scaleratio=1)
+                     scaleanchor="x", scaleratio=1, constrain="domain")
     return fig
 
 
@@ -124,7 +126,7 @@ def _comet(shown: dict[str, np.ndarray], windows: dict[str, np.ndarray],
     # a numeric colour (index into a discrete colour scale) skip Plotly's per-element checks.
     idx = [windows[m] for m in shown]
     pts = np.concatenate([p[i] for p, i in zip(shown.values(), idx)])
-    sizes = np.concatenate([np.r_[np.linspace(6, 11, len(i))[:-1], 17] for i in idx])
+    sizes = np.concatenate([np.r_[np.linspace(6, 10, len(i))[:-1], 14] for i in idx])
     which = np.concatenate([np.full(len(i), METHODS.index(m)) for m, i in zip(shown, idx)])
     # Compact dtypes: Plotly sends NumPy arrays as typed binary, so frames stay small.
     out = dict(type="scatter", x=pts[:, 0], y=pts[:, 1],
@@ -197,7 +199,8 @@ def _add_animation(fig: go.Figure, shown: dict[str, np.ndarray], comet: int) -> 
         data = _comet(shown, windows, labels=j == len(ks) - 1)
         frames.append(dict(name=str(int(k)), data=[data], traces=[comet]))
     fig.frames = frames
-    play = dict(frame=dict(duration=70, redraw=False), transition=dict(duration=0),
+    # redraw=True: without it Plotly drops the contour background while animating.
+    play = dict(frame=dict(duration=70, redraw=True), transition=dict(duration=0),
                 fromcurrent=False, mode="immediate")
     pause = dict(frame=dict(duration=0, redraw=False), mode="immediate",
                  transition=dict(duration=0))
@@ -227,7 +230,7 @@ def distance_plot(norms: dict[str, np.ndarray], theory: dict[str, np.ndarray | N
         k = np.arange(len(r))
         label = METHOD_LABELS[method]
         fig.add_trace(go.Scatter(
-            x=k, y=np.where(r > 0, r, np.nan), name=f"{label} (measured)",
+            x=k, y=np.where(r > 0, r, np.nan), name=label,
             mode="lines", line=dict(color=METHOD_COLORS[method], width=3),
             hovertemplate=label + "<br>k=%{x}<br>‖z_k‖=%{y:.6g}<extra>measured</extra>"))
         t = theory.get(method)
