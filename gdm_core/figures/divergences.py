@@ -39,7 +39,8 @@ def _merge(base: dict, top: dict) -> dict:
 
 def _finish(fig: go.Figure, title: str | None, height: int, frames: list | None = None) -> go.Figure:
     """The figure in the app's style (from ``styled``), its own layout settings on top."""
-    spec = fig.to_plotly_json()
+    # the raw property dicts (numbers unencoded, so tests read arrays); ``fig`` is discarded after
+    spec = {"data": fig._data, "layout": fig._layout}
     own = {k: v for k, v in spec["layout"].items() if k != "template"}
     layout = _merge(copy.deepcopy(_style(bool(title), height)), own)
     if title:

@@ -1,0 +1,126 @@
+"""Figure builders of the Divergences page: the traces carry the numbers they were given."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from gdm_core import divergences as dv
+from gdm_core.figures import COLORS
+from gdm_core.figures import divergences as figs
+
+
+def _trace(fig, name):
+    found = [t for t in fig.data if t.name == name]
+    assert found, [t.name for t in fig.data]
+    return found[0]
+
+
+def test_figures_keep_the_app_style():
+    fig = figs.lines_plane(0.4, title="t")
+    assert fig.layout.height == 380 and fig.layout.font.size == 16
+    assert fig.layout.template.layout.plot_bgcolor == "white"  # plotly_white, from styled
+    assert fig.layout.title.text == "t"
+    assert list(fig.layout.colorway) == list(COLORS.values())
+
+
+def test_lines_plane_segments_samples_and_plan():
+    real, fake = dv.sample_shifted_lines(0.6, 8, 0)
+    plan = dv.transport_plan(real, fake)
+    fig = figs.lines_plane(0.6, real, fake, plan)
+    assert list(_trace(fig, "P0 = law of (0, Z)").x) == [0, 0]
+    assert list(_trace(fig, "Pθ = law of (θ, Z), θ = 0.6").x) == [0.6, 0.6]
+    lines = _trace(fig, "transport plan")
+    assert len(lines.x) == 3 * len(plan)  # start, end, gap per matched pair
+    i, j, _ = plan[0]
+    assert (lines.x[0], lines.y[0], lines.x[1], lines.y[1]) == (real[i, 0], real[i, 1], fake[j, 0], fake[j, 1])
+    assert np.allclose(_trace(fig, "samples of Pθ").y, fake[:, 1])
+
+
+def test_lines_curves_infinity_break_and_jump_markers():
+    grid = np.array([-0.5, 0.0, 0.5])
+    series = {"KL(Pθ‖P0)": [math.inf, 0.0, math.inf], "JS": [1.0, 0.0, 1.0], "W1": [0.5, 0.0, 0.5]}
+    jumps = {"JS": (0.0, 1.0), "KL(Pθ‖P0)": (0.0, math.inf)}
+    fig = figs.lines_curves(grid, series, 0.25, jumps, "bits", inf_level=1.25)
+    kl = _trace(fig, "KL(Pθ‖P0)")
+    assert list(kl.x) == [-0.5, None, 0.5]  # no line drawn through θ = 0
+    assert list(kl.y) == [1.25, None, 1.25]  # ∞ drawn at the labelled level
+    assert list(kl.customdata) == ["∞", None, "∞"]  # and said as ∞ on hover
+    assert list(_trace(fig, "JS: limit as θ→0").y) == [1.0]
+    assert _trace(fig, "JS: limit as θ→0").marker.symbol == "circle-open"
+    assert list(_trace(fig, "JS at θ = 0").y) == [0.0]
+    assert list(_trace(fig, "KL(Pθ‖P0): limit as θ→0").y) == [1.25]
+    assert fig.layout.shapes[0].x0 == 0.25  # the current θ
+    assert any("∞" in a.text for a in fig.layout.annotations)
+
+
+def test_lines_gradients_skips_undefined_and_shows_samples():
+    grid = np.array([-1.0, 0.0, 1.0])
+    series = {"KL(Pθ‖P0)": [math.nan] * 3, "JS": [0.0, math.nan, 0.0], "W1": [-1.0, math.nan, 1.0]}
+    fig = figs.lines_gradients(grid, series, [0.5], [0.98])
+    names = [t.name for t in fig.data]
+    assert "dKL(Pθ‖P0)/dθ" not in names
+    assert list(_trace(fig, "dW1/dθ").y) == [-1.0, None, 1.0]
+    assert list(_trace(fig, "dW/dθ from samples (POT + autograd)").y) == [0.98]
+
+
+def test_descent_figures_follow_the_path():
+    path = dv.gradient_descent(0.6, 0.2, 6, n=30, seed=0)
+    fig = figs.descent_paths(path["theta_w"], path["theta_js"])
+    assert np.allclose(_trace(fig, "descent on W").y, path["theta_w"])
+    assert np.allclose(_trace(fig, "descent on JS").y, 0.6)
+    anim = figs.descent_animation(path["theta_w"], path["theta_js"])
+    assert len(anim.frames) == 7
+    for k, frame in enumerate(anim.frames):
+        assert frame.name == str(k)
+        assert list(frame.data[1].x) == [path["theta_w"][k]] * 2
+        assert list(frame.data[2].x) == [0.6, 0.6]
+    assert len(anim.layout.sliders[0].steps) == 7
+    assert anim.layout.updatemenus[0].buttons[0].label == "▶ Play"
+
+
+def test_convergence_figure_reports_draws_means_and_truth():
+    ns = np.array([10, 100])
+    w = np.array([[0.6, 0.62], [0.51, 0.52]])
+    js = np.array([[0.69, 0.69], [0.69, 0.69]])
+    fig = figs.convergence(ns, w, js, 0.5, 0.6931, "nats")
+    draws = _trace(fig, "W1 estimate (each draw)")
+    assert list(draws.x) == [10, 10, 100, 100] and list(draws.y) == [0.6, 0.62, 0.51, 0.52]
+    assert np.allclose(_trace(fig, "W1 mean of draws").y, [0.61, 0.515])
+    assert list(_trace(fig, "W1 exact = 0.5000").y) == [0.5, 0.5]
+    assert fig.layout.xaxis.type == "log"
+
+
+def test_discriminator_and_critic_figure():
+    pic = dv.wgan_picture(3.0, 0.0, 1.0, points=50)
+    fig = figs.discriminator_and_critic(pic["x"], pic["p_real"], pic["p_fake"], pic["d_star"], pic["critic"])
+    assert np.allclose(_trace(fig, "optimal discriminator D*(x)").y, pic["d_star"])
+    assert np.allclose(_trace(fig, "WGAN critic f(x)").y, pic["critic"])
+    assert max(_trace(fig, "real density (scaled)").y) == pytest.approx(1.0)
+
+
+def test_gradient_vs_gap_draws_underflow_at_the_floor():
+    fig = figs.gradient_vs_gap([1.0, 30.0], [0.2, 0.0], [1.0, 1.0], 1.0)
+    disc = _trace(fig, "|dD*/dx| on fake samples")
+    assert list(disc.y) == [0.2, 1e-18] and list(disc.customdata) == ["0.2", "0"]
+    assert fig.layout.yaxis.type == "log"
+
+
+def test_gaussian_figures():
+    x = np.linspace(-1, 1, 5)
+    fig = figs.gaussian_densities(x, np.ones(5), np.zeros(5))
+    assert list(_trace(fig, "p = N(μ1, σ1²)").y) == [1.0] * 5
+    mus = np.array([0.0, 1.0])
+    fig = figs.gaussian_curves(mus, [0.0, 2.0], [0.0, 3.0], [0.0, 0.5], [0.0, 1.0], [0.0, 1.0], 1.0, "bits")
+    assert list(_trace(fig, "KL(p‖q)").y) == [1e-6, 2.0]  # 0 drawn at the log-axis floor
+    assert list(_trace(fig, "KL(p‖q)").customdata) == ["0", "2"]
+    assert list(_trace(fig, "JS").y) == [0.0, 0.5]
+
+
+def test_support_bars():
+    _, p, q = dv.SUPPORT_PRESETS["nested"]
+    fig = figs.support_bars(np.arange(8), p, q, title="nested")
+    assert np.allclose(_trace(fig, "P").y, p) and np.allclose(_trace(fig, "Q").y, q)
+    assert fig.layout.barmode == "group"
