@@ -64,7 +64,7 @@ def contour_field(game: BilinearGame = XY, extent: float = 2.0, grid: int = 61,
     fig = go.Figure([
         go.Contour(
             x=g, y=g, z=f, colorscale="RdBu_r", zmid=0, opacity=0.45, ncontours=16,
-            colorbar=dict(title="f(x, y)", thickness=14, len=0.8),
+            showscale=False,  # the caption says red = high, blue = low; the plot gets the width
             hovertemplate="x=%{x:.3g}<br>y=%{y:.3g}<br>f=%{z:.3g}<extra></extra>",
             name="f(x, y)",
         ),
