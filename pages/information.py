@@ -265,7 +265,8 @@ def _normalise_joint(keys):
 
 with tabs[5]:
     st.header("6. Two variables: what Y tells about X")
-    st.latex(r"H(X|Y) = H(X,Y) - H(Y), \qquad I(X;Y) = H(X) - H(X|Y) = H(X) + H(Y) - H(X,Y)")
+    st.latex(r"H(X|Y) = H(X,Y) - H(Y)")
+    st.latex(r"I(X;Y) = H(X) - H(X|Y) = H(X) + H(Y) - H(X,Y)")
     st.markdown("The mutual information is how much knowing Y lowers your uncertainty "
                 "about X (and the other way round). It is 0 exactly when X and Y are "
                 "independent.")
@@ -310,7 +311,7 @@ with tabs[5]:
     if joint is not None:
         s = info.joint_summary(joint, base=base)
         names = ["H(X)", "H(Y)", "H(X,Y)", "H(X|Y)", "H(Y|X)", "I(X;Y)"]
-        for col, name in zip(st.columns(6), names):
+        for col, name in zip(st.columns(3) + st.columns(3), names):  # two rows: readable
             col.metric(name, fmt(s[name]))
         st.markdown(f"Check: H(X) − H(X|Y) = {fmt(s['H(X)'])} − {fmt(s['H(X|Y)'])} = "
                     f"{fmt(s['H(X)'] - s['H(X|Y)'])} = I(X;Y).")
@@ -320,16 +321,14 @@ with tabs[5]:
 # 7. KL as extra bits ----------------------------------------------------------------------------
 with tabs[6]:
     st.header("7. KL divergence: the extra bits of the wrong code")
-    st.latex(r"H(P,Q) = -\sum_x p(x)\log q(x) = H(P) + \mathrm{KL}(P\,\|\,Q), \qquad "
-             r"\mathrm{KL}(P\,\|\,Q) = \sum_x p(x)\log\frac{p(x)}{q(x)}")
+    st.latex(r"H(P,Q) = -\sum_x p(x)\log q(x) = H(P) + \mathrm{KL}(P\,\|\,Q)")
+    st.latex(r"\mathrm{KL}(P\,\|\,Q) = \sum_x p(x)\log\frac{p(x)}{q(x)} \ge 0")
     st.markdown("Rolls come from P but you expect Q (you built your questions for Q): on "
                 "average you pay H(P, Q) instead of H(P). The extra is KL(P‖Q) ≥ 0, and "
                 "it is not symmetric.")
-    c1, c2 = st.columns(2)
-    with c1:
-        p_die = die_editor("info_kl_p", "info_kl_p_preset", KL_PRESETS, "loaded", "die P", "p")
-    with c2:
-        q_die = die_editor("info_kl_q", "info_kl_q_preset", KL_PRESETS, "fair", "die Q", "q")
+    # one die under the other: six inputs side by side need the full width
+    p_die = die_editor("info_kl_p", "info_kl_p_preset", KL_PRESETS, "loaded", "die P", "p")
+    q_die = die_editor("info_kl_q", "info_kl_q_preset", KL_PRESETS, "fair", "die Q", "q")
     if p_die is not None and q_die is not None:
         h_p, h_q = info.entropy(p_die, base=base), info.entropy(q_die, base=base)
         kl_pq = info.kl_divergence(p_die, q_die, base=base)
