@@ -70,10 +70,14 @@ def _load(stamp: tuple):
     return model, meta
 
 
-@st.cache_data(show_spinner=False)
-def _sample():
-    images, labels = load_mnist(vae.MNIST_SAMPLE, "test")
+@st.cache_data(show_spinner=False, max_entries=2)
+def _load_sample(folder: str):
+    images, labels = load_mnist(folder, "test")
     return images, labels, binarize_test(images).numpy()
+
+
+def _sample():
+    return _load_sample(str(vae.MNIST_SAMPLE))
 
 
 @st.cache_data(show_spinner="Encoding the test digits…", max_entries=4)
