@@ -97,10 +97,11 @@ except ValueError as err:
     st.error(str(err))
     st.stop()
 
+# units in the labels: five values side by side must fit a projector column
 cols = st.columns(5)
-cols[0].metric("KL(Pθ‖P0)", show(to_unit(lines["kl"]), UNIT))
-cols[1].metric("KL(P0‖Pθ)", show(to_unit(lines["reverse_kl"]), UNIT))
-cols[2].metric("JS(P0, Pθ)", show(to_unit(lines["js"]), UNIT))
+cols[0].metric(f"KL(Pθ‖P0), {UNIT}", show(to_unit(lines["kl"])))
+cols[1].metric(f"KL(P0‖Pθ), {UNIT}", show(to_unit(lines["reverse_kl"])))
+cols[2].metric(f"JS(P0, Pθ), {UNIT}", show(to_unit(lines["js"])))
 cols[3].metric("TV(P0, Pθ)", show(lines["tv"]))
 cols[4].metric("W(P0, Pθ)", show(lines["w1"]))
 if theta != 0:
@@ -146,9 +147,11 @@ def gradients_figure(seed: int, n: int = 200):
 ui.show_figure(gradients_figure(SEED), key="div_fig_grads")
 here = dv.shifted_lines_gradients(theta)
 gcols = st.columns(3)
-gcols[0].metric("dKL/dθ at this θ", "undefined (∞)" if theta != 0 else "undefined (jump)")
-gcols[1].metric("dJS/dθ at this θ", show(to_unit(here["js"]), f"{UNIT} per unit θ"))
-gcols[2].metric("dW/dθ at this θ", show(here["w1"], digits=0) if theta != 0 else "undefined (kink)")
+gcols[0].metric("dKL/dθ at this θ", "none", help="KL is ∞ on both sides of 0: no slope exists.")
+gcols[1].metric(f"dJS/dθ at this θ ({UNIT})", show(to_unit(here["js"])),
+                help="JS is log 2 for every θ ≠ 0 and jumps to 0 at θ = 0: no slope there.")
+gcols[2].metric("dW/dθ at this θ", show(here["w1"], digits=0),
+                help="W = |θ| has a kink at 0: any slope in [−1, 1] is a subgradient there.")
 st.caption("The crosses are computed for real: 200 samples on each line, POT's exact optimal "
            "transport (`ot.emd2` on torch tensors) and `backward()` to θ. They sit near ±1.")
 
@@ -234,9 +237,9 @@ else:
     ecols[0].metric("W from samples", f"{w_hat:.4f}", delta=f"{w_hat - lines['w1']:+.4f} vs exact",
                     delta_color="off")
     ecols[1].metric("W exact", f"{lines['w1']:.4f}")
-    ecols[2].metric("JS from samples", show(to_unit(js_hat["js"]), UNIT),
-                    delta=f"{to_unit(js_hat['js'] - lines['js']):+.4f} vs exact", delta_color="off")
-    ecols[3].metric("JS exact", show(to_unit(lines["js"]), UNIT))
+    ecols[2].metric(f"JS from samples, {UNIT}", show(to_unit(js_hat["js"])),
+                    delta=f"{to_unit(js_hat['js'] - lines['js']):+.2e} vs exact", delta_color="off")
+    ecols[3].metric(f"JS exact, {UNIT}", show(to_unit(lines["js"])))
     a, b = st.columns([2, 3])
     with a:
         ui.show_figure(fig_samples, key="div_fig_samples")
@@ -352,9 +355,9 @@ except ValueError as err:
     st.error(str(err))
 else:
     m = st.columns(5)
-    m[0].metric("KL(p‖q)", show(to_unit(g["kl"]), UNIT))
-    m[1].metric("KL(q‖p)", show(to_unit(g["reverse_kl"]), UNIT))
-    m[2].metric("JS(p, q)", show(to_unit(g["js"]), UNIT))
+    m[0].metric(f"KL(p‖q), {UNIT}", show(to_unit(g["kl"])))
+    m[1].metric(f"KL(q‖p), {UNIT}", show(to_unit(g["reverse_kl"])))
+    m[2].metric(f"JS(p, q), {UNIT}", show(to_unit(g["js"])))
     m[3].metric("W1", show(g["w1"]))
     m[4].metric("W2", show(g["w2"]))
     a, b = st.columns([2, 3])

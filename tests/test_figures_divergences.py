@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from gdm_core import divergences as dv
-from gdm_core.figures import COLORS
+import plotly.graph_objects as go
+
+from gdm_core.figures import COLORS, styled
 from gdm_core.figures import divergences as figs
 
 
@@ -20,10 +22,13 @@ def _trace(fig, name):
 
 def test_figures_keep_the_app_style():
     fig = figs.lines_plane(0.4, title="t")
-    assert fig.layout.height == 380 and fig.layout.font.size == 16
-    assert fig.layout.template.layout.plot_bgcolor == "white"  # plotly_white, from styled
-    assert fig.layout.title.text == "t"
-    assert list(fig.layout.colorway) == list(COLORS.values())
+    ref = styled(go.Figure(), "t", 380)  # the shared look, whichever way styled sets it
+    assert fig.layout.height == 380 and fig.layout.title.text == "t"
+    assert fig.layout.template.layout.plot_bgcolor == "white"  # plotly_white
+    assert (fig.layout.font.size or fig.layout.template.layout.font.size) == 16
+    assert list(fig.layout.colorway or fig.layout.template.layout.colorway) == list(COLORS.values())
+    assert fig.layout.margin.t == ref.layout.margin.t and fig.layout.template == ref.layout.template
+    assert fig.layout.legend.y < 0  # under the plot, clear of the title
 
 
 def test_lines_plane_segments_samples_and_plan():

@@ -30,10 +30,11 @@ def test_defaults_show_the_lines_values(run_page):
     no_exception(at)
     assert at.title[0].value == "Divergences"
     m = metrics(at)
-    assert m["KL(Pθ‖P0)"] == "∞ bits" and m["KL(P0‖Pθ)"] == "∞ bits"
-    assert m["JS(P0, Pθ)"] == "1.0000 bits"  # log 2 nats = 1 bit
+    assert m["KL(Pθ‖P0), bits"] == "∞" and m["KL(P0‖Pθ), bits"] == "∞"
+    assert m["JS(P0, Pθ), bits"] == "1.0000"  # log 2 nats = 1 bit
     assert m["TV(P0, Pθ)"] == "1.0000" and m["W(P0, Pθ)"] == "0.5000"
-    assert m["dW/dθ at this θ"] == "1" and m["dKL/dθ at this θ"] == "undefined (∞)"
+    assert m["dW/dθ at this θ"] == "1" and m["dKL/dθ at this θ"] == "none"
+    assert m["dJS/dθ at this θ (bits)"] == "0.0000"
     assert m["θ after descent on JS"] == "0.8000"
     assert abs(float(m["θ after descent on W"])) <= 0.1
     assert m["KL(P‖Q)"] == "∞ bits" and m["KL(Q‖P)"] == "∞ bits"  # default preset: disjoint
@@ -47,13 +48,14 @@ def test_theta_slider_moves_every_value():
     at.slider(key="div_theta").set_value(0.0).run()
     no_exception(at)
     m = metrics(at)
-    assert m["KL(Pθ‖P0)"] == "0.0000 bits" and m["JS(P0, Pθ)"] == "0.0000 bits" and m["W(P0, Pθ)"] == "0.0000"
-    assert m["dW/dθ at this θ"] == "undefined (kink)"
-    assert m["JS exact"] == "0.0000 bits"
+    assert m["KL(Pθ‖P0), bits"] == "0.0000" and m["JS(P0, Pθ), bits"] == "0.0000"
+    assert m["W(P0, Pθ)"] == "0.0000"
+    assert m["dW/dθ at this θ"] == "undefined" and m["dJS/dθ at this θ (bits)"] == "undefined"
+    assert m["JS exact, bits"] == "0.0000"
     assert any("the two distributions are the same" in c.value for c in at.caption)
     at.slider(key="div_theta").set_value(-0.3).run()
     m = metrics(at)
-    assert m["W(P0, Pθ)"] == "0.3000" and m["dW/dθ at this θ"] == "-1" and m["KL(P0‖Pθ)"] == "∞ bits"
+    assert m["W(P0, Pθ)"] == "0.3000" and m["dW/dθ at this θ"] == "-1" and m["KL(P0‖Pθ), bits"] == "∞"
     assert float(m["W from samples"]) >= 0.3  # every pair is at least |θ| apart
     curves = chart(at, "div_fig_curves")
     assert curves["layout"]["shapes"][0]["x0"] == -0.3
@@ -63,8 +65,9 @@ def test_nats_are_used_when_chosen(run_page):
     at = run_page(PAGE, units="nats")
     no_exception(at)
     m = metrics(at)
-    assert m["JS(P0, Pθ)"] == f"{math.log(2):.4f} nats"
-    assert m["KL(p‖q)"] == f"{dv.gaussian_kl(0, 1, 1, 1):.4f} nats"
+    assert m["JS(P0, Pθ), nats"] == f"{math.log(2):.4f}"
+    assert m["KL(p‖q), nats"] == f"{dv.gaussian_kl(0, 1, 1, 1):.4f}"
+    assert m["KL(P‖Q)"] == "∞ nats"
 
 
 def test_descent_controls():
@@ -88,7 +91,7 @@ def test_sample_size_slider():
     m = metrics(at)
     real, fake = dv.sample_shifted_lines(0.5, 300, __import__("numpy").random.default_rng(0))
     assert m["W from samples"] == f"{dv.wasserstein_samples(real, fake):.4f}"
-    assert m["JS from samples"] == "1.0000 bits"
+    assert m["JS from samples, bits"] == "1.0000"
     samples = chart(at, "div_fig_samples")
     assert not any(t.get("name") == "transport plan" for t in samples["data"])  # plan only for n ≤ 60
     at.slider(key="div_n").set_value(10).run()
@@ -118,20 +121,20 @@ def test_gaussian_section_controls():
     no_exception(at)
     m = metrics(at)
     bits = math.log(2)
-    assert m["KL(p‖q)"] == f"{dv.gaussian_kl(0, 0.5, 2, 0.5) / bits:.4f} bits"
+    assert m["KL(p‖q), bits"] == f"{dv.gaussian_kl(0, 0.5, 2, 0.5) / bits:.4f}"
     assert m["W2"] == "2.0000" and m["W1"] == "2.0000"
     at.checkbox(key="div_same_sigma").uncheck().run()
     at.select_slider(key="div_sigma2").set_value(2.0).run()
     m = metrics(at)
-    assert m["KL(q‖p)"] == f"{dv.gaussian_kl(2, 2, 0, 0.5) / bits:.4f} bits"
-    assert m["JS(p, q)"] == f"{dv.gaussian_js(0, 0.5, 2, 2) / bits:.4f} bits"
+    assert m["KL(q‖p), bits"] == f"{dv.gaussian_kl(2, 2, 0, 0.5) / bits:.4f}"
+    assert m["JS(p, q), bits"] == f"{dv.gaussian_js(0, 0.5, 2, 2) / bits:.4f}"
     assert m["W2"] == f"{dv.gaussian_w2(0, 0.5, 2, 2):.4f}"
     assert m["W1"] == f"{dv.gaussian_w1(0, 0.5, 2, 2):.4f}"
     # σ → 0: the spikes behave like the parallel lines
     at.checkbox(key="div_same_sigma").check().run()
     at.select_slider(key="div_sigma1").set_value(0.01).run()
     m = metrics(at)
-    assert m["JS(p, q)"] == "1.0000 bits" and m["W1"] == "2.0000"
+    assert m["JS(p, q), bits"] == "1.0000" and m["W1"] == "2.0000"
 
 
 def test_preset_radio_shows_finite_kl_only_when_nested():

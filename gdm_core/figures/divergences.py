@@ -42,13 +42,19 @@ def _finish(fig: go.Figure, title: str | None, height: int, frames: list | None 
     # the raw property dicts (numbers unencoded, so tests read arrays); ``fig`` is discarded after
     spec = {"data": fig._data, "layout": fig._layout}
     own = {k: v for k, v in spec["layout"].items() if k != "template"}
-    layout = _merge(copy.deepcopy(_style(bool(title), height)), own)
+    # legend under the plot: these figures sit in half-width columns, where a legend on top
+    # wraps onto the title
+    below = {"legend": dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0)}
+    layout = _merge(_merge(copy.deepcopy(_style(bool(title), height)), below), own)
     if title:
         layout["title"] = _merge(layout.get("title", {}), {"text": title})
     spec["layout"] = layout
     if frames is not None:
         spec["frames"] = frames
     return go.Figure(spec, _validate=False)
+
+# JS (1 bit) and TV (1) coincide for θ ≠ 0 in bits, and so do their zero slopes: dash one of them
+DASHES = {"KL(P0‖Pθ)": "dash", "TV": "dot"}
 
 
 def _fmt(v: float) -> str:
@@ -115,8 +121,7 @@ def lines_curves(grid, series: dict, theta: float, jumps: dict, unit: str, inf_l
         texts = [None if t is None else _fmt(t) for t in texts]
         fig.add_trace(go.Scatter(
             x=xs, y=ys, mode="lines", name=name, customdata=texts,
-            line=dict(color=SERIES_COLORS.get(name), width=4,
-                      dash="dash" if name == "KL(P0‖Pθ)" else None),
+            line=dict(color=SERIES_COLORS.get(name), width=4, dash=DASHES.get(name)),
             hovertemplate="θ = %{x:.3f}<br>" + name + " = %{customdata}<extra></extra>"))
     for name, (at_zero, limit) in jumps.items():
         color = SERIES_COLORS.get(name)
@@ -148,7 +153,7 @@ def lines_gradients(grid, series: dict, sample_thetas=(), sample_grads=(),
             continue  # KL: no derivative anywhere, said in the text instead
         xs, ys = _split_at_zero(grid, values)
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=f"d{name}/dθ",
-                                 line=dict(color=SERIES_COLORS.get(name), width=4),
+                                 line=dict(color=SERIES_COLORS.get(name), width=4, dash=DASHES.get(name)),
                                  hovertemplate="θ = %{x:.3f}<br>slope = %{y:.3f}<extra></extra>"))
     if len(sample_thetas):
         fig.add_trace(go.Scatter(
@@ -195,7 +200,8 @@ def descent_animation(theta_w, theta_js, title: str | None = None) -> go.Figure:
     fig.update_xaxes(title="first coordinate", range=[-span, span])
     fig.update_yaxes(range=[-0.1, 1.1], title="Z")
     fig.update_layout(
-        margin=dict(b=130),
+        margin=dict(b=200),
+        legend=dict(y=-0.55, yanchor="top"),  # under the Play button and the step slider
         updatemenus=[dict(type="buttons", showactive=False, x=0, y=-0.3, xanchor="left", yanchor="top",
                           direction="left",
                           buttons=[dict(label="▶ Play", method="animate",
@@ -209,7 +215,7 @@ def descent_animation(theta_w, theta_js, title: str | None = None) -> go.Figure:
                              for k in range(steps)])],
     )
     frames = [dict(name=str(k), data=frame_data(k)) for k in range(steps)]
-    return _finish(fig, title, 460, frames=frames)
+    return _finish(fig, title, 540, frames=frames)
 
 
 def convergence(ns, w, js, w_true: float, js_true: float, unit: str,
@@ -230,8 +236,10 @@ def convergence(ns, w, js, w_true: float, js_true: float, unit: str,
                                  name=f"{name} exact = {truth:.4f}",
                                  line=dict(color=COLORS["black"], width=2, dash="dash")), row=1, col=col)
     fig.update_xaxes(type="log", title="n (points per distribution)")
-    fig.update_layout(legend=dict(y=1.12, orientation="h"))
-    return _finish(fig, title, 420)
+    # JS from 0: the estimator's ~1e-5 ridge bias should not fill the whole axis
+    top = max(float(np.max(js)), js_true, 0.05) * 1.15
+    fig.update_yaxes(range=[-0.03 * top, top], row=1, col=2)
+    return _finish(fig, title, 480)
 
 
 def discriminator_and_critic(x, p_real, p_fake, d_star, critic, title: str | None = None) -> go.Figure:
@@ -301,8 +309,7 @@ def gaussian_curves(mu2_grid, kl, reverse_kl, js, w1, w2, mu2: float, unit: str,
     for col in (1, 2):
         fig.add_vline(x=mu2, line=dict(color=COLORS["black"], width=2, dash="dot"), row=1, col=col)
     fig.update_xaxes(title="μ2")
-    fig.update_layout(legend=dict(y=1.12, orientation="h"))
-    return _finish(fig, title, 420)
+    return _finish(fig, title, 460)
 
 
 def support_bars(support, p, q, title: str | None = None) -> go.Figure:
