@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 import torch
 
@@ -343,26 +344,40 @@ with c3:
                             key="vae_iw_k")
 rec, kl, iw = _digit_bounds(stamp, digit, n_mc, k_iw, seed)
 sample_rec, sample_kl = _sample_elbo(stamp, seed)
-col_img, col_metrics = st.columns([1, 3])
+final = history[-1] if history and isinstance(history[-1], dict) else {}
+final_metrics = meta.get("metrics") if isinstance(meta.get("metrics"), dict) else {}
+iw_keys = [k for k in final_metrics if k.startswith("test_neg_iw_bound")]
+
+
+def _cell(value) -> str:
+    return ui.fmt(u(value), None, 2) if isinstance(value, (int, float)) else "—"
+
+
+logged = {name: final.get(key) for name, key in (("rec", "test_rec"), ("kl", "test_kl"))}
+logged["elbo"] = (-final["test_neg_elbo"] if isinstance(final.get("test_neg_elbo"), (int, float))
+                  else None)
+table = pd.DataFrame(
+    {
+        f"digit #{digit}": [_cell(rec), _cell(kl), _cell(rec - kl), _cell(iw)],
+        f"mean of the {N:,} shipped digits": [
+            _cell(float(sample_rec.mean())), _cell(float(sample_kl.mean())),
+            _cell(float((sample_rec - sample_kl).mean())), "—"],
+        "all 10,000 test digits (training log)": [
+            _cell(logged["rec"]), _cell(logged["kl"]), _cell(logged["elbo"]), "—"],
+    },
+    index=["reconstruction E_q[log p(x|z)]", "KL(q(z|x) ‖ p(z))", "ELBO = reconstruction − KL",
+           f"IW bound on log p(x), k = {k_iw}"],
+)
+col_img, col_table = st.columns([1, 3])
 with col_img:
     ui.show_figure(_digit_fig(int(digit)), key="vae_fig_digit")
-with col_metrics:
-    m1, m2, m3, m4 = st.columns(4)
-    m1.metric("reconstruction E_q[log p(x|z)]", ui.fmt(u(rec), unit, 2))
-    m2.metric("KL(q(z|x) ‖ p(z))", ui.fmt(u(kl), unit, 2))
-    m3.metric("ELBO", ui.fmt(u(rec - kl), unit, 2))
-    m4.metric(f"IW bound, k = {k_iw}", ui.fmt(u(iw), unit, 2))
-    s1, s2, s3, s4 = st.columns(4)
-    s1.metric(f"reconstruction, mean of {N:,}", ui.fmt(u(sample_rec.mean()), unit, 2))
-    s2.metric(f"KL, mean of {N:,}", ui.fmt(u(sample_kl.mean()), unit, 2))
-    s3.metric(f"ELBO, mean of {N:,}", ui.fmt(u((sample_rec - sample_kl).mean()), unit, 2))
-    final = history[-1] if history and isinstance(history[-1], dict) else {}
-    if isinstance(final.get("test_neg_elbo"), (int, float)):
-        s4.metric("ELBO, all 10,000 (training log)", ui.fmt(u(-final["test_neg_elbo"]), unit, 2))
+with col_table:
+    st.markdown(f"**In {unit}** (higher is better; all are ≤ 0 except the KL)")
+    st.table(table)
     st.caption(
         f"Digit #{digit}: reconstruction averaged over {n_mc} draws of z (seed {seed}); the KL "
-        f"is exact. The ELBO is below the IW bound (k = {k_iw}), which is below log p(x). "
-        f"The test-sample means use one draw per digit."
+        f"is exact. ELBO ≤ IW bound (k = {k_iw}) ≤ log p(x). The {N:,}-digit means use one "
+        "draw per digit."
     )
 ui.show_figure(_elbo_fig(stamp, int(digit), int(n_mc), int(k_iw), seed, unit),
                key="vae_fig_elbo")
@@ -370,11 +385,10 @@ ui.show_figure(_elbo_fig(stamp, int(digit), int(n_mc), int(k_iw), seed, unit),
 st.subheader("Training curve")
 if history:
     ui.show_figure(_curve_fig(stamp, unit), key="vae_fig_curve")
-    iw_keys = [k for k in (meta.get("metrics") or {}) if k.startswith("test_neg_iw_bound")]
     command = meta.get("command", "")
     st.caption(f"From the checkpoint's metadata. Reproduce it with `{command}` "
                f"(seed {meta.get('seed', '?')})."
-               + (f" Final −log p(x) bound ({iw_keys[0]}): "
+               + (f" Its final upper bound on −log p(x) (`{iw_keys[0]}`): "
                   f"{ui.fmt(u(meta['metrics'][iw_keys[0]]), unit, 2)}." if iw_keys else ""))
 else:
     st.info("The checkpoint's metadata holds no training history.")

@@ -42,15 +42,17 @@ def _trace(fig: dict, name: str) -> dict:
     return next(t for t in fig["data"] if t.get("name") == name)
 
 
-def _metric(at, label_start: str) -> str:
-    for m in at.metric:
-        if m.label.startswith(label_start):
-            return m.value
-    raise AssertionError(f"no metric {label_start!r}; have {[m.label for m in at.metric]}")
+ROWS = {"rec": 0, "kl": 1, "elbo": 2, "iw": 3}
+COLS = {"digit": 0, "sample": 1, "log": 2}
 
 
-def _number(text: str) -> float:
-    return float(text.split()[0].replace("−", "-"))
+def _value(at, row: str, col: str = "digit") -> float:
+    """A number of the ELBO table (rows: terms; columns: digit, shipped sample, training log)."""
+    return float(str(at.table[0].value.iloc[ROWS[row], COLS[col]]).replace("−", "-"))
+
+
+def _unit_shown(at) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("**In "))
 
 
 def _texts(at) -> str:
@@ -82,26 +84,37 @@ def test_runs_both_ways_with_all_sections(run_page):
 
 
 def test_defaults_are_in_bits_and_consistent(page):
-    rec = _number(_metric(page, "reconstruction E_q"))
-    kl = _number(_metric(page, "KL(q"))
-    elbo = _number(_metric(page, "ELBO"))
-    assert _metric(page, "ELBO").endswith("bits")
+    table = page.table[0].value
+    assert list(table.index) == ["reconstruction E_q[log p(x|z)]", "KL(q(z|x) ‖ p(z))",
+                                 "ELBO = reconstruction − KL", "IW bound on log p(x), k = 100"]
+    assert list(table.columns)[0] == "digit #0"
+    rec, kl, elbo = _value(page, "rec"), _value(page, "kl"), _value(page, "elbo")
+    assert _unit_shown(page).startswith("**In bits**")
     assert rec < 0 < kl and elbo == pytest.approx(rec - kl, abs=0.011)
     # The IW bound (k = 100) tightens the ELBO.
-    assert _number(_metric(page, "IW bound, k = 100")) > elbo
+    assert _value(page, "iw") > elbo
+    s_rec, s_kl, s_elbo = (_value(page, r, "sample") for r in ("rec", "kl", "elbo"))
+    assert s_elbo == pytest.approx(s_rec - s_kl, abs=0.011)
+    assert table.iloc[3, 1] == "—" and table.iloc[3, 2] == "—"
     assert "shown in **bits**: nats ÷ ln 2" in " ".join(c.value for c in page.caption)
 
 
 def test_nats_are_bits_times_ln2(run_page):
     at_bits, at_nats = run_page(PAGE), run_page(PAGE, units="nats")
     no_exception(at_nats)
-    for label in ("reconstruction E_q", "KL(q", "ELBO", "reconstruction, mean", "KL, mean"):
-        bits, nats = _metric(at_bits, label), _metric(at_nats, label)
-        assert nats.endswith("nats")
-        assert _number(nats) == pytest.approx(_number(bits) * math.log(2), abs=0.02)
+    assert _unit_shown(at_nats).startswith("**In nats**")
+    for row in ROWS:
+        for col in COLS:
+            if row == "iw" and col != "digit":
+                continue
+            bits, nats = _value(at_bits, row, col), _value(at_nats, row, col)
+            assert nats == pytest.approx(bits * math.log(2), abs=0.011)
+    meta = json.loads(vae.SHIPPED_CHECKPOINT.with_suffix(".json").read_text())
+    last = meta["history"][-1]
+    assert _value(at_nats, "elbo", "log") == pytest.approx(-last["test_neg_elbo"], abs=0.006)
+    assert _value(at_nats, "rec", "log") == pytest.approx(last["test_rec"], abs=0.006)
     assert "Shown in **nats**" in " ".join(c.value for c in at_nats.caption)
     curve = _chart(at_nats, "vae_fig_curve")
-    meta = json.loads(vae.SHIPPED_CHECKPOINT.with_suffix(".json").read_text())
     test = _trace(curve, "test set")
     assert _arr(test["y"])[-1] == pytest.approx(meta["history"][-1]["test_neg_elbo"])
     bits_curve = _trace(_chart(at_bits, "vae_fig_curve"), "test set")
@@ -110,8 +123,7 @@ def test_nats_are_bits_times_ln2(run_page):
 
 def test_sample_mean_elbo_is_close_to_the_logged_test_elbo(page):
     # 2,000 shipped digits vs the 10,000 of the training log: same model, same binarisation.
-    assert _number(_metric(page, "ELBO, mean of 2,000")) == pytest.approx(
-        _number(_metric(page, "ELBO, all 10,000")), abs=3.0)
+    assert _value(page, "elbo", "sample") == pytest.approx(_value(page, "elbo", "log"), abs=3.0)
 
 
 def test_grid_slider_sets_the_manifold_size():
@@ -234,23 +246,24 @@ def test_interpolation_controls():
 
 def test_elbo_controls():
     at = standalone(PAGE)
-    before = _metric(at, "ELBO")
+    before = _value(at, "elbo")
     at.number_input(key="vae_digit").set_value(5).run()
     no_exception(at)
-    assert _metric(at, "ELBO") != before
+    assert _value(at, "elbo") != before and at.table[0].value.columns[0] == "digit #5"
     assert _chart(at, "vae_fig_digit")["layout"]["title"]["text"].startswith("#5,")
     bars = _chart(at, "vae_fig_elbo")
     assert bars["data"][0]["x"][0] == "digit #5"
     at.select_slider(key="vae_elbo_samples").set_value(1000)
     at.select_slider(key="vae_iw_k").set_value(1000).run()
     no_exception(at)
-    elbo = _number(_metric(at, "ELBO"))
-    iw = _number(_metric(at, "IW bound, k = 1000"))
+    elbo, iw = _value(at, "elbo"), _value(at, "iw")
+    assert at.table[0].value.index[3] == "IW bound on log p(x), k = 1000"
     assert elbo < iw < 0
     assert "averaged over 1000 draws" in _texts(at)
     at.select_slider(key="vae_iw_k").set_value(1).run()
     # k = 1 is a one-sample ELBO: close to the 1000-sample ELBO (well within a few bits).
-    assert _number(_metric(at, "IW bound, k = 1")) == pytest.approx(elbo, abs=15)
+    assert at.table[0].value.index[3].endswith("k = 1")
+    assert _value(at, "iw") == pytest.approx(elbo, abs=15)
 
 
 def test_train_own_model_without_touching_the_shipped_one():
@@ -267,7 +280,8 @@ def test_train_own_model_without_touching_the_shipped_one():
     assert [s.value for s in at.success] == ["Trained 2 epoch(s) on 250 digits."]
     own = at.session_state["_vae_own"]
     assert own["model"].config.hidden == 32 and len(own["history"]) == 2
-    assert _metric(at, "your model: ELBO").endswith("bits")
+    mine = next(m for m in at.metric if m.label.startswith("your model: ELBO"))
+    assert mine.value.endswith("bits") and float(mine.value.split()[0]) < 0
     assert _arr(_chart(at, "vae_fig_own_curve")["data"][0]["x"]).tolist() == [1, 2]
     assert len(_trace(_chart(at, "vae_fig_own_manifold"), "tiles")["text"]) == 100
     # The shipped model and its file are untouched.
@@ -371,7 +385,7 @@ def test_missing_sample_shows_a_clear_error(monkeypatch, tmp_path):
 def test_via_app_then_widget_changes_run_the_page_alone():
     at = via_app(PAGE, units="nats", seed=3)
     no_exception(at)
-    assert _metric(at, "ELBO").endswith("nats")
+    assert _unit_shown(at).startswith("**In nats**")
     at.slider(key="vae_grid").set_value(5).run()  # later runs: the page alone, settings kept
     no_exception(at)
-    assert _metric(at, "ELBO").endswith("nats") and "Seed 3" in _texts(at)
+    assert _unit_shown(at).startswith("**In nats**") and "Seed 3" in _texts(at)
