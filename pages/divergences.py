@@ -405,3 +405,18 @@ else:
         st.caption(sd["reverse_kl_reason"])
         st.markdown(f"JS = **{show(to_unit(sd['js']), UNIT)}** · TV = **{show(sd['tv'])}** · "
                     f"W1 = **{show(sd['w1'])}**")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def support_summary(base: float) -> str:
+    rows = ["| preset | KL(P‖Q) | KL(Q‖P) | JS | W1 |", "|---|---|---|---|---|"]
+    for label, p_, q_ in dv.SUPPORT_PRESETS.values():
+        d = dv.support_divergences(p_, q_)
+        rows.append(f"| {label} | {show(dv.in_units(d['kl'], base))} | {show(dv.in_units(d['reverse_kl'], base))} "
+                    f"| {show(dv.in_units(d['js'], base))} | {show(d['w1'])} |")
+    return "\n".join(rows)
+
+
+st.markdown(f"All three side by side (KL and JS in {UNIT}): KL is finite only when one support "
+            "sits inside the other, and only in that direction; JS and W1 always give a number.")
+st.markdown(support_summary(BASE))

@@ -148,6 +148,9 @@ def test_preset_radio_shows_finite_kl_only_when_nested():
     assert m["KL(P‖Q)"] == f"{math.log2(8 / 3):.4f} bits" and m["KL(Q‖P)"] == "∞ bits"
     captions = " ".join(c.value for c in at.caption)
     assert "supp P ⊆ supp Q: finite" in captions and "Q puts mass on {0, 1, 5, 6, 7}" in captions
+    table = [m.value for m in at.markdown if m.value.startswith("| preset")][0]
+    assert "| Disjoint supports | ∞ | ∞ |" in table and "| Overlapping, neither inside the other | ∞ | ∞ |" in table
+    assert f"| P's support inside Q's | {math.log2(8 / 3):.4f} | ∞ |" in table
 
 
 @pytest.mark.parametrize("preset, kl", [("nested", f"{math.log2(8 / 3):.4f} bits"), ("overlapping", "∞ bits"),

@@ -202,14 +202,15 @@ def descent_animation(theta_w, theta_js, title: str | None = None) -> go.Figure:
     fig.update_layout(
         margin=dict(b=200),
         legend=dict(y=-0.55, yanchor="top"),  # under the Play button and the step slider
-        updatemenus=[dict(type="buttons", showactive=False, x=0, y=-0.3, xanchor="left", yanchor="top",
+        updatemenus=[dict(type="buttons", showactive=False, x=0, y=-0.2, xanchor="left", yanchor="top",
                           direction="left",
                           buttons=[dict(label="▶ Play", method="animate",
                                         args=[None, dict(frame=dict(duration=250, redraw=True),
                                                          fromcurrent=True, transition=dict(duration=0))]),
                                    dict(label="❚❚ Pause", method="animate",
                                         args=[[None], dict(mode="immediate", frame=dict(duration=0))])])],
-        sliders=[dict(active=0, x=0.25, len=0.75, y=-0.18, yanchor="top", currentvalue=dict(prefix="step "),
+        sliders=[dict(active=0, x=0.38, len=0.62, y=-0.2, yanchor="top", pad=dict(t=0),
+                      currentvalue=dict(prefix="step ", font=dict(size=14)),
                       steps=[dict(label=str(k), method="animate",
                                   args=[[str(k)], dict(mode="immediate", frame=dict(duration=0))])
                              for k in range(steps)])],
@@ -273,7 +274,7 @@ def gradient_vs_gap(gaps, disc_grad, critic_grad, gap: float, title: str | None 
     fig.add_trace(go.Scatter(x=gaps, y=np.maximum(np.asarray(critic_grad, float), floor),
                              name="|df/dx| of the critic", line=dict(color=COLORS["blue"], width=4, dash="dash")))
     fig.add_vline(x=gap, line=dict(color=COLORS["black"], width=2, dash="dot"),
-                  annotation_text=f"gap = {gap:g}")
+                  annotation_text=f"gap = {gap:g}", annotation_position="bottom right")
     fig.update_xaxes(title="gap μ_real − μ_fake")
     fig.update_yaxes(type="log", title="mean gradient magnitude", exponentformat="power")
     return _finish(fig, title, 420)
