@@ -74,4 +74,13 @@ def wait_for_app(page, timeout_ms: int = 60000) -> None:
         " && document.querySelector('h1')",
         timeout=timeout_ms,
     )
-    page.wait_for_timeout(500)  # let charts lay out before a screenshot
+    # every Plotly chart drawn (the charts load their library lazily), within reason
+    try:
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')]"
+            ".every(c => c.querySelector('.main-svg'))",
+            timeout=20000,
+        )
+    except Exception:  # a slow chart must not fail the test; the screenshot shows it
+        pass
+    page.wait_for_timeout(500)
