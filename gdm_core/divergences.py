@@ -26,6 +26,8 @@ import numpy as np
 import ot
 from scipy import integrate, special, stats
 
+from gdm_core import information
+
 LOG2 = math.log(2.0)
 
 
@@ -663,14 +665,11 @@ def _check_pmf(name: str, p) -> np.ndarray:
 
 def kl_discrete(p, q) -> float:
     r""":math:`\mathrm{KL}(p\|q) = \sum_x p(x)\log\frac{p(x)}{q(x)}` (nats), with :math:`0\log 0 = 0`;
-    :math:`+\infty` as soon as some x has p(x) > 0 = q(x), i.e. unless supp p ⊆ supp q."""
-    p, q = _check_pmf("p", p), _check_pmf("q", q)
-    if p.shape != q.shape:
-        raise ValueError("p and q must be over the same outcomes.")
-    on = p > 0
-    if np.any(q[on] == 0):
-        return math.inf
-    return max(0.0, float(np.sum(p[on] * (np.log(p[on]) - np.log(q[on])))))
+    :math:`+\infty` as soon as some x has p(x) > 0 = q(x), i.e. unless supp p ⊆ supp q.
+
+    Delegates to :func:`gdm_core.information.kl_divergence` (the Information page's KL) so the
+    two pages can never disagree."""
+    return information.kl_divergence(p, q, base=math.e)
 
 
 def support_divergences(p, q, support=None) -> dict:
@@ -682,7 +681,8 @@ def support_divergences(p, q, support=None) -> dict:
     support = np.arange(len(p), dtype=float) if support is None else np.asarray(support, float)
     if p.shape != q.shape or support.shape != p.shape:
         raise ValueError("P, Q and the outcomes must have the same length.")
-    m = 0.5 * (p + q)
+    if not np.isfinite(support).all() or np.any(np.diff(support) <= 0):
+        raise ValueError("The outcomes must be finite numbers in increasing order.")
 
     def reason(a, b, an, bn):
         bad = np.nonzero((a > 0) & (b == 0))[0]
@@ -695,7 +695,7 @@ def support_divergences(p, q, support=None) -> dict:
     return {
         "kl": kl_discrete(p, q), "kl_reason": reason(p, q, "P", "Q"),
         "reverse_kl": kl_discrete(q, p), "reverse_kl_reason": reason(q, p, "Q", "P"),
-        "js": min(LOG2, 0.5 * kl_discrete(p, m) + 0.5 * kl_discrete(q, m)),
+        "js": information.js_divergence(p, q, base=math.e),
         "tv": 0.5 * float(np.abs(p - q).sum()),
         "w1": float(np.sum(np.abs(np.cumsum(p) - np.cumsum(q))[:-1] * np.diff(support))),
     }

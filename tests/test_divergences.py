@@ -420,12 +420,16 @@ def test_support_divergences_match_scipy(name):
 def test_kl_discrete_matches_scipy_and_rejects_bad_pmfs():
     p, q = np.array([0.2, 0.5, 0.3]), np.array([0.1, 0.1, 0.8])
     assert dv.kl_discrete(p, q) == pytest.approx(stats.entropy(p, q))
-    with pytest.raises(ValueError, match="sum to 1"):
+    with pytest.raises(ValueError, match="add up to 1"):
         dv.kl_discrete([0.5, 0.6], [0.5, 0.5])
-    with pytest.raises(ValueError, match="non-negative"):
+    with pytest.raises(ValueError, match="negative"):
         dv.kl_discrete([1.5, -0.5], [0.5, 0.5])
-    with pytest.raises(ValueError, match="same outcomes"):
+    with pytest.raises(ValueError, match="same number of outcomes"):
         dv.kl_discrete([1.0], [0.5, 0.5])
+    with pytest.raises(ValueError, match="sum to 1"):
+        dv.support_divergences([0.5, 0.6], [0.5, 0.5])
+    with pytest.raises(ValueError, match="increasing"):
+        dv.support_divergences([0.5, 0.5], [0.5, 0.5], support=[1, 0])
 
 
 def test_core_imports_without_streamlit():

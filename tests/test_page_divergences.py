@@ -181,6 +181,7 @@ def test_preset_query_parameter_through_the_app():
 @pytest.mark.parametrize("state", [
     {"div_theta": math.nan}, {"div_theta": 7.0}, {"div_theta": "x"}, {"div_lr": 0.3}, {"div_n": -5},
     {"div_sigma1": 0.0}, {"div_gap": math.inf}, {"div_preset": "evil"}, {"div_steps": 10**9},
+    {"div_same_sigma": "yes"}, {"div_sigma2": -1.0},
 ])
 def test_hostile_session_state_shows_a_warning_not_a_traceback(state):
     at = standalone(PAGE, **state)

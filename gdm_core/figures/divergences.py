@@ -209,7 +209,7 @@ def descent_animation(theta_w, theta_js, title: str | None = None) -> go.Figure:
                                                          fromcurrent=True, transition=dict(duration=0))]),
                                    dict(label="❚❚ Pause", method="animate",
                                         args=[[None], dict(mode="immediate", frame=dict(duration=0))])])],
-        sliders=[dict(active=0, x=0.38, len=0.62, y=-0.2, yanchor="top", pad=dict(t=0),
+        sliders=[dict(active=0, x=0.45, len=0.55, y=-0.2, yanchor="top", pad=dict(t=0),
                       currentvalue=dict(prefix="step ", font=dict(size=14)),
                       steps=[dict(label=str(k), method="animate",
                                   args=[[str(k)], dict(mode="immediate", frame=dict(duration=0))])
