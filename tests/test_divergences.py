@@ -440,3 +440,17 @@ def test_core_imports_without_streamlit():
             "import gdm_core.divergences, gdm_core.figures.divergences\nprint('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 1e3), st.floats(0, 1e3)), min_size=1, max_size=20))
+def test_optimal_discriminator_properties(pairs):
+    pr = np.array([a for a, _ in pairs])
+    pg = np.array([b for _, b in pairs])
+    x = np.arange(len(pairs), dtype=float)
+    d = dv.optimal_discriminator(x, pr, pg)
+    assert np.all((d >= 0) & (d <= 1))
+    assert np.allclose(d + dv.optimal_discriminator(x, pg, pr), 1.0)  # swapping roles flips D
+    assert np.all(d[pr == pg] == 0.5)
+    with np.errstate(divide="ignore"):
+        assert np.allclose(dv.optimal_discriminator(x, np.log(pr), np.log(pg), log=True), d)
