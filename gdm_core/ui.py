@@ -98,3 +98,12 @@ def fmt(value: float, unit: str | None = None, digits: int = 4) -> str:
 def show_figure(fig, key: str | None = None) -> None:
     """One place to draw Plotly figures, so every chart shares the same options."""
     st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
+
+
+def show_selectable_figure(fig, key: str, on_select) -> None:
+    """Like ``show_figure``, but a click on a point calls ``on_select`` (before the rerun).
+
+    The callback reads the clicked point from ``st.session_state[key]["selection"]``.
+    """
+    st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False},
+                    on_select=on_select, selection_mode="points")

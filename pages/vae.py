@@ -269,11 +269,8 @@ with right:
                "interpolation of section 3.")
 with left:
     radii = {p: vae.prior_mass_radius(p) for p in (0.5, 0.9, 0.99)}
-    st.plotly_chart(
-        figs.latent_scatter(mu, labels, (z1, z2), radii, path_z), width="stretch",
-        key="vae_scatter", on_select=_on_pick, selection_mode="points",
-        config={"displaylogo": False},
-    )
+    ui.show_selectable_figure(figs.latent_scatter(mu, labels, (z1, z2), radii, path_z),
+                              key="vae_scatter", on_select=_on_pick)
 
 # ---- 3. sample, reconstruct, interpolate ----
 st.header("3. Sample, reconstruct, interpolate")
