@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from gdm_core import divergences as dv
-from tests.conftest import ROOT, TIMEOUT, no_exception, run_page, standalone, via_app  # noqa: F401
+from tests.conftest import ROOT, TIMEOUT, no_exception, run_page, standalone  # noqa: F401 (run_page: fixture)
 
 PAGE = "divergences.py"
 
