@@ -94,7 +94,10 @@ def test_broken_metadata(saved, text, message):
 def test_truncated_weights(saved, keep, with_hash):
     _, path = saved
     raw = path.read_bytes()
-    n = int(len(raw) * keep) if isinstance(keep, float) else (keep if keep >= 0 else len(raw) + keep)
+    if isinstance(keep, float):
+        n = int(len(raw) * keep)
+    else:
+        n = keep if keep >= 0 else len(raw) + keep
     path.write_bytes(raw[:n])
     if not with_hash:  # an older checkpoint without a checksum: torch itself must notice
         meta = _meta(path)

@@ -309,6 +309,17 @@ def test_cancel_button():
     assert any("interrupted by another change" in w.value for w in at.warning)
 
 
+def test_training_stops_at_the_time_limit():
+    at = standalone(PAGE, _vae_train_seconds=0.0)
+    at.slider(key="vae_train_epochs").set_value(3)
+    at.button(key="vae_train_go").click().run()
+    no_exception(at)
+    assert any("time limit" in w.value for w in at.warning) and not at.success
+    own = at.session_state["_vae_own"]
+    assert own["history"] == [own["history"][0]] and own["history"][0]["stopped"]
+    assert at.get("plotly_chart") and _chart(at, "vae_fig_own_manifold")
+
+
 @pytest.mark.parametrize("preset, key, value", [
     ("dense-grid", "vae_grid", 25), ("one-to-seven", "vae_interp_steps", 13),
     ("far-out", "vae_z1", 3.5), ("no-such-preset", "vae_grid", 15)])

@@ -149,7 +149,7 @@ def test_reconstruction_term_is_unbiased_for_a_z_dependent_decoder():
 # --- the importance-weighted bound ---
 
 def _log_px_quadrature(model: VAE, x: torch.Tensor, n: int = 301, half: float = 6.0):
-    """log p(x) = log ∫ p(x|z) p(z) dz on an n×n grid over [−half, half]² (independent ref)."""
+    """log p(x) = log ∫ p(x|z) p(z) dz on an n×n grid over [−half, half]² (the reference)."""
     grid = np.linspace(-half, half, n)
     g1, g2 = np.meshgrid(grid, grid, indexing="ij")
     z = torch.from_numpy(np.stack([g1.ravel(), g2.ravel()], 1)).float()
