@@ -34,6 +34,24 @@ UNITS = ("bits", "nats")
 DEFAULTS = {"units": "bits", "seed": 0}
 
 
+def ensure_entrypoint() -> None:
+    """Make sure this run went through app.py; call first on every page.
+
+    With a ``pages/`` folder beside ``app.py``, Streamlit starts in its old multipage mode: until
+    some session has run ``app.py`` (whose ``st.navigation`` switches the mode off), a deep link
+    such as ``/minimax`` runs ``pages/minimax.py`` alone — no settings, a file-list menu — and so
+    does every later request to that server. Here a page notices it, switches the mode off, and
+    reruns: the rerun goes through ``app.py``, which routes to the same URL.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a future Streamlit without the old mode
+        return
+    if getattr(PagesManager, "uses_pages_directory", None):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def units() -> str:
     """The unit chosen in the sidebar ("bits" or "nats"); bits if the sidebar never ran."""
     value = st.session_state.get("units", DEFAULTS["units"])

@@ -7,6 +7,8 @@ from gdm_core import divergences as dv
 from gdm_core import ui
 from gdm_core.figures import divergences as figs
 
+ui.ensure_entrypoint()  # a deep link must still go through app.py
+
 st.title("Divergences")
 st.markdown(
     "Why WGAN exists. When the real and the generated distributions **do not overlap**, "

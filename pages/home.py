@@ -1,5 +1,9 @@
 import streamlit as st
 
+from gdm_core import ui
+
+ui.ensure_entrypoint()  # a deep link must still go through app.py
+
 st.title("gdm-explorer")
 st.markdown(
     "The mathematics of deep generative models, one slider at a time. "

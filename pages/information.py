@@ -8,6 +8,8 @@ from gdm_core import information as info
 from gdm_core import ui
 from gdm_core.figures import information as figs
 
+ui.ensure_entrypoint()  # a deep link must still go through app.py
+
 FACES = ["1", "2", "3", "4", "5", "6"]
 DIE_PRESETS = {
     "fair": [1 / 6] * 6,

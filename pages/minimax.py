@@ -4,6 +4,8 @@ import streamlit as st
 from gdm_core import games, ui
 from gdm_core.figures import games as figs
 
+ui.ensure_entrypoint()  # a deep link must still go through app.py
+
 METHODS = games.METHODS
 LABELS = games.METHOD_LABELS
 # Presets a teacher can link to: /minimax?preset=spiral

@@ -10,8 +10,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import streamlit as st
-
-from gdm_core import ui
 import torch
 
 from gdm_core import ui, vae

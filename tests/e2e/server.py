@@ -67,13 +67,19 @@ def chromium_path() -> str:
 
 
 def wait_for_app(page, timeout_ms: int = 60000) -> None:
-    """Wait until Streamlit has finished running the script for the current page."""
-    page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelector('h1')",
-        timeout=timeout_ms,
-    )
+    """Wait until Streamlit has finished running the script for the current page.
+
+    "Finished" is: a heading shown and no "running" status twice in a row, 0.6 s apart (a page
+    may rerun itself once, e.g. ui.ensure_entrypoint), then every Plotly chart drawn.
+    """
+    page.wait_for_selector("[data-testid='stApp'] h1", timeout=timeout_ms)
+    idle = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+    deadline = time.time() + timeout_ms / 1000
+    while time.time() < deadline:
+        page.wait_for_function(idle, timeout=timeout_ms)
+        page.wait_for_timeout(600)
+        if page.evaluate(idle) and page.locator("[data-testid='stSkeleton']").count() == 0:
+            break
     # every Plotly chart drawn (the charts load their library lazily), within reason
     try:
         page.wait_for_function(
@@ -83,4 +89,4 @@ def wait_for_app(page, timeout_ms: int = 60000) -> None:
         )
     except Exception:  # a slow chart must not fail the test; the screenshot shows it
         pass
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(300)
