@@ -172,6 +172,8 @@ def latent_grid(n: int, edge: float = 0.05) -> torch.Tensor:
     """
     if n < 1:
         raise ValueError(f"grid size must be at least 1, got {n}.")
+    if not 0 < edge < 0.5:  # also rejects NaN: the grid must stay inside (0, 1)
+        raise ValueError(f"the grid's margin must be between 0 and 0.5, got {edge}.")
     u = torch.linspace(edge, 1 - edge, n, dtype=torch.float64) if n > 1 else torch.tensor([0.5])
     q = torch.distributions.Normal(0.0, 1.0).icdf(u.double()).float()
     z1, z2 = torch.meshgrid(q, q.flip(0), indexing="xy")
@@ -238,8 +240,14 @@ def interpolate(z_a, z_b, steps: int) -> np.ndarray:
     r"""``steps`` points on the segment :math:`z(t) = (1-t)\,z_a + t\,z_b`, t from 0 to 1."""
     if steps < 2:
         raise ValueError(f"an interpolation needs at least 2 steps, got {steps}.")
+    z_a, z_b = np.asarray(z_a, dtype=np.float64), np.asarray(z_b, dtype=np.float64)
+    if z_a.shape != z_b.shape or z_a.ndim != 1 or z_a.size == 0:
+        raise ValueError(f"the two latent points must be vectors of one size, got shapes "
+                         f"{z_a.shape} and {z_b.shape}.")
+    if not (np.isfinite(z_a).all() and np.isfinite(z_b).all()):
+        raise ValueError("the latent points must be finite numbers.")
     t = np.linspace(0.0, 1.0, steps)[:, None]
-    return (1 - t) * np.asarray(z_a, dtype=np.float64) + t * np.asarray(z_b, dtype=np.float64)
+    return (1 - t) * z_a + t * z_b
 
 
 @torch.no_grad()
