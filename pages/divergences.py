@@ -25,10 +25,6 @@ def to_unit(value_nats: float) -> float:
     return dv.in_units(value_nats, BASE)
 
 
-def show(value: float, unit: str | None = None, digits: int = 4) -> str:
-    return ui.fmt(value, unit, digits)
-
-
 def clean(key: str, low: float, high: float, default, choices=None) -> None:
     """Put back a widget's value if session state holds something it cannot show (a bad link,
     a hostile test); the student sees why next to the control."""
@@ -101,15 +97,15 @@ except ValueError as err:
 
 # units in the labels: five values side by side must fit a projector column
 cols = st.columns(5)
-cols[0].metric(f"KL(Pθ‖P0), {UNIT}", show(to_unit(lines["kl"])))
-cols[1].metric(f"KL(P0‖Pθ), {UNIT}", show(to_unit(lines["reverse_kl"])))
-cols[2].metric(f"JS(P0, Pθ), {UNIT}", show(to_unit(lines["js"])))
-cols[3].metric("TV(P0, Pθ)", show(lines["tv"]))
-cols[4].metric("W(P0, Pθ)", show(lines["w1"]))
+cols[0].metric(f"KL(Pθ‖P0), {UNIT}", ui.fmt(to_unit(lines["kl"])))
+cols[1].metric(f"KL(P0‖Pθ), {UNIT}", ui.fmt(to_unit(lines["reverse_kl"])))
+cols[2].metric(f"JS(P0, Pθ), {UNIT}", ui.fmt(to_unit(lines["js"])))
+cols[3].metric("TV(P0, Pθ)", ui.fmt(lines["tv"]))
+cols[4].metric("W(P0, Pθ)", ui.fmt(lines["w1"]))
 if theta != 0:
     st.caption(
         f"KL is ∞ because Pθ puts all its mass where P0 has density 0 (and vice versa). "
-        f"JS is log 2 = {show(to_unit(dv.LOG2), UNIT)} for every θ ≠ 0, however close the lines are."
+        f"JS is log 2 = {ui.fmt(to_unit(dv.LOG2), UNIT)} for every θ ≠ 0, however close the lines are."
     )
 else:
     st.caption("θ = 0: the two distributions are the same, so every divergence is 0.")
@@ -150,9 +146,9 @@ ui.show_figure(gradients_figure(SEED), key="div_fig_grads")
 here = dv.shifted_lines_gradients(theta)
 gcols = st.columns(3)
 gcols[0].metric("dKL/dθ at this θ", "none", help="KL is ∞ on both sides of 0: no slope exists.")
-gcols[1].metric(f"dJS/dθ at this θ ({UNIT})", show(to_unit(here["js"])),
+gcols[1].metric(f"dJS/dθ at this θ ({UNIT})", ui.fmt(to_unit(here["js"])),
                 help="JS is log 2 for every θ ≠ 0 and jumps to 0 at θ = 0: no slope there.")
-gcols[2].metric("dW/dθ at this θ", show(here["w1"], digits=0),
+gcols[2].metric("dW/dθ at this θ", ui.fmt(here["w1"], digits=0),
                 help="W = |θ| has a kink at 0: any slope in [−1, 1] is a subgradient there.")
 st.caption("The crosses are computed for real: 200 samples on each line, POT's exact optimal "
            "transport (`ot.emd2` on torch tensors) and `backward()` to θ. They sit near ±1.")
@@ -239,9 +235,9 @@ else:
     ecols[0].metric("W from samples", f"{w_hat:.4f}", delta=f"{w_hat - lines['w1']:+.4f} vs exact",
                     delta_color="off")
     ecols[1].metric("W exact", f"{lines['w1']:.4f}")
-    ecols[2].metric(f"JS from samples, {UNIT}", show(to_unit(js_hat["js"])),
+    ecols[2].metric(f"JS from samples, {UNIT}", ui.fmt(to_unit(js_hat["js"])),
                     delta=f"{to_unit(js_hat['js'] - lines['js']):+.2e} vs exact", delta_color="off")
-    ecols[3].metric(f"JS exact, {UNIT}", show(to_unit(lines["js"])))
+    ecols[3].metric(f"JS exact, {UNIT}", ui.fmt(to_unit(lines["js"])))
     a, b = st.columns([2, 3])
     with a:
         ui.show_figure(fig_samples, key="div_fig_samples")
@@ -358,11 +354,11 @@ except ValueError as err:
     st.error(str(err))
 else:
     m = st.columns(5)
-    m[0].metric(f"KL(p‖q), {UNIT}", show(to_unit(g["kl"])))
-    m[1].metric(f"KL(q‖p), {UNIT}", show(to_unit(g["reverse_kl"])))
-    m[2].metric(f"JS(p, q), {UNIT}", show(to_unit(g["js"])))
-    m[3].metric("W1", show(g["w1"]))
-    m[4].metric("W2", show(g["w2"]))
+    m[0].metric(f"KL(p‖q), {UNIT}", ui.fmt(to_unit(g["kl"])))
+    m[1].metric(f"KL(q‖p), {UNIT}", ui.fmt(to_unit(g["reverse_kl"])))
+    m[2].metric(f"JS(p, q), {UNIT}", ui.fmt(to_unit(g["js"])))
+    m[3].metric("W1", ui.fmt(g["w1"]))
+    m[4].metric("W2", ui.fmt(g["w2"]))
     a, b = st.columns([2, 3])
     with a:
         ui.show_figure(fig_dens, key="div_fig_gauss")
@@ -402,12 +398,12 @@ else:
     with a:
         ui.show_figure(fig_support, key="div_fig_support")
     with b:
-        st.metric("KL(P‖Q)", show(to_unit(sd["kl"]), UNIT))
+        st.metric("KL(P‖Q)", ui.fmt(to_unit(sd["kl"]), UNIT))
         st.caption(sd["kl_reason"])
-        st.metric("KL(Q‖P)", show(to_unit(sd["reverse_kl"]), UNIT))
+        st.metric("KL(Q‖P)", ui.fmt(to_unit(sd["reverse_kl"]), UNIT))
         st.caption(sd["reverse_kl_reason"])
-        st.markdown(f"JS = **{show(to_unit(sd['js']), UNIT)}** · TV = **{show(sd['tv'])}** · "
-                    f"W1 = **{show(sd['w1'])}**")
+        st.markdown(f"JS = **{ui.fmt(to_unit(sd['js']), UNIT)}** · TV = **{ui.fmt(sd['tv'])}** · "
+                    f"W1 = **{ui.fmt(sd['w1'])}**")
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -415,8 +411,8 @@ def support_summary(base: float) -> str:
     rows = ["| preset | KL(P‖Q) | KL(Q‖P) | JS | W1 |", "|---|---|---|---|---|"]
     for label, p_, q_ in dv.SUPPORT_PRESETS.values():
         d = dv.support_divergences(p_, q_)
-        rows.append(f"| {label} | {show(dv.in_units(d['kl'], base))} | {show(dv.in_units(d['reverse_kl'], base))} "
-                    f"| {show(dv.in_units(d['js'], base))} | {show(d['w1'])} |")
+        rows.append(f"| {label} | {ui.fmt(dv.in_units(d['kl'], base))} | {ui.fmt(dv.in_units(d['reverse_kl'], base))} "
+                    f"| {ui.fmt(dv.in_units(d['js'], base))} | {ui.fmt(d['w1'])} |")
     return "\n".join(rows)
 
 
