@@ -15,7 +15,6 @@ import shlex
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import torch

@@ -17,7 +17,6 @@ COLORS = {
 PALETTE = list(COLORS.values())
 
 
-
 def _register_template() -> None:
     # Registered once as Plotly's default: a figure then gets it at construction for ~1 ms,
     # where assigning a template to every figure costs 15-60 ms of validation (measured).

@@ -14,10 +14,6 @@ from gdm_core.information import HuffmanNode, question_text
 INF_TEXT = "∞"
 
 
-def _finite_or_none(values) -> list:
-    return [float(v) if math.isfinite(v) else None for v in values]
-
-
 def _name(i: int, labels) -> str:
     return str(labels[i]) if labels is not None else str(i)
 
