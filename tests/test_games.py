@@ -260,3 +260,51 @@ def test_imports_without_streamlit():
             "import gdm_core.games, gdm_core.figures.games\nprint('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+# ------------------------------------------------------------------ long runs: no overflow in theory
+
+def _mp_companion_norms(method, z0, eta, steps):
+    """Exact ‖z_k‖ by iterating the update matrix in 40-digit mpmath (unbounded exponent range)."""
+    import mpmath
+
+    mpmath.mp.dps = 40
+    m = mpmath.matrix(games.update_matrix(method, eta).tolist())
+    x, y = (mpmath.mpf(v) for v in z0)
+    if method == "optimistic":  # state (z_k, z_{k-1}); the first step is a plain GDA step
+        v = mpmath.matrix([x - eta * y, y + eta * x, x, y])
+        out = [mpmath.sqrt(x * x + y * y), mpmath.sqrt(v[0] ** 2 + v[1] ** 2)]
+        for _ in range(steps - 1):
+            v = m * v
+            out.append(mpmath.sqrt(v[0] ** 2 + v[1] ** 2))
+    else:
+        v = mpmath.matrix([x, y])
+        out = [mpmath.sqrt(x * x + y * y)]
+        for _ in range(steps):
+            v = m * v
+            out.append(mpmath.sqrt(v[0] ** 2 + v[1] ** 2))
+    return out
+
+
+@pytest.mark.parametrize("method,eta,steps", [
+    ("optimistic", 0.2, 5000), ("optimistic", 0.05, 2000), ("optimistic", 0.5, 3000),
+    ("optimistic", 0.7, 3000), ("optimistic", 0.01, 5000),
+    ("extragradient", 0.5, 5000), ("extragradient", 0.01, 5000), ("extragradient", 1.2, 5000),
+    ("simultaneous", 0.3, 5000),
+])
+def test_closed_form_norms_stay_exact_for_long_runs(method, eta, steps):
+    # The optimistic closed form used sinh(k·h), which overflowed to inf from k ≈ 906 at η = 0.2
+    # although ‖z_k‖ there is ~1e-9. Reference: the update matrix (4×4 companion for optimistic)
+    # iterated in mpmath, whose exponent range is unbounded.
+    z0 = (1.0, 0.5)
+    cf = games.closed_form_norms(method, z0, eta, steps)
+    ref = _mp_companion_norms(method, z0, eta, steps)
+    for k in range(0, steps + 1, 37 if steps > 1000 else 1):
+        true = ref[k]
+        if true > 1e300 or true < 1e-300:  # outside the float range: inf or 0 is the honest answer
+            assert cf[k] == (math.inf if true > 1 else 0.0) or cf[k] < 1e-290 or cf[k] > 1e290
+            continue
+        assert cf[k] == pytest.approx(float(true), rel=1e-8), (k, cf[k], true)
+    if method == "optimistic" and eta == 0.2:
+        assert cf[1000] == pytest.approx(6.4406e-10, rel=1e-4)
+        assert cf[5000] == pytest.approx(5.9353e-47, rel=1e-4)
