@@ -365,14 +365,63 @@ def distances(z) -> np.ndarray:
     return np.hypot(z[..., 0], z[..., 1])
 
 
+def alternating_eigenline(z0, lr: float, game: BilinearGame = XY) -> dict | None:
+    r"""Where z0 sits relative to alternating GDA's real eigen-lines, for :math:`|s| \ge 2`.
+
+    For :math:`|s| = |a\eta| > 2` the update matrix has two real eigenvalues
+    :math:`\lambda_u \lambda_s = 1` with :math:`|\lambda_u| > 1 > |\lambda_s|`; for
+    :math:`|s| = 2` a double eigenvalue :math:`-1` with a single eigen-line. An eigenvector of
+    :math:`\lambda` is :math:`v = (s, 1 - \lambda)` (first row of :math:`M - \lambda I`). A start
+    on the line of :math:`\lambda_s` (or of −1 at :math:`|s| = 2`) never picks up the other mode:
+    it converges (or 2-cycles) instead of growing.
+
+    Returns ``None`` for :math:`|s| < 2` (complex eigenvalues: every start orbits), else a dict
+    with ``"lam"`` (the stable eigenvalue λ_s, or −1), ``"lam_unstable"`` (λ_u, or −1),
+    ``"offset"`` (distance of z0 from that eigen-line divided by ‖z0‖; 0 at z0 = 0) and
+    ``"on_line"`` (offset ≤ 1e-12, i.e. on the line up to rounding of the typed start).
+    """
+    x0, y0, lr, _ = _check("alternating", z0, lr, 1)
+    s = _coupling(game) * lr
+    if abs(s) < 2:
+        return None
+    t = 2.0 - s * s  # the trace; the determinant is 1
+    if abs(s) == 2:
+        lam_u = lam_s = -1.0
+    else:
+        lam_u = (t - math.sqrt(t * t - 4.0)) / 2.0  # t < −2: both roots negative, this one < −1
+        lam_s = 1.0 / lam_u                         # exact partner, no cancellation
+    vx, vy = s, 1.0 - lam_s
+    r0 = math.hypot(x0, y0)
+    offset = abs(vx * y0 - vy * x0) / (math.hypot(vx, vy) * r0) if r0 > 0 else 0.0
+    return {"lam": lam_s, "lam_unstable": lam_u, "offset": offset, "on_line": offset <= 1e-12}
+
+
 def behaviour(run: Run, game: BilinearGame = XY) -> str:
-    """A few words for a student on what the run does (from the theory, and the run's end)."""
+    """A few words for a student on what the run does (from the theory, and the run's end).
+
+    Alternating GDA with |aη| ≥ 2 is described from z0's eigen-direction
+    (:func:`alternating_eigenline`): a start on the stable eigen-line converges, one on the
+    eigen-line of −1 at |aη| = 2 is a bounded 2-cycle; the run itself confirms it (rounding can
+    push an iterate off the line, and then it grows like every other start).
+    """
     if run.diverged:
         return f"diverged after {run.diverged_at} steps"
     s = abs(_coupling(game) * run.lr)
     rho = spectral_radius(run.method, run.lr, game)
-    if run.method == "alternating" and s <= 2:
-        return "orbits for ever (ellipse)" if s < 2 else "grows linearly (η = 2)"
+    if run.method == "alternating" and s >= 2:
+        line = alternating_eigenline(run.path[0], run.lr, game)
+        r = distances(run.path)
+        if line["on_line"] and r[0] > 0:
+            if s == 2 and r.max() <= r[0] * (1 + 1e-9):
+                return "2-cycle, bounded (z₀ on the eigen-line of λ = −1)"
+            if s > 2 and r[-1] <= r[0]:
+                lam = f"{line['lam']:.4g}".replace("-", "−")
+                return f"converges (z₀ on the eigen-line of λ = {lam})"
+        if s == 2:
+            return "grows linearly (η = 2)"
+        return "grows (η too large)"
+    if run.method == "alternating":
+        return "orbits for ever (ellipse)"
     if rho > 1:
         return "spirals out" if run.method == "simultaneous" else "grows (η too large)"
     if rho == 1:

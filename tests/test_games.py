@@ -308,3 +308,50 @@ def test_closed_form_norms_stay_exact_for_long_runs(method, eta, steps):
     if method == "optimistic" and eta == 0.2:
         assert cf[1000] == pytest.approx(6.4406e-10, rel=1e-4)
         assert cf[5000] == pytest.approx(5.9353e-47, rel=1e-4)
+
+
+# ------------------------------------------------------------------ alternating on an eigen-line
+
+def _stable_line(eta, coupling=1.0):
+    """Independent reference: the eigenvector of the update matrix with the smallest |λ|."""
+    vals, vecs = np.linalg.eig(games.update_matrix("alternating", eta, BilinearGame(coupling)))
+    i = int(np.argmin(np.abs(vals)))
+    return float(vals[i].real), vecs[:, i].real
+
+
+@pytest.mark.parametrize("eta,coupling", [(2.5, 1.0), (3.0, 1.0), (2.5, -1.0), (1.5, 2.0)])
+def test_alternating_start_on_the_stable_eigen_line_converges_and_says_so(eta, coupling):
+    game = BilinearGame(coupling)
+    lam, v = _stable_line(eta, coupling)
+    line = games.alternating_eigenline(v, eta, game)
+    assert line["on_line"] and line["lam"] == pytest.approx(lam, rel=1e-12)
+    assert line["lam_unstable"] * line["lam"] == pytest.approx(1.0, rel=1e-12)  # det M = 1
+    run = simulate("alternating", v, eta, 12, game)
+    r = norms(run.path)
+    assert not run.diverged and r[-1] < 1e-3 * r[0]
+    assert games.behaviour(run, game).startswith("converges (z₀ on the eigen-line of λ = −")
+    # a generic start at the same η grows
+    run = simulate("alternating", (1.0, 0.0), eta, 8, game)
+    assert games.behaviour(run, game) in ("grows (η too large)",
+                                          f"diverged after {run.diverged_at} steps")
+
+
+def test_alternating_lecturer_cases():
+    # (1, 0.5) with η = 2.5 was labelled "grows (η too large)" although ‖z_100‖ ≈ 7e-61.
+    run = simulate("alternating", (1.0, 0.5), 2.5, 100)
+    assert norms(run.path)[-1] == pytest.approx(math.hypot(1, 0.5) * 0.25 ** 100, rel=1e-12)
+    assert games.behaviour(run) == "converges (z₀ on the eigen-line of λ = −0.25)"
+    # (1, 1) with η = 2 was labelled "grows linearly" although it is the 2-cycle ±(1, 1).
+    run = simulate("alternating", (1.0, 1.0), 2.0, 100)
+    np.testing.assert_array_equal(run.path[1::2], -np.ones((50, 2)))
+    np.testing.assert_array_equal(run.path[0::2], np.ones((51, 2)))
+    assert games.behaviour(run) == "2-cycle, bounded (z₀ on the eigen-line of λ = −1)"
+    # generic starts keep their words: η = 2 grows linearly, z_k = (−1)^k (I − kN) z_0
+    run = simulate("alternating", (1.0, 0.0), 2.0, 100)
+    assert norms(run.path)[-1] == pytest.approx(math.hypot(1 - 200, -200), rel=1e-12)
+    assert games.behaviour(run) == "grows linearly (η = 2)"
+    assert games.behaviour(simulate("alternating", (1.0, 0.0), 2.5, 5)) == "grows (η too large)"
+    assert games.behaviour(simulate("alternating", (1.0, 0.5), 1.9, 50)).startswith("orbits")
+    # just off the line is not on it (the unstable mode is there and wins)
+    assert not games.alternating_eigenline((1.0, 0.5 + 1e-7), 2.5)["on_line"]
+    assert games.alternating_eigenline((1.0, 0.5), 1.5) is None
