@@ -1,0 +1,36 @@
+"""Minimax §3: the saddle f(x, y) = xy in 3-D, with the runs drawn on it.
+
+Reads the page controls and ``mm_k``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gdm_core import ui
+from gdm_core.figures import games as figs
+from gdm_core.sections.minimax import controls, runs
+
+
+@ui.section("The saddle")
+def show() -> None:
+    c = controls.current()
+    try:
+        results = runs(c.x0, c.y0, c.lr, c.steps)
+    except ValueError as err:
+        st.error(f"Cannot run the dynamics: {err}.")
+        return
+    k = st.session_state.get("mm_k", c.steps)
+    k = k if isinstance(k, int) and 0 <= k <= c.steps else c.steps
+    extent = 1.2 * max(abs(c.x0), abs(c.y0)) if (c.x0 or c.y0) else 1.0
+    lifted = {m: results[m].path[: k + 1] for m in c.methods}
+    s1, s2 = st.columns([3, 2])
+    with s1:
+        ui.show_figure(figs.saddle_surface(extent=extent, paths=lifted), key="mm_fig_saddle")
+    with s2:
+        st.markdown(
+            "Fix y: f is a straight line in x, so player x always wants to move, in the "
+            "direction set by the sign of y. Fix x: the same for player y. Only at (0, 0) is "
+            "neither tempted. The surface is a **saddle**, and the runs are drawn on it "
+            "(drag to rotate; the part of a run that leaves the patch is cut)."
+        )

@@ -1,0 +1,34 @@
+"""The page toolkit: everything a page or a section needs from Streamlit, in one package.
+
+``gdm_core``'s maths never imports Streamlit; this package is the one place that does.
+
+- :mod:`.pages` — the list of pages and the deep-link workaround (``ensure_entrypoint``);
+- :mod:`.settings` — app-wide units and seed (sidebar, bound to the URL);
+- :mod:`.state` — widgets bound to the address bar, with their state sanitised first, and
+  ``?preset=`` links read once per session;
+- :mod:`.sections` — a section is a fragment with its own error boundary; tabs that run only
+  the open section;
+- :mod:`.charts` — figures drawn with the app's own template and cached by their inputs.
+"""
+
+from __future__ import annotations
+
+# Imported here, eagerly, because every page needs them: Streamlit runs each session's script in
+# its own thread, and when a classroom arrives at once, lazy first imports of pandas (which plotly
+# pulls in on demand) race and fail with "partially initialized module". Importing them with
+# this package serialises them under Python's import lock (found by tests/load).
+import numpy  # noqa: F401
+import pandas  # noqa: F401
+import plotly.express  # noqa: F401
+import plotly.graph_objects  # noqa: F401
+
+from gdm_core.units import UNITS, fmt, from_nats  # noqa: F401
+
+from .charts import figure, show_figure, show_selectable_figure  # noqa: F401
+from .pages import PAGES, ensure_entrypoint, page_link  # noqa: F401
+from .sections import SECTION_CALLS, section, show_tabs  # noqa: F401
+from .settings import DEFAULTS, log_base, seed, settings_sidebar, to_units, units  # noqa: F401
+from .state import (  # noqa: F401
+    checkbox, clean, multiselect, number, preset_from_url, radio, select, select_slider,
+    slider, toggle,
+)

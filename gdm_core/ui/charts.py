@@ -1,0 +1,41 @@
+"""Figures on a page: the app's own template, and builders cached by their inputs."""
+
+from __future__ import annotations
+
+import importlib
+
+import streamlit as st
+
+import gdm_core.figures  # noqa: F401 - registers the projector template as Plotly's default
+
+CONFIG = {"displaylogo": False}
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _build(module: str, name: str, args: tuple, kwargs: tuple):
+    # A resource, not a copy: the same Figure object is handed to every session. Building and
+    # styling a Plotly figure costs tens of milliseconds; st.plotly_chart only reads it.
+    return getattr(importlib.import_module(module), name)(*args, **dict(kwargs))
+
+
+def figure(builder, *args, **kwargs):
+    """``builder(*args, **kwargs)``, built once per distinct input for the whole server.
+
+    ``builder`` is a figure builder from :mod:`gdm_core.figures`; it must not be mutated later.
+    """
+    return _build(builder.__module__, builder.__qualname__, args, tuple(sorted(kwargs.items())))
+
+
+def show_figure(fig, key: str | None = None) -> None:
+    """Draw a Plotly figure with the app's template (``theme=None``: Streamlit's theme would
+    replace the projector-sized, dark chart text with its own small grey one)."""
+    st.plotly_chart(fig, width="stretch", key=key, config=CONFIG, theme=None)
+
+
+def show_selectable_figure(fig, key: str, on_select) -> None:
+    """Like ``show_figure``, but a click on a point calls ``on_select`` (before the rerun).
+
+    The callback reads the clicked point from ``st.session_state[key]["selection"]``.
+    """
+    st.plotly_chart(fig, width="stretch", key=key, config=CONFIG, theme=None,
+                    on_select=on_select, selection_mode="points")

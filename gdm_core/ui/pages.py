@@ -1,0 +1,48 @@
+"""The app's pages, and the workaround for Streamlit's old pages-folder mode."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+# One list of the app's pages: app.py registers them, the tests and benchmarks walk them.
+# (file under pages/, title, url path, icon, heading shown on the page)
+PAGES = [
+    # Material icons ship with Streamlit's own font, so they show even where no emoji font is.
+    ("home.py", "Home", "home", ":material/home:", "gdm-explorer"),
+    ("information.py", "Information", "information", ":material/casino:", "Information"),
+    ("divergences.py", "Divergences", "divergences", ":material/straighten:", "Divergences"),
+    ("minimax.py", "Minimax", "minimax", ":material/cyclone:", "Minimax"),
+    ("vae.py", "VAE latent space", "vae", ":material/scatter_plot:", "VAE latent space"),
+]
+
+
+def ensure_entrypoint() -> None:
+    """Make sure this run went through app.py; call first on every page.
+
+    With a ``pages/`` folder beside ``app.py``, Streamlit starts in its old multipage mode: until
+    some session has run ``app.py`` (whose ``st.navigation`` switches the mode off), a deep link
+    such as ``/minimax`` runs ``pages/minimax.py`` alone — no settings, a file-list menu — and so
+    does every later request to that server. Here a page notices it, switches the mode off, and
+    reruns: the rerun goes through ``app.py``, which routes to the same URL.
+    ``tests/test_app.py`` fails loudly if the internal flag disappears from Streamlit.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a future Streamlit without the old mode
+        return
+    if getattr(PagesManager, "uses_pages_directory", None):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def page_link(file: str, label: str, icon: str | None = None) -> None:
+    """A link to another page that stays in this session (settings and state are kept).
+
+    ``st.page_link`` needs the page registered by ``app.py``'s navigation; a page run on its own
+    (a test, or the instant before ``ensure_entrypoint`` reruns) gets a plain relative link.
+    """
+    path = next((p[2] for p in PAGES if p[0] == file), None)
+    try:
+        st.page_link(f"pages/{file}", label=label, icon=icon)
+    except Exception:  # noqa: BLE001 - StreamlitPageNotFoundError and kin: fall back to a link
+        st.markdown(f"[{label}](./{path})")

@@ -1,0 +1,80 @@
+"""Sections: the unit a page is made of.
+
+A section is one function decorated with :func:`section`. It is a Streamlit fragment — a widget
+inside it reruns that section alone, not the page — wrapped in an error boundary, so one broken
+section shows its message and the rest of the page still renders. Pages show long lists of
+sections as tabs (:func:`show_tabs`) whose open tab is in the URL and the only one that runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+from .state import clean
+
+_LOGGER = logging.getLogger("gdm_core.ui")
+
+# How often each section ran in this process: the tests read it to prove that a widget change
+# in one section does not rerun the others. With $GDM_SECTION_LOG set (the browser tests give a
+# temporary file) every run is also appended there, so a test outside the server can count too.
+SECTION_CALLS: Counter = Counter()
+
+
+def _record(name: str) -> None:
+    SECTION_CALLS[name] += 1
+    path = os.environ.get("GDM_SECTION_LOG")
+    if path:
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(name + "\n")
+
+
+def section(name: str) -> Callable[[Callable], Callable]:
+    """Make a function a page section: a fragment with its own error boundary.
+
+    ``name`` is how the section is named in messages and in the call counts. Streamlit's own
+    control flow (``st.rerun``, ``st.stop``) passes through: it is not an ``Exception``.
+    """
+
+    def decorate(fn: Callable) -> Callable:
+        @functools.wraps(fn)  # the fragment's identity is fn's module and name
+        def run(*args, **kwargs):
+            _record(name)
+            try:
+                return fn(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - the boundary: log it, say it, go on
+                _LOGGER.exception("section %r failed", name)
+                st.error(
+                    f"**This section could not be shown** ({type(exc).__name__}: {exc}). "
+                    "The rest of the page still works; change a control above or reload the "
+                    "page to try again."
+                )
+                return None
+
+        return st.fragment(run)
+
+    return decorate
+
+
+def show_tabs(key: str, tabs: Sequence[tuple[str, Callable[[], None]]]) -> str:
+    """Tabs whose open one is in the URL (``?key=Label``); only the open tab's section runs.
+
+    Returns the label of the open tab. A projector then shows one idea at a time, and the
+    browser receives one section's elements instead of the whole page's.
+    """
+    labels = [label for label, _ in tabs]
+    clean(key, labels[0], lambda v: v in labels)
+    containers = st.tabs(labels, key=key, bind="query-params")
+    opened = labels[0]
+    for container, (label, run) in zip(containers, tabs):
+        if container.open is False:
+            continue
+        opened = label
+        with container:
+            run()
+    return opened

@@ -1,0 +1,56 @@
+"""App-wide settings: units (bits or nats) and the random seed, in the sidebar and the URL.
+
+Pages may run without ``app.py`` (a deep link, or ``AppTest.switch_page``), so nothing here
+assumes the entrypoint ran: settings are read from session state with defaults.
+Changing a setting reruns the whole app (the sidebar is outside every fragment).
+"""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from gdm_core.units import LOG_BASE, UNITS, from_nats
+
+DEFAULTS = {"units": "bits", "seed": 0}
+SEED_MAX = 2**31 - 1
+
+
+def units() -> str:
+    """The unit chosen in the sidebar ("bits" or "nats"); bits if the sidebar never ran."""
+    value = st.session_state.get("units", DEFAULTS["units"])
+    return value if value in UNITS else DEFAULTS["units"]
+
+
+def log_base() -> float:
+    """The logarithm base of the chosen unit: 2 for bits, e for nats."""
+    return LOG_BASE[units()]
+
+
+def to_units(value_nats):
+    """A value computed in nats, in the chosen unit."""
+    return from_nats(value_nats, units())
+
+
+def seed() -> int:
+    """The app-wide random seed for anything sampled."""
+    value = st.session_state.get("seed", DEFAULTS["seed"])
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return DEFAULTS["seed"]
+    return int(min(max(value, 0), SEED_MAX))
+
+
+def settings_sidebar() -> None:
+    """Draw the app-wide settings; called once per run by ``app.py``.
+
+    Both are bound to the address bar (``?units=nats&seed=3``), so a shared link carries them.
+    """
+    from .state import number, radio  # the widgets bound to the URL, sanitised first
+
+    with st.sidebar:
+        st.subheader("Settings")
+        radio("Units", UNITS, DEFAULTS["units"], key="units", horizontal=True,
+              help="Information in bits (log base 2) or nats (natural log). 1 nat ≈ 1.443 bits.")
+        number("Random seed", 0, SEED_MAX, DEFAULTS["seed"], key="seed", step=1,
+               help="Seeds everything that is sampled, so a class sees the same picture.")
