@@ -54,3 +54,16 @@ def minimax_rows(runs: Mapping[str, games.Run], theory: Mapping[str, object], lr
             "behaviour": games.behaviour(run),
         })
     return rows
+
+
+def huffman_rows(p, code, surprise_bits, labels) -> list[dict]:
+    """The Huffman table: each outcome's probability, answers, question count and −log₂ p."""
+    from gdm_core.units import fmt
+
+    return [{
+        "face": label,
+        "p(x)": round(float(px), 4),
+        "answers (1 = yes)": c if c is not None else "never asked (p = 0)",
+        "questions ℓ(x)": len(c) if c is not None else 0,
+        "−log₂ p(x)": fmt(s, None, 3),
+    } for label, px, c, s in zip(labels, p, code, surprise_bits)]

@@ -33,8 +33,9 @@ def from_nats(value, unit: str):
 def fmt(value, unit: str | None = None, digits: int = 4) -> str:
     """Write a number for a page: fixed ``digits`` decimals, '∞' for infinity, never 'nan'.
 
-    Numbers too small or too large for fixed decimals (|x| < 10^-digits or ≥ 10^9) are written
-    in scientific notation, so a tiny but non-zero value never reads as 0.
+    Numbers too large for fixed decimals (≥ 10^9), and small ones that fixed decimals would
+    round to 0 (10^-9 ≤ |x| < 10^-digits), are written in scientific notation, so a tiny but
+    real value never reads as 0; below 10^-9 a value is rounding noise and reads as 0.
     """
     suffix = f" {unit}" if unit else ""
     try:
@@ -45,7 +46,7 @@ def fmt(value, unit: str | None = None, digits: int = 4) -> str:
         return "undefined"
     if math.isinf(value):
         return ("∞" if value > 0 else "−∞") + suffix
-    if value != 0 and (abs(value) < 10.0 ** -digits or abs(value) >= 1e9):
+    if abs(value) >= 1e9 or 1e-9 <= abs(value) < 0.5 * 10.0 ** -digits:
         return f"{value:.{max(digits - 1, 1)}e}{suffix}"
     text = f"{value:.{digits}f}"
     if float(text) == 0:

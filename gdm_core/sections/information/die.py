@@ -1,0 +1,76 @@
+"""The die editor: a preset and six probabilities, validated. Not a section of its own.
+
+Used at page level for the die that tabs 1–4 share (written to ``info_die``), and twice inside
+the KL section. Writes ``<prefix>_<face>`` (the six inputs, bound to the URL) and the preset key.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from gdm_core import information as info
+from gdm_core import ui
+
+FACES = ["1", "2", "3", "4", "5", "6"]
+DIE_PRESETS = {
+    "fair": [1 / 6] * 6,
+    "loaded": [0.1, 0.1, 0.1, 0.1, 0.1, 0.5],
+    "nearly-certain": [0.01, 0.01, 0.01, 0.01, 0.01, 0.95],
+}
+KL_PRESETS = {**DIE_PRESETS, "no-six": [0.2, 0.2, 0.2, 0.2, 0.2, 0.0]}
+PRESET_NAMES = {"fair": "fair", "loaded": "loaded (6 comes up half the time)",
+                "nearly-certain": "nearly certain (almost always 6)",
+                "no-six": "no six (the 6 was filed off)"}
+
+
+def keys(prefix: str) -> list[str]:
+    return [f"{prefix}_{face}" for face in FACES]
+
+
+def set_values(prefix: str, values) -> None:
+    for key, value in zip(keys(prefix), values):
+        st.session_state[key] = float(value)
+
+
+def _normalise(prefix: str) -> None:
+    values = [st.session_state.get(k) for k in keys(prefix)]
+    if info.can_normalize(values):  # the inputs may have changed since the button was drawn
+        set_values(prefix, info.normalize(values))
+
+
+def _check_shown(values, name: str) -> tuple[np.ndarray, bool]:
+    # TODO(issue 9): move into gdm_core.information once its tolerance change lands.
+    labels = [f"the probability of face {f}" for f in FACES]
+    arr = np.asarray(values, float)
+    if np.all(np.isfinite(arr)) and np.all(arr >= 0) and 1e-9 < abs(arr.sum() - 1) <= len(arr) * 5e-5:
+        return info.check_distribution(arr / arr.sum(), name=name, labels=labels), True
+    return info.check_distribution(values, name=name, labels=labels), False
+
+
+def editor(prefix: str, preset_key: str, presets: dict, default: str, name: str,
+           symbol: str = "P") -> np.ndarray | None:
+    """Preset choice and six probabilities; returns the validated die or None (error shown)."""
+    preset = ui.select(f"Preset for {name}", list(presets), default, key=preset_key,
+                       format_func=PRESET_NAMES.get,
+                       on_change=lambda: set_values(prefix, presets[st.session_state[preset_key]]))
+    start = presets[preset]
+    values = []
+    for col, key, face, p in zip(st.columns(6), keys(prefix), FACES, start):
+        with col:
+            values.append(ui.number(f"{symbol}({face})", 0.0, 1.0, float(p), key=key,
+                                    step=0.01, format="%.4f"))
+    try:
+        die, rescaled = _check_shown(values, name)
+    except ValueError as err:
+        st.error(str(err))
+        if info.can_normalize(values):
+            st.button("Normalise (divide each by the total)", key=f"{prefix}_normalise",
+                      on_click=_normalise, args=(prefix,))
+        else:
+            st.caption("Fix the entries above: probabilities are numbers ≥ 0 that add up to 1.")
+        return None
+    if rescaled:
+        st.caption(f"The six values add up to {sum(values):.4f}, which is 1 to the four "
+                   "decimals shown; they were divided by their sum.")
+    return die
