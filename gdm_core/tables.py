@@ -67,3 +67,17 @@ def huffman_rows(p, code, surprise_bits, labels) -> list[dict]:
         "questions ℓ(x)": len(c) if c is not None else 0,
         "−log₂ p(x)": fmt(s, None, 3),
     } for label, px, c, s in zip(labels, p, code, surprise_bits)]
+
+
+def support_rows(unit: str) -> list[dict]:
+    """KL both ways, JS and W1 for each support preset of the Divergences page."""
+    from gdm_core import divergences as dv
+    from gdm_core.units import fmt, from_nats
+
+    rows = []
+    for label, p, q in dv.SUPPORT_PRESETS.values():
+        d = dv.support_divergences(p, q)
+        rows.append({"preset": label, "KL(P‖Q)": fmt(from_nats(d["kl"], unit)),
+                     "KL(Q‖P)": fmt(from_nats(d["reverse_kl"], unit)),
+                     "JS": fmt(from_nats(d["js"], unit)), "W1": fmt(d["w1"])})
+    return rows

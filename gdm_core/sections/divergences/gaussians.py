@@ -1,0 +1,61 @@
+"""Divergences §5: two Gaussians in closed form. Writes ``div_mu2``, ``div_sigma1``,
+``div_same_sigma`` and ``div_sigma2``."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from gdm_core import curves, ui
+from gdm_core import divergences as dv
+from gdm_core.figures import divergences as figs
+
+SIGMAS = [2.0, 1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _sweep(s1: float, s2: float):
+    return curves.gaussian_sweep(s1, s2)
+
+
+@ui.section("Two Gaussians")
+def show() -> None:
+    st.markdown(
+        "p = N(μ1, σ1²) with μ1 = 0 and q = N(μ2, σ2²). Shrink σ and the Gaussians become "
+        "spikes: the picture turns into the parallel lines — KL explodes, JS sticks at log 2, "
+        "while W1 and W2 tend to |μ2 − μ1|.")
+    st.latex(r"\mathrm{KL}(p\|q)=\log\frac{\sigma_2}{\sigma_1}+\frac{\sigma_1^2+(\mu_1-\mu_2)^2}"
+             r"{2\sigma_2^2}-\frac12,\qquad W_2=\sqrt{(\mu_1-\mu_2)^2+(\sigma_1-\sigma_2)^2}")
+    st.latex(r"W_1=\mathbb E\,|\Delta\mu+\Delta\sigma Z|,\ Z\sim N(0,1),\qquad "
+             r"\mathrm{JS}=\tfrac12\mathrm{KL}(p\|m)+\tfrac12\mathrm{KL}(q\|m),\ "
+             r"m=\tfrac{p+q}2\ \text{(numerical)}")
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        mu2 = ui.slider("μ2", -4.0, 4.0, 1.0, key="div_mu2", step=0.1)
+    with c2:
+        s1 = ui.select_slider("σ1", SIGMAS, 1.0, key="div_sigma1")
+    with c3:
+        same = ui.checkbox("σ2 = σ1", True, key="div_same_sigma")
+        s2 = s1 if same else ui.select_slider("σ2", SIGMAS, 1.0, key="div_sigma2")
+    unit = ui.units()
+    g = dv.gaussians(0.0, s1, mu2, s2)
+    m = st.columns(5)
+    m[0].metric(f"KL(p‖q), {unit}", ui.fmt(ui.to_units(g["kl"])))
+    m[1].metric(f"KL(q‖p), {unit}", ui.fmt(ui.to_units(g["reverse_kl"])))
+    m[2].metric(f"JS(p, q), {unit}", ui.fmt(ui.to_units(g["js"])))
+    m[3].metric("W1", ui.fmt(g["w1"]))
+    m[4].metric("W2", ui.fmt(g["w2"]))
+    half = max(s1, s2) * 4
+    x = np.linspace(min(0.0, mu2) - half, max(0.0, mu2) + half, 800)
+    mus, sweep = _sweep(s1, s2)
+    a, b = st.columns([2, 3])
+    with a:
+        ui.show_figure(ui.figure(figs.gaussian_densities, x,
+                                 np.exp(dv.gaussian_logpdf(x, 0.0, s1)),
+                                 np.exp(dv.gaussian_logpdf(x, mu2, s2)),
+                                 title="The two densities"), key="div_fig_gauss")
+    with b:
+        ui.show_figure(ui.figure(figs.gaussian_curves, mus, ui.to_units(sweep["kl"]),
+                                 ui.to_units(sweep["reverse_kl"]), ui.to_units(sweep["js"]),
+                                 sweep["w1"], sweep["w2"], mu2, unit, title="As μ2 moves"),
+                       key="div_fig_gauss_curves")
