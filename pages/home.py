@@ -1,3 +1,5 @@
+"""Home: what each page shows, with links that stay in this session."""
+
 import streamlit as st
 
 from gdm_core import ui
@@ -6,32 +8,27 @@ ui.ensure_entrypoint()  # a deep link must still go through app.py
 
 st.title("gdm-explorer")
 st.markdown(
-    "The mathematics of deep generative models, one slider at a time. "
-    "Pick a topic in the menu on the left; the **Settings** there (units and random seed) "
-    "hold on every page."
-)
+    "The mathematics of deep generative models, one slider at a time. Pick a topic below or in "
+    "the menu on the left; the **Settings** there (units and random seed) hold on every page.")
 
-TOPICS = [
-    (":material/casino: Information", "information",
-     "Surprise −log p(x), entropy as expected surprise, perfect yes/no questions (Huffman "
-     "codes), joint and conditional entropy, mutual information, and KL as the extra bits "
-     "you pay for using the wrong distribution."),
-    (":material/straighten: Divergences", "divergences",
-     "KL, Jensen–Shannon and Wasserstein on two parallel lines that do not overlap: the values, "
-     "and above all the gradients — why a GAN's generator gets no signal from JS and a WGAN's "
-     "does from the earth mover's distance."),
-    (":material/cyclone: Minimax", "minimax",
-     "The game min_x max_y xy: simultaneous gradient steps spiral out, alternating ones orbit, "
-     "extragradient and optimistic steps converge — the reason GAN training oscillates."),
-    (":material/scatter_plot: VAE latent space", "vae",
-     "A variational autoencoder with a 2-D latent trained on MNIST: walk its latent plane, "
-     "see the encoded digits, sample, interpolate, and split the ELBO into its two terms."),
-]
-for title, path, text in TOPICS:
-    st.subheader(title)
-    st.markdown(text)
-    # A plain relative link, not st.page_link: this page may run without app.py's navigation.
-    st.markdown(f"[Open {title.split(' ', 1)[1]} →](./{path})")
+TOPICS = {
+    "information.py": "Surprise −log p(x), entropy as expected surprise, perfect yes/no "
+                      "questions (Huffman codes), joint and conditional entropy, mutual "
+                      "information, and KL as the extra bits you pay for the wrong distribution.",
+    "divergences.py": "KL, Jensen–Shannon and Wasserstein on two parallel lines that do not "
+                      "overlap: the values, and above all the gradients — why a GAN's generator "
+                      "gets no signal from JS and a WGAN's does from the earth mover's distance.",
+    "minimax.py": "The game min_x max_y xy: simultaneous gradient steps spiral out, alternating "
+                  "ones orbit, extragradient and optimistic steps converge — the reason GAN "
+                  "training oscillates.",
+    "vae.py": "A variational autoencoder with a 2-D latent trained on MNIST: walk its latent "
+              "plane, see the encoded digits, sample, interpolate, and split the ELBO into its "
+              "two terms.",
+}
+for file, title, _, icon, _ in ui.PAGES:
+    if file in TOPICS:
+        ui.page_link(file, f"**{title}**", icon=icon)
+        st.markdown(TOPICS[file])
 
 st.divider()
 st.subheader("Using it in class")
@@ -40,7 +37,7 @@ st.markdown(
     "not typed in, and the formulas sit beside the figures.\n"
     "- Ask students to predict before you move the slider (\"what happens to the entropy if "
     "one face becomes nearly certain?\").\n"
-    "- Share a link to one page, e.g. `…/information?units=nats&seed=3`; the units and seed in "
-    "the link become that student's starting settings.\n"
+    "- The address bar always holds what you see: copy it at any moment and a student who "
+    "opens it sees the same numbers (tab, sliders, units and seed).\n"
     "- Nothing is downloaded while the app runs: it works on poor classroom Wi-Fi once loaded."
 )
