@@ -52,11 +52,27 @@ def test_query_params_set_starting_units_and_seed():
     assert at.sidebar.number_input(key="seed").value == 7
 
 
-def test_home_links_every_topic_page():
+def test_home_links_every_topic_page_inside_the_session():
+    # st.page_link keeps the session (units, seed); a plain link would open a new one.
     at = via_app("home.py")
+    links = [link.proto.page for link in at.get("page_link")]
+    assert links == [p[2] for p in ui.PAGES[1:]]
+
+
+def test_home_alone_falls_back_to_relative_links():
+    at = standalone("home.py")
+    no_exception(at)
     text = " ".join(m.value for m in at.markdown)
     for _, _, path, _, _ in ui.PAGES[1:]:
         assert f"(./{path})" in text
+
+
+def test_streamlit_still_has_the_pages_folder_flag_the_workaround_relies_on():
+    # ui.ensure_entrypoint switches this internal flag off on a cold deep link. If a Streamlit
+    # upgrade removes or renames it, the workaround silently does nothing: fail loudly here.
+    from streamlit.runtime.pages_manager import PagesManager
+
+    assert hasattr(PagesManager, "uses_pages_directory")
 
 
 def test_gdm_core_imports_without_streamlit():
