@@ -1,9 +1,13 @@
-"""Saving and loading VAE checkpoints without executing code.
+"""Saving and loading model checkpoints (the VAE and the plain autoencoder) without executing code.
 
 A checkpoint is two files side by side: ``name.pt``, a plain state dict of tensors written by
 ``torch.save`` and read back with ``torch.load(..., weights_only=True)`` (which refuses any
-pickle that would run code), and ``name.json``, the metadata: architecture, the training
-command and seed, data checksums, the per-epoch test ELBO and final metrics.
+pickle that would run code), and ``name.json``, the metadata: the kind of model (``"model"``:
+``"vae"`` or ``"ae"``; missing means ``"vae"``, as in checkpoints written before the
+autoencoder existed), architecture, the training command and seed, data checksums, the
+per-epoch test figures and final metrics.
+
+This module imports the models; the models never import it (no import cycle).
 """
 
 from __future__ import annotations
@@ -16,7 +20,19 @@ from pathlib import Path
 
 import torch
 
+from gdm_core.autoencoder import Autoencoder
 from gdm_core.vae import VAE, VAEConfig
+
+MODEL_KINDS = {"vae": VAE, "ae": Autoencoder}
+
+
+def model_kind(model) -> str:
+    """``"vae"`` or ``"ae"`` for a model instance (ValueError for anything else)."""
+    for kind, cls in MODEL_KINDS.items():
+        if type(model) is cls:
+            return kind
+    raise ValueError(f"cannot checkpoint a {type(model).__name__}; expected a VAE or an "
+                     "Autoencoder.")
 
 
 class CheckpointError(ValueError):
@@ -35,7 +51,7 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def save_checkpoint(model: VAE, path: str | Path, metadata: dict) -> None:
+def save_checkpoint(model: VAE | Autoencoder, path: str | Path, metadata: dict) -> None:
     """Write ``path`` (tensors) and its ``.json`` metadata, each atomically.
 
     Each file is written beside its destination and renamed into place, so a reader (the page,
@@ -48,7 +64,8 @@ def save_checkpoint(model: VAE, path: str | Path, metadata: dict) -> None:
     state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     tmp = path.with_name(path.name + ".tmp")
     torch.save(state, tmp)
-    meta = dict(metadata, architecture=model.config.to_dict(), weights_sha256=_sha256(tmp))
+    meta = dict(metadata, model=model_kind(model), architecture=model.config.to_dict(),
+                weights_sha256=_sha256(tmp))
     os.replace(tmp, path)
     meta_tmp = path.with_name(path.name + ".json.tmp")
     meta_tmp.write_text(json.dumps(meta, indent=2) + "\n")
@@ -98,31 +115,52 @@ def _load_state(path: Path, meta: dict) -> dict:
     return state
 
 
-def _expected_shapes(config: VAEConfig) -> dict[str, tuple[int, ...]]:
+def _expected_shapes(cls, config: VAEConfig) -> dict[str, tuple[int, ...]]:
     # Built on the "meta" device: shapes only, no memory, so an absurd architecture in a
     # mismatched JSON cannot exhaust memory before we notice it.
     with torch.device("meta"):
-        model = VAE(config)
+        model = cls(config)
     return {k: tuple(v.shape) for k, v in model.state_dict().items()}
 
 
-def load_checkpoint(path: str | Path) -> tuple[VAE, dict]:
-    """Rebuild a VAE from ``path`` and its metadata; the model is returned in eval mode.
+def load_checkpoint(path: str | Path, kind: str | None = None) -> tuple[VAE | Autoencoder, dict]:
+    """Rebuild a model from ``path`` and its metadata; the model is returned in eval mode.
+
+    Parameters
+    ----------
+    path : the ``.pt`` file; its metadata is the ``.json`` beside it.
+    kind : ``"vae"`` or ``"ae"`` to insist on one kind of model, None to accept either.
+
+    Returns
+    -------
+    model : ``VAE`` or ``Autoencoder`` as the metadata's ``"model"`` says (default ``"vae"``).
+    metadata : dict.
 
     Raises
     ------
     CheckpointError
         if either file is missing, truncated, damaged, refused as unsafe (a pickle with code),
-        or if the weights do not match the architecture in the metadata.
+        if the weights do not match the architecture in the metadata, or if the model is not
+        of the requested kind.
     """
+    if kind is not None and kind not in MODEL_KINDS:
+        raise ValueError(f"kind must be one of {sorted(MODEL_KINDS)} or None, got {kind!r}.")
     path = Path(path)
     meta = load_metadata(path)
+    found = meta.get("model", "vae")
+    if found not in MODEL_KINDS:
+        raise CheckpointError(f"Checkpoint '{path.name}' holds an unknown kind of model "
+                              f"{found!r} (expected one of {sorted(MODEL_KINDS)}).")
+    if kind is not None and found != kind:
+        raise CheckpointError(f"Checkpoint '{path.name}' holds a {found!r} model, "
+                              f"not a {kind!r}.")
+    cls = MODEL_KINDS[found]
     try:
         config = VAEConfig.from_dict(meta["architecture"])
     except (TypeError, ValueError, AttributeError) as exc:
         raise CheckpointError(f"Checkpoint architecture is invalid: {exc}") from None
     state = _load_state(path, meta)
-    expected = _expected_shapes(config)
+    expected = _expected_shapes(cls, config)
     got = {k: tuple(v.shape) for k, v in state.items()}
     if got != expected:
         missing = sorted(set(expected) - set(got))
@@ -138,6 +176,16 @@ def load_checkpoint(path: str | Path) -> tuple[VAE, dict]:
             f"{config.enc_layers}+{config.dec_layers} layers): "
             + "; ".join(p for p in parts if p) + "."
         )
-    model = VAE(config)
+    model = cls(config)
     model.load_state_dict({k: v.float() for k, v in state.items()})
     return model.eval(), meta
+
+
+def load_vae(path: str | Path) -> VAE:
+    """Load a VAE checkpoint safely, in eval mode (``CheckpointError`` if it is not a VAE)."""
+    return load_checkpoint(path, kind="vae")[0]
+
+
+def load_autoencoder(path: str | Path) -> Autoencoder:
+    """Load an autoencoder checkpoint safely, in eval mode (``CheckpointError`` otherwise)."""
+    return load_checkpoint(path, kind="ae")[0]

@@ -124,6 +124,56 @@ def binarize(images: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return (rng.random(x.shape) < x).astype(np.float32)
 
 
+TEST_BINARIZATION = "numpy.random.default_rng(0).random(x.shape) < x / 255"
+
+
+def binarize_test(images: np.ndarray, index=None) -> np.ndarray:
+    r"""The fixed binarisation of MNIST test digits that every reported number uses.
+
+    Pixel :math:`j` of test image :math:`i` is on when :math:`u_{ij} < x_{ij}/255`, where
+    :math:`u` = ``numpy.random.default_rng(0).random((N, 784))`` for the whole test set, drawn
+    in row-major order. A digit's bits therefore depend only on its **position in the test
+    set**, not on which other digits are binarised with it: the first rows of the full set,
+    of the shipped 2,000-digit sample and of any prefix agree.
+
+    Parameters
+    ----------
+    images : uint8 array (N, 28, 28) (or (N, 784)), grey levels 0–255.
+    index : optional int array (N,), the test-set positions of ``images``
+        (default ``0, 1, …, N-1``: the images are a prefix of the test set). Pass it when you
+        binarise a selection, e.g. ``binarize_test(images[idx], idx)``; row :math:`i` of
+        :math:`u` is computed directly by advancing the PCG64 stream by :math:`784\,i` draws.
+
+    Returns
+    -------
+    float32 array (N, 784) of 0s and 1s.
+
+    References
+    ----------
+    Salakhutdinov & Murray, "On the quantitative analysis of deep belief networks", ICML 2008
+    (binarised MNIST by sampling each pixel with probability grey/255).
+    """
+    images = np.asarray(images)
+    if images.ndim not in (2, 3) or images.shape[1:] not in ((28, 28), (784,)):
+        raise ValueError(f"expected images of shape (N, 28, 28) or (N, 784), got {images.shape}.")
+    x = images.reshape(len(images), -1).astype(np.float64) / 255.0
+    if index is None:
+        u = np.random.default_rng(0).random(x.shape)
+    else:
+        index = np.asarray(index)
+        if index.shape != (len(images),) or not np.issubdtype(index.dtype, np.integer):
+            raise ValueError(f"index must hold one integer position per image "
+                             f"({len(images)}), got shape {index.shape} of {index.dtype}.")
+        if len(index) and index.min() < 0:
+            raise ValueError("test-set positions must be non-negative.")
+        u = np.empty(x.shape)
+        for row, i in enumerate(index):
+            bits = np.random.PCG64(0)
+            bits.advance(int(i) * x.shape[1])  # one 64-bit draw per float64
+            u[row] = np.random.Generator(bits).random(x.shape[1])
+    return (u < x).astype(np.float32)
+
+
 def write_idx(path: str | Path, array: np.ndarray, compress: bool | None = None) -> None:
     """Write a uint8 array as an IDX file (used by tests and by the shipped sample)."""
     path = Path(path)

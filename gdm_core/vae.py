@@ -5,33 +5,34 @@ the importance-weighted bound is from Burda, Grosse & Salakhutdinov, "Importance
 Autoencoders", ICLR 2016 (arXiv:1509.00519).
 
 Shapes: images are float tensors (N, 784) with values in [0, 1]; latents are (N, latent_dim).
+
+**One input everywhere.** The model was trained on binarised digits (a fresh Bernoulli draw of
+grey/255 per pixel every epoch), and the ELBO is a bound on the probability of a *binary* image.
+Everything that feeds a test digit to the model — encoding, reconstruction, interpolation, the
+ELBO, the IW bound, the true posterior — uses :func:`model_input`, the fixed test binarisation
+of ``gdm_core.data.binarize_test``. (:func:`to_input`, the grey levels scaled to [0, 1], is for
+*showing* a digit only.)
+
+Paths and environment variables are in ``gdm_core.paths`` (re-exported here); the true
+posterior on a grid and the ELBO gap are in ``gdm_core.posterior`` (re-exported here too).
 """
 
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
 
+from gdm_core.data import binarize_test
+from gdm_core.paths import (  # noqa: F401 - re-exported: the page and older code use vae.X
+    CHECKPOINT_ENV, MNIST_SAMPLE, SHIPPED_CHECKPOINT, checkpoint_path,
+)
+
 IMAGE_SIZE = 784
-
-# The shipped model and the test digits shipped with it. The page loads exactly these paths
-# (``checkpoint_path()`` lets tests and deployments point elsewhere through one variable).
-_REPO = Path(__file__).resolve().parents[1]
-SHIPPED_CHECKPOINT = _REPO / "checkpoints" / "vae2d.pt"
-MNIST_SAMPLE = _REPO / "checkpoints" / "mnist_sample"
-CHECKPOINT_ENV = "GDM_VAE_CHECKPOINT"
-
-
-def checkpoint_path() -> Path:
-    """The checkpoint the page shows: ``$GDM_VAE_CHECKPOINT`` if set, else the shipped one."""
-    return Path(os.environ.get(CHECKPOINT_ENV) or SHIPPED_CHECKPOINT)
 
 
 @dataclass(frozen=True)
@@ -84,16 +85,24 @@ class VAE(nn.Module):
         return self.to_mu(hidden), self.to_logvar(hidden)
 
     @staticmethod
-    def reparameterize(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
-        # z = mu + sigma * eps keeps the sample differentiable in mu and sigma.
-        return mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+    def reparameterize(
+        mu: torch.Tensor, logvar: torch.Tensor, generator: torch.Generator | None = None
+    ) -> torch.Tensor:
+        r""":math:`z = \mu + \sigma\,\varepsilon`, :math:`\varepsilon \sim \mathcal N(0, I)`.
+
+        The noise is an *input*, so z is differentiable in μ and σ (Kingma & Welling 2014,
+        Sec. 2.4; ``gdm_core.reparam`` compares it with the score-function estimator).
+        ``generator`` draws ε reproducibly without touching torch's global generator.
+        """
+        eps = torch.randn(mu.shape, dtype=mu.dtype, generator=generator)
+        return mu + torch.exp(0.5 * logvar) * eps
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         return self.decoder(z)
 
-    def forward(self, x: torch.Tensor):
+    def forward(self, x: torch.Tensor, generator: torch.Generator | None = None):
         mu, logvar = self.encode(x)
-        return self.decode(self.reparameterize(mu, logvar)), mu, logvar
+        return self.decode(self.reparameterize(mu, logvar, generator)), mu, logvar
 
 
 def gaussian_kl(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
@@ -111,7 +120,9 @@ def bernoulli_log_likelihood(logits: torch.Tensor, x: torch.Tensor) -> torch.Ten
     return -F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(-1)
 
 
-def elbo(model: VAE, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def elbo(
+    model: VAE, x: torch.Tensor, generator: torch.Generator | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
     r"""The evidence lower bound's two terms per example, in nats, from one sample of z.
 
     .. math::
@@ -123,8 +134,11 @@ def elbo(model: VAE, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     -------
     reconstruction : tensor (N,), a one-sample estimate of E_q[log p(x|z)] (≤ 0).
     kl : tensor (N,), the exact KL for the diagonal Gaussian (≥ 0).
+
+    This is the training loss (with gradients). To *measure* a model, use the seeded
+    :func:`elbo_estimate`.
     """
-    logits, mu, logvar = model(x)
+    logits, mu, logvar = model(x, generator)
     return bernoulli_log_likelihood(logits, x), gaussian_kl(mu, logvar)
 
 
@@ -180,23 +194,43 @@ def latent_grid(n: int, edge: float = 0.05) -> torch.Tensor:
     return torch.stack([z1.reshape(-1), z2.reshape(-1)], dim=1)
 
 
-def load_vae(path) -> VAE:
-    """Load a checkpoint (weights and metadata JSON beside them) safely, in eval mode."""
-    from gdm_core.checkpoints import load_checkpoint
-
-    model, _ = load_checkpoint(path)
-    return model
-
-
 # --- What the page shows: plain functions of a trained model, always without gradients. ---
 
 
 def to_input(images: np.ndarray) -> torch.Tensor:
-    """uint8 images (N, 28, 28) with grey levels 0–255 → float tensor (N, 784) in [0, 1]."""
+    """uint8 images (N, 28, 28) with grey levels 0–255 → float tensor (N, 784) in [0, 1].
+
+    For *showing* grey digits. The model's input is :func:`model_input` (binarised).
+    """
     images = np.asarray(images)
     if images.ndim != 3 or images.shape[1:] != (28, 28):
         raise ValueError(f"expected images of shape (N, 28, 28), got {images.shape}.")
     return torch.from_numpy(images.reshape(len(images), IMAGE_SIZE).astype(np.float32) / 255.0)
+
+
+def model_input(images: np.ndarray, index=None) -> torch.Tensor:
+    r"""MNIST test digits as the model sees them: the fixed binarisation, float tensor (N, 784).
+
+    The one input for every computation on a test digit (encoding, reconstruction,
+    interpolation, ELBO, IW bound, posterior): ``data.binarize_test`` as a tensor. Each
+    digit's bits depend only on its position in the test set, so pass ``index`` (the digits'
+    positions) when ``images`` is a selection: ``model_input(images[idx], idx)`` equals
+    ``model_input(images)[idx]``.
+
+    Parameters
+    ----------
+    images : uint8 array (N, 28, 28), grey levels 0–255.
+    index : optional int array (N,), positions in the test set (default 0 … N-1).
+
+    References
+    ----------
+    Salakhutdinov & Murray (ICML 2008) for binarised MNIST; the model was trained with dynamic
+    binarisation, i.e. it has only ever seen 0/1 pixels.
+    """
+    images = np.asarray(images)
+    if images.ndim != 3 or images.shape[1:] != (28, 28):
+        raise ValueError(f"expected images of shape (N, 28, 28), got {images.shape}.")
+    return torch.from_numpy(binarize_test(images, index))
 
 
 @torch.no_grad()
@@ -260,10 +294,22 @@ def elbo_estimate(
         \mathbb{E}_{q(z|x)}[\log p(x|z)] \approx \frac1S \sum_{s=1}^S \log p(x|z_s),\quad
         z_s = \mu(x) + \sigma(x)\,\varepsilon_s,\ \varepsilon_s \sim \mathcal N(0, I)
 
-    and the KL in closed form (``gaussian_kl``). Seeded, so a class sees the same numbers.
+    and the KL in closed form (``gaussian_kl``) (Kingma & Welling 2014, eq. 7). The one ELBO
+    estimator of the project (the page, the training log, ``bench/eval_vae.py``): ε comes from
+    a private generator seeded with ``seed``, drawn batch after batch, so a class sees the same
+    numbers and the result does not depend on torch's global random state or on other users.
+    (The draws of ε depend on ``batch`` too: keep it fixed to compare figures bit for bit.)
+    Computed without gradients; the model's train/eval mode is left as it is (the VAE has no
+    dropout or batch norm, so the two modes compute the same thing).
+
+    Returns
+    -------
+    reconstruction, kl : float64 arrays (N,); the ELBO is ``reconstruction - kl``.
     """
     if samples < 1:
         raise ValueError(f"the number of samples must be at least 1, got {samples}.")
+    if batch < 1:
+        raise ValueError(f"the batch size must be at least 1, got {batch}.")
     g = torch.Generator().manual_seed(int(seed))
     recs, kls = [], []
     for start in range(0, len(x), batch):
@@ -295,3 +341,16 @@ def nats_to(value, unit: str):
     if unit == "bits":
         return value / math.log(2)
     raise ValueError(f"unit must be 'bits' or 'nats', got {unit!r}.")
+
+
+def __getattr__(name: str):
+    # Backwards-compatible alias: ``vae.load_vae`` now lives in ``gdm_core.checkpoints`` (which
+    # imports this module, so it is looked up lazily here rather than imported at the top).
+    if name == "load_vae":
+        from gdm_core.checkpoints import load_vae
+
+        return load_vae
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+from gdm_core.posterior import elbo_gap, posterior_grid  # noqa: E402,F401 - re-exported

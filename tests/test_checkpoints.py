@@ -12,10 +12,12 @@ import time
 import pytest
 import torch
 
+from gdm_core.autoencoder import Autoencoder
 from gdm_core.checkpoints import (
-    CheckpointError, load_checkpoint, load_metadata, metadata_path, save_checkpoint,
+    CheckpointError, load_autoencoder, load_checkpoint, load_metadata, load_vae, metadata_path,
+    save_checkpoint,
 )
-from gdm_core.vae import VAE, VAEConfig, load_vae
+from gdm_core.vae import VAE, VAEConfig
 
 CONFIG = VAEConfig(latent_dim=2, hidden=8, enc_layers=1, dec_layers=2)
 
@@ -196,3 +198,63 @@ def test_loading_refuses_a_pickle_with_code_in_it(tmp_path, how):
 def test_load_metadata_alone(saved):
     _, path = saved
     assert load_metadata(path)["architecture"]["hidden"] == 8
+
+
+# --- the autoencoder beside the VAE ---
+
+
+def test_autoencoder_round_trip_and_kind_checks(tmp_path):
+    torch.manual_seed(1)
+    model = Autoencoder(CONFIG)
+    path = tmp_path / "ae.pt"
+    save_checkpoint(model, path, {"seed": 1})
+    assert _meta(path)["model"] == "ae"
+    loaded = load_autoencoder(path)
+    assert isinstance(loaded, Autoencoder) and not loaded.training
+    x = torch.rand(3, 784)
+    with torch.no_grad():
+        assert torch.equal(model.decode(model.encode(x)), loaded.decode(loaded.encode(x)))
+    assert isinstance(load_checkpoint(path)[0], Autoencoder)
+    with pytest.raises(CheckpointError, match="holds a 'ae' model, not a 'vae'"):
+        load_vae(path)
+    with pytest.raises(ValueError, match="kind must be"):
+        load_checkpoint(path, kind="gan")
+
+
+def test_vae_metadata_says_vae_and_old_metadata_defaults_to_vae(saved):
+    _, path = saved
+    meta = _meta(path)
+    assert meta["model"] == "vae"
+    with pytest.raises(CheckpointError, match="not a 'ae'"):
+        load_autoencoder(path)
+    del meta["model"]  # checkpoints written before the autoencoder existed
+    _write_meta(path, meta)
+    assert isinstance(load_vae(path), VAE)
+    meta["model"] = "flow"
+    _write_meta(path, meta)
+    with pytest.raises(CheckpointError, match="unknown kind of model 'flow'"):
+        load_checkpoint(path)
+
+
+def test_an_autoencoder_file_labelled_vae_is_refused(tmp_path):
+    path = tmp_path / "ae.pt"
+    save_checkpoint(Autoencoder(CONFIG), path, {})
+    meta = _meta(path)
+    meta["model"] = "vae"
+    _write_meta(path, meta)
+    with pytest.raises(CheckpointError, match="does not match its architecture"):
+        load_checkpoint(path)
+
+
+def test_only_models_can_be_saved(tmp_path):
+    with pytest.raises(ValueError, match="expected a VAE or an Autoencoder"):
+        save_checkpoint(torch.nn.Linear(2, 2), tmp_path / "x.pt", {})
+
+
+def test_no_import_cycle_between_models_and_checkpoints():
+    # Importing the models must not import the checkpoint module (which imports them).
+    code = ("import sys, gdm_core.vae, gdm_core.autoencoder, gdm_core.train, gdm_core.posterior;"
+            "print('gdm_core.checkpoints' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=os.path.dirname(os.path.dirname(__file__)))
+    assert out.stdout.strip() == "False"

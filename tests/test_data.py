@@ -206,7 +206,7 @@ def test_make_sample_takes_the_first_n_and_is_byte_for_byte_repeatable(tmp_path)
 
 
 def test_shipped_sample_matches_its_readme():
-    from gdm_core.vae import MNIST_SAMPLE
+    from gdm_core.paths import MNIST_SAMPLE
 
     readme = (MNIST_SAMPLE / "README.md").read_text()
     assert "LeCun" in readme and "CC BY-SA 3.0" in readme and "gdm_core.sample_data" in readme
@@ -225,8 +225,44 @@ def test_shipped_sample_is_the_start_of_the_real_test_set():
     full = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
     if not full.is_dir():
         pytest.skip("the full MNIST data is not on this machine")
-    from gdm_core.vae import MNIST_SAMPLE
+    from gdm_core.paths import MNIST_SAMPLE
 
     images, labels = load_mnist(full, "test")
     s_images, s_labels = load_mnist(MNIST_SAMPLE, "test")
     assert np.array_equal(s_images, images[:2000]) and np.array_equal(s_labels, labels[:2000])
+
+
+# --- the fixed test binarisation ---
+
+
+def test_binarize_test_is_the_documented_formula_and_position_only():
+    rng = np.random.default_rng(5)
+    images = rng.integers(0, 256, (7, 28, 28)).astype(np.uint8)
+    expected = (np.random.default_rng(0).random((7, 784)) < images.reshape(7, -1) / 255)
+    got = data.binarize_test(images)
+    assert got.dtype == np.float32 and np.array_equal(got, expected.astype(np.float32))
+    # A digit's bits depend on its position only: a prefix, a selection with its positions,
+    # and rows far into a big set all agree with the full binarisation.
+    assert np.array_equal(data.binarize_test(images[:3]), got[:3])
+    idx = np.array([6, 2, 2, 5])
+    assert np.array_equal(data.binarize_test(images[idx], idx), got[idx])
+    big = np.repeat(images[:1], 1200, axis=0)
+    full = data.binarize_test(big)
+    far = np.array([0, 999, 1199])
+    assert np.array_equal(data.binarize_test(big[far], far), full[far])
+
+
+@pytest.mark.parametrize("bad", [np.zeros((2, 27, 28)), np.zeros(784), np.zeros((2, 28, 28, 1))])
+def test_binarize_test_rejects_bad_shapes(bad):
+    with pytest.raises(ValueError, match="shape"):
+        data.binarize_test(bad)
+
+
+def test_binarize_test_rejects_bad_positions():
+    images = np.zeros((2, 28, 28), dtype=np.uint8)
+    with pytest.raises(ValueError, match="one integer position"):
+        data.binarize_test(images, [0])
+    with pytest.raises(ValueError, match="one integer position"):
+        data.binarize_test(images, [0.0, 1.0])
+    with pytest.raises(ValueError, match="non-negative"):
+        data.binarize_test(images, [0, -1])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -112,6 +113,16 @@ def test_test_binarisation_is_the_documented_formula():
     assert np.array_equal(train.binarize_test(images[:2]).numpy(), expected[:2])
 
 
+def test_mean_elbo_is_the_one_seeded_elbo_estimate():
+    from gdm_core.vae import elbo_estimate
+
+    model = VAE(TINY).eval()
+    x = train.binarize_test(_synthetic(30))
+    rec, kl = elbo_estimate(model, x, samples=1, seed=5, batch=7)
+    assert train.mean_elbo(model, x, batch=7, seed=5) == pytest.approx(
+        (rec.mean(), kl.mean()), abs=1e-4)
+
+
 def test_mean_elbo_restores_training_mode_and_is_seeded():
     model = VAE(TINY).train()
     x = train.binarize_test(_synthetic(30))
@@ -148,3 +159,137 @@ def test_command_line_writes_a_checkpoint_with_its_provenance(tmp_path, capsys):
     from gdm_core.checkpoints import load_checkpoint
 
     load_checkpoint(out)
+
+
+# --- the training run as an object, driven chunk by chunk ---
+
+
+def _run(**kw) -> train.TrainingRun:
+    args = dict(epochs=3, batch_size=20, seed=2)
+    args.update(kw)
+    return train.TrainingRun(_synthetic(60), TINY, **args)
+
+
+def test_chunks_give_the_same_model_as_one_go():
+    whole, _ = train.train_vae(_synthetic(60), TINY, epochs=3, batch_size=20, seed=2)
+    run = _run()
+    seen = []
+    while not (p := run.step(max_batches=2)).finished:
+        seen.append(p.step)
+    assert seen == [2, 4, 6, 8] and p.step == p.total == 9 and p.status == "done"
+    assert p.fraction == 1.0 and p.finished_epochs == 3
+    model, history = run.result()
+    for (k, v), w in zip(whole.state_dict().items(), model.state_dict().values()):
+        assert torch.equal(v, w), k
+    assert [h["epoch"] for h in history] == [1, 2, 3] and not model.training
+    assert run.step(max_batches=5).step == 9  # a finished run does nothing
+
+
+def test_a_run_is_not_disturbed_by_others_using_torch():
+    a = _run()
+    a.step(max_batches=4)
+    torch.manual_seed(123)
+    torch.randn(1000)  # another session using the global generator in between
+    a.step()
+    b = _run()
+    b.step()
+    for v, w in zip(a.result()[0].state_dict().values(), b.result()[0].state_dict().values()):
+        assert torch.equal(v, w)
+
+
+def test_cancel_keeps_a_usable_model_and_records_it():
+    run = _run()
+    run.step(max_batches=4)
+    p = run.cancel()
+    assert p.status == "cancelled" and p.step == 4 and p.finished_epochs == 1
+    model, history = run.result()
+    assert history[-1]["stopped"] and history[-1]["epoch"] == 2 and not model.training
+    assert run.step().step == 4 and run.cancel().status == "cancelled"
+
+
+def test_result_is_a_copy_that_training_does_not_change():
+    run = _run()
+    run.step(max_batches=1)
+    early, _ = run.result()
+    before = early.to_mu.weight.clone()
+    run.step()
+    assert torch.equal(early.to_mu.weight, before)
+    assert not torch.equal(run.result()[0].to_mu.weight, before)
+
+
+def test_time_limit_stops_the_run(monkeypatch):
+    clock = iter(range(0, 10_000))
+    monkeypatch.setattr(train.time, "perf_counter", lambda: float(next(clock)))
+    run = _run(time_limit=2.5)  # each batch "takes" one second on this fake clock
+    p = run.step()
+    assert p.status == "stopped" and p.step == 3 and p.seconds >= 2.5
+
+
+def test_max_seconds_and_epoch_callback(monkeypatch):
+    clock = iter(range(0, 10_000))
+    monkeypatch.setattr(train.time, "perf_counter", lambda: float(next(clock)))
+    records = []
+    run = _run(test_x=train.binarize_test(_synthetic(10)))
+    p = run.step(max_seconds=5, on_epoch=records.append)
+    assert 1 <= p.step <= 5 and p.status == "running"
+    run.step(on_epoch=records.append)
+    assert [r["epoch"] for r in records] == [1, 2, 3]
+    assert all(r["test_neg_elbo"] == pytest.approx(r["test_kl"] - r["test_rec"], abs=2e-3)
+               for r in records)
+
+
+def test_start_is_the_constructor():
+    a, b = train.TrainingRun.start(TINY, _synthetic(60), epochs=1, seed=4), _run(epochs=1, seed=4)
+    assert a.total == math.ceil(60 / 128) and b.total == 3 and a.config == TINY
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(kind="gan"), "kind"), (dict(epochs=0), "at least 1"), (dict(lr=-1.0), "rate"),
+    (dict(time_limit=0), "time limit"),
+])
+def test_training_run_rejects_bad_settings(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        _run(**kwargs)
+    with pytest.raises(ValueError, match="shape"):
+        train.TrainingRun(np.zeros((3, 784), dtype=np.uint8), TINY)
+    with pytest.raises(ValueError, match="max_batches"):
+        _run().step(max_batches=0)
+
+
+def test_the_autoencoder_trains_with_the_same_loop():
+    from gdm_core.autoencoder import Autoencoder, reconstruction_nats
+
+    images = _synthetic()
+    x = train.binarize_test(images)
+    run = train.TrainingRun(images, TINY, kind="ae", epochs=5, lr=1e-2, batch_size=20, seed=3,
+                            test_x=x)
+    before = -reconstruction_nats(run.model, x).mean()
+    run.step()
+    model, history = run.result()
+    assert isinstance(model, Autoencoder)
+    after = -reconstruction_nats(model, x).mean()
+    assert after < 0.7 * before, (before, after)
+    assert history[-1]["test_neg_rec"] == pytest.approx(after, abs=2e-3)
+    assert "train_neg_rec" in history[0] and "test_kl" not in history[0]
+
+
+def test_command_line_trains_an_autoencoder(tmp_path):
+    data = tmp_path / "mnist"
+    data.mkdir()
+    rng = np.random.default_rng(0)
+    for split, n in (("train", 40), ("test", 20)):
+        img, lbl = FILES[split]
+        write_idx(data / (img + ".gz"), _synthetic(n, seed=n))
+        write_idx(data / (lbl + ".gz"), rng.integers(0, 10, n).astype(np.uint8))
+    out = tmp_path / "ae.pt"
+    train.main(["--model", "ae", "--data", str(data), "--out", str(out), "--epochs", "1",
+                "--hidden", "8", "--enc-layers", "1", "--dec-layers", "1", "--threads", "1",
+                "--note", "tiny"])
+    meta = json.loads(out.with_suffix(".json").read_text())
+    assert meta["model"] == "ae" and meta["note"] == "tiny" and "--model ae" in meta["command"]
+    m = meta["metrics"]
+    assert m["test_images"] == 20 and m["test_reconstruction"] == -m["test_neg_reconstruction"]
+    assert len(m["code_std"]) == 2
+    from gdm_core.checkpoints import load_autoencoder
+
+    load_autoencoder(out)

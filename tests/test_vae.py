@@ -315,6 +315,60 @@ def test_checkpoint_path_follows_the_environment(monkeypatch, tmp_path):
     assert vae.checkpoint_path() == tmp_path / "other.pt"
 
 
+def test_model_input_is_the_test_binarisation_by_position():
+    from gdm_core.data import binarize_test
+
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (6, 28, 28)).astype(np.uint8)
+    x = vae.model_input(images)
+    assert x.dtype == torch.float32 and x.shape == (6, 784)
+    assert np.array_equal(x.numpy(), binarize_test(images))
+    idx = np.array([4, 1])
+    assert torch.equal(vae.model_input(images[idx], idx), x[idx])
+    with pytest.raises(ValueError, match="shape"):
+        vae.model_input(images.reshape(6, 784))
+
+
+def test_paths_live_in_one_module_and_follow_the_environment(monkeypatch, tmp_path):
+    from gdm_core import paths
+
+    assert vae.SHIPPED_CHECKPOINT == paths.SHIPPED_CHECKPOINT
+    assert vae.MNIST_SAMPLE == paths.MNIST_SAMPLE and paths.MNIST_SAMPLE.is_dir()
+    for env, fn, default in ((paths.AE_CHECKPOINT_ENV, paths.ae_checkpoint_path,
+                              paths.AE_CHECKPOINT),
+                             (paths.MNIST_SAMPLE_ENV, paths.mnist_sample_path,
+                              paths.MNIST_SAMPLE)):
+        monkeypatch.delenv(env, raising=False)
+        assert fn() == default
+        monkeypatch.setenv(env, str(tmp_path))
+        assert fn() == tmp_path
+
+
+def test_one_thread_helper():
+    from gdm_core.torch_threads import one_thread, set_threads
+
+    before = set_threads(2)
+    assert one_thread() == 2 and torch.get_num_threads() == 1
+    assert one_thread() == 1
+    set_threads(before)
+    with pytest.raises(ValueError, match="at least 1"):
+        set_threads(0)
+
+
+def test_reparameterize_with_a_generator_is_reproducible():
+    mu, logvar = torch.tensor([[1.0, -2.0]]), torch.tensor([[0.0, math.log(4.0)]])
+    a = VAE.reparameterize(mu, logvar, torch.Generator().manual_seed(3))
+    b = VAE.reparameterize(mu, logvar, torch.Generator().manual_seed(3))
+    eps = torch.randn((1, 2), generator=torch.Generator().manual_seed(3))
+    assert torch.equal(a, b) and torch.allclose(a, mu + torch.tensor([[1.0, 2.0]]) * eps)
+
+
+def test_load_vae_alias_still_works():
+    from gdm_core import checkpoints
+
+    assert vae.load_vae is checkpoints.load_vae
+
+
 # --- the shipped model ---
 
 @pytest.fixture(scope="module")
@@ -334,10 +388,9 @@ def test_shipped_checkpoint_is_small_two_dimensional_and_in_eval_mode(shipped):
 def test_shipped_model_scores_the_shipped_sample_like_its_training_log(shipped):
     # The first 2,000 test digits score close to the logged 10,000-digit test ELBO.
     from gdm_core.data import load_mnist
-    from gdm_core.train import binarize_test
 
     model, meta = shipped
     images, _ = load_mnist(vae.MNIST_SAMPLE, "test")
-    rec, kl = vae.elbo_estimate(model, binarize_test(images[:1000]), seed=0)
+    rec, kl = vae.elbo_estimate(model, vae.model_input(images[:1000]), seed=0)
     logged = meta["history"][-1]["test_neg_elbo"]
     assert abs(-(rec - kl).mean() - logged) < 5.0, ((kl - rec).mean(), logged)

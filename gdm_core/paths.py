@@ -1,0 +1,49 @@
+"""Where the shipped files live, and the environment variables that point elsewhere.
+
+The one place for paths: the models and the data the app ships in ``checkpoints/``, and the
+variables a deployment or a test sets to use other files. Nothing here reads a file.
+
+========================  =====================================  ==============================
+variable                  default                                used for
+========================  =====================================  ==============================
+``GDM_VAE_CHECKPOINT``    ``checkpoints/vae2d.pt``               the VAE the page shows
+``GDM_AE_CHECKPOINT``     ``checkpoints/ae2d.pt``                the plain autoencoder beside it
+``GDM_MNIST_SAMPLE``      ``checkpoints/mnist_sample``           the 2,000 shipped test digits
+========================  =====================================  ==============================
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CHECKPOINTS = REPO / "checkpoints"
+
+SHIPPED_CHECKPOINT = CHECKPOINTS / "vae2d.pt"
+AE_CHECKPOINT = CHECKPOINTS / "ae2d.pt"
+MNIST_SAMPLE = CHECKPOINTS / "mnist_sample"
+LATENT_DIMS = CHECKPOINTS / "latent_dims"
+
+CHECKPOINT_ENV = "GDM_VAE_CHECKPOINT"
+AE_CHECKPOINT_ENV = "GDM_AE_CHECKPOINT"
+MNIST_SAMPLE_ENV = "GDM_MNIST_SAMPLE"
+
+
+def _from_env(name: str, default: Path) -> Path:
+    return Path(os.environ.get(name) or default)
+
+
+def checkpoint_path() -> Path:
+    """The VAE checkpoint the page shows: ``$GDM_VAE_CHECKPOINT`` if set, else the shipped one."""
+    return _from_env(CHECKPOINT_ENV, SHIPPED_CHECKPOINT)
+
+
+def ae_checkpoint_path() -> Path:
+    """The autoencoder checkpoint: ``$GDM_AE_CHECKPOINT`` if set, else ``checkpoints/ae2d.pt``."""
+    return _from_env(AE_CHECKPOINT_ENV, AE_CHECKPOINT)
+
+
+def mnist_sample_path() -> Path:
+    """The folder of shipped test digits: ``$GDM_MNIST_SAMPLE`` if set, else the shipped one."""
+    return _from_env(MNIST_SAMPLE_ENV, MNIST_SAMPLE)
