@@ -81,3 +81,46 @@ def support_rows(unit: str) -> list[dict]:
                      "KL(Q‖P)": fmt(from_nats(d["reverse_kl"], unit)),
                      "JS": fmt(from_nats(d["js"], unit)), "W1": fmt(d["w1"])})
     return rows
+
+
+def _cell(nats, unit: str, spread=None) -> str:
+    from gdm_core.units import fmt, from_nats
+
+    if not isinstance(nats, (int, float)):
+        return "—"
+    text = fmt(from_nats(nats, unit), None, 2)
+    if isinstance(spread, (int, float)) and spread == spread:  # not NaN
+        text += f" ± {fmt(from_nats(spread, unit), None, 2)}"
+    return text
+
+
+def elbo_rows(b: dict, rec_all, kl_all, logged: dict, digit: int, k: int,
+              unit: str) -> list[dict]:
+    """The ELBO table: one digit (estimates ± spread), the shipped digits' mean, the log.
+
+    ``b`` is :func:`gdm_core.estimates.digit_bounds`'s result, ``rec_all``/``kl_all`` the terms
+    of every shipped digit, ``logged`` the last epoch of the training log (all nats).
+    """
+    n = len(rec_all)
+    log_elbo = (-logged["test_neg_elbo"] if isinstance(logged.get("test_neg_elbo"), (int, float))
+                else None)
+    mean_rec, mean_kl = float(rec_all.mean()), float(kl_all.mean())
+    names = ["reconstruction E_q[log p(x|z)]", "KL(q(z|x) ‖ p(z))",
+             "ELBO = reconstruction − KL", f"IW bound 𝓛_k, k = {k}"]
+    digit_col = [_cell(b["rec"], unit, b["rec_se"]), _cell(b["kl"], unit),
+                 _cell(b["elbo"], unit, b["rec_se"]), _cell(b["iw"], unit, b["iw_sd"])]
+    mean_col = [_cell(mean_rec, unit), _cell(mean_kl, unit), _cell(mean_rec - mean_kl, unit), "—"]
+    log_col = [_cell(logged.get("test_rec"), unit), _cell(logged.get("test_kl"), unit),
+               _cell(log_elbo, unit), "—"]
+    return [{"": name, f"digit #{digit}": d, f"mean of the {n:,} shipped digits": m,
+             "all 10,000 test digits (training log)": g}
+            for name, d, m, g in zip(names, digit_col, mean_col, log_col)]
+
+
+def elbo_bar_rows(b: dict, rec_all, kl_all, digit: int, unit: str) -> list[tuple]:
+    """(label, reconstruction, KL) in ``unit`` for the ELBO bar chart."""
+    from gdm_core.units import from_nats
+
+    return [(f"digit #{digit}", from_nats(b["rec"], unit), from_nats(b["kl"], unit)),
+            (f"mean of {len(rec_all):,} test digits", from_nats(float(rec_all.mean()), unit),
+             from_nats(float(kl_all.mean()), unit))]

@@ -1,0 +1,75 @@
+"""Sections of the VAE page, and what they share: the shipped model and test digits.
+
+Everything a section computes on a test digit uses the model's own input, the binarised
+digit (``vae.model_input``): the scatter, reconstructions, interpolation and the ELBO agree.
+Session keys read here: ``_vae_checkpoint`` (tests point the page at another checkpoint).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+import torch
+
+from gdm_core import paths, vae
+from gdm_core.checkpoints import load_checkpoint
+from gdm_core.data import load_mnist
+
+
+def checkpoint() -> Path:
+    """The checkpoint the page shows (``$GDM_VAE_CHECKPOINT`` or the shipped one)."""
+    override = st.session_state.get("_vae_checkpoint")
+    return Path(override) if override else paths.checkpoint_path()
+
+
+def stamp(path: Path | None = None) -> tuple:
+    """Part of every cache key: a replaced checkpoint file is reloaded, not served stale."""
+    path = path or checkpoint()
+    try:
+        s = path.stat()
+        return (str(path), s.st_mtime_ns, s.st_size)
+    except OSError:
+        return (str(path), None, None)
+
+
+@st.cache_resource(show_spinner="Loading the trained VAE…", max_entries=4)
+def _load(key: tuple):
+    model, meta = load_checkpoint(key[0])
+    for p in model.parameters():
+        p.requires_grad_(False)  # shared by every session: read only
+    return model, meta
+
+
+def model():
+    """The shipped VAE and its metadata (raises ``CheckpointError`` for a broken file)."""
+    return _load(stamp())
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _digits(folder: str):
+    images, labels = load_mnist(folder, "test")
+    return images, labels, vae.model_input(images).numpy()
+
+
+def digits():
+    """The shipped test digits: grey images (N, 28, 28), labels, and the model's binarised
+    input (N, 784)."""
+    return _digits(str(paths.mnist_sample_path()))
+
+
+@st.cache_data(show_spinner="Encoding the test digits…", max_entries=4)
+def _encoded(key: tuple):
+    return vae.encode_mean(_load(key)[0], torch.from_numpy(digits()[2]))
+
+
+def codes() -> tuple[np.ndarray, np.ndarray]:
+    """μ(x) and log σ²(x) of every shipped digit (its binarised input)."""
+    return _encoded(stamp())
+
+
+def to_units(nats):
+    from gdm_core import ui
+
+    return ui.to_units(nats)
