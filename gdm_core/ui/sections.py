@@ -68,6 +68,7 @@ def show_tabs(key: str, tabs: Sequence[tuple[str, Callable[[], None]]]) -> str:
     browser receives one section's elements instead of the whole page's.
     """
     labels = [label for label, _ in tabs]
+    _record(f"page:{key}")  # tabs are drawn by full runs only: this counts the page's runs
     clean(key, labels[0], lambda v: v in labels)
     containers = st.tabs(labels, key=key, bind="query-params")
     opened = labels[0]
