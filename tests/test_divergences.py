@@ -395,6 +395,99 @@ def test_discriminator_gradient_vanishes_critic_does_not():
     assert dv.discriminator_vs_critic(1.0, 1.0, 1.0)["critic_grad"] == 0.0
 
 
+def _mp_fake_expectations(gap, sigma):
+    """E_g[D*], E_g[D*(1−D*)] for N(gap, σ²) vs N(0, σ²) by 30-digit mpmath quadrature, in x,
+    with D* from the two densities (not from the logistic form the code uses), split at the
+    integrands' peaks, found here with mpmath's own root finder."""
+    import mpmath
+
+    mpmath.mp.dps = 30
+    g, s = mpmath.mpf(gap), mpmath.mpf(sigma)
+
+    def dens(x, m):
+        return mpmath.exp(-((x - m) / s) ** 2 / 2) / (s * mpmath.sqrt(2 * mpmath.pi))
+
+    def d_star(x):
+        return 1 / (1 + dens(x, 0) / dens(x, g))
+
+    def on(x):
+        return dens(x, 0) * d_star(x)
+
+    def dd(x):
+        d = d_star(x)
+        return dens(x, 0) * d * (1 - d)
+
+    out = []
+    for f in (on, dd):
+        # the integrand is log-concave: its peak, to within a grid step, from a grid
+        grid = mpmath.linspace(-3 * s, g + 3 * s, 2001)
+        peak = max(grid, key=lambda x: mpmath.log(f(x)))
+        width = s / mpmath.sqrt(1 + (g / s) ** 2 / 4)
+        # and where D* = 1/2 (the midpoint g/2), where D*(1 − D*) bends within s²/g
+        near = [peak + j * width for j in range(-16, 17, 2)]
+        near += [g / 2 + j * s * s / g for j in (-8, -2, 0, 2, 8)]
+        pts = [-mpmath.inf] + sorted(set(near)) + [mpmath.inf]
+        out.append(mpmath.quad(f, pts))
+    return out
+
+
+@pytest.mark.parametrize("sigma", [0.2, 1.0, 3.0])
+@pytest.mark.parametrize("gap_over_sigma", [0.3, 2.0, 8.0, 11.0, 20.0, 35.0, 50.0])
+def test_discriminator_vs_critic_to_relative_1e6_against_mpmath(gap_over_sigma, sigma):
+    # quad's default absolute tolerance made E_g[D*] and its gradient wrong by up to 23 % once
+    # they are tiny (gap/σ ≳ 11): 5.33e-138 shown at gap 10, σ 0.2, where the truth is 4.80e-138.
+    gap = gap_over_sigma * sigma
+    on, dd = _mp_fake_expectations(gap, sigma)
+    a = gap / sigma**2
+    r = dv.discriminator_vs_critic(gap, 0.0, sigma)
+    assert r["disc_on_fake"] == pytest.approx(float(on), rel=1e-6, abs=0)
+    assert r["disc_grad"] == pytest.approx(float(a * dd), rel=1e-6, abs=0)
+    # the exact identity E_g|D*'| = (|gap|/2σ²) E_g[D*] (reflection about the midpoint)
+    assert float(a * dd) == pytest.approx(float(a * on / 2), rel=1e-8, abs=0)  # the reference obeys it
+    assert r["disc_grad"] == pytest.approx(abs(gap) / (2 * sigma**2) * r["disc_on_fake"], rel=1e-9, abs=0)
+    # generator gradients with D* fixed: |∂x log(1−D*)| = |a| D*, |∂x log D*| = |a| (1 − D*)
+    assert r["gen_grad_saturating"] == pytest.approx(float(a * on), rel=1e-6, abs=0)
+    assert r["gen_grad_nonsaturating"] == pytest.approx(float(a * (1 - on)), rel=1e-9, abs=0)
+    # and negative gaps are the mirror image
+    m = dv.discriminator_vs_critic(-gap, 0.0, sigma)
+    for key in ("disc_on_fake", "disc_grad", "gen_grad_saturating", "gen_grad_nonsaturating"):
+        assert m[key] == pytest.approx(r[key], rel=1e-9, abs=0)
+
+
+def test_lecturer_value_gap_10_sigma_02():
+    r = dv.discriminator_vs_critic(10.0, 0.0, 0.2)
+    assert r["disc_on_fake"] == pytest.approx(4.7997e-138, rel=1e-4, abs=0)
+
+
+def test_generator_losses_saturating_vanishes_non_saturating_keeps_a_slope():
+    # by pathwise differentiation of the expected loss in μ_g (D* held fixed), with scipy's quad
+    # on a moderate gap where plain quadrature is accurate
+    gap, s = 3.0, 1.0
+    a = gap / s**2
+
+    def log_ratio(x):  # log p_r(x) − log p_g(x), from the two densities
+        return stats.norm.logpdf(x, gap, s) - stats.norm.logpdf(x, 0, s)
+
+    def expected(loss, mu):
+        return integrate.quad(lambda x: loss(log_ratio(x)) * stats.norm.pdf(x, mu, s), -15, 20,
+                              epsabs=1e-13, epsrel=1e-12, limit=200)[0]
+
+    h = 1e-5
+    # log(1 − D*) = −log(1 + e^lr), −log D* = log(1 + e^−lr)
+    for key, loss in (("gen_grad_saturating", lambda lr: -np.logaddexp(0, lr)),
+                      ("gen_grad_nonsaturating", lambda lr: np.logaddexp(0, -lr))):
+        slope = (expected(loss, h) - expected(loss, -h)) / (2 * h)
+        assert dv.discriminator_vs_critic(gap, 0.0, s)[key] == pytest.approx(abs(slope), rel=1e-6, abs=0)
+    far = [dv.discriminator_vs_critic(g, 0.0, 1.0) for g in (2.0, 6.0, 10.0)]
+    assert far[-1]["gen_grad_saturating"] < 1e-4 < far[0]["gen_grad_saturating"]
+    assert [r["gen_grad_nonsaturating"] for r in far] == pytest.approx([2 * (1 - far[0][
+        "disc_on_fake"]), 6 * (1 - far[1]["disc_on_fake"]), 10 * (1 - far[2]["disc_on_fake"])])
+    assert far[-1]["gen_grad_nonsaturating"] > 9.99
+    zero = dv.discriminator_vs_critic(1.0, 1.0, 1.0)
+    assert zero["gen_grad_saturating"] == zero["gen_grad_nonsaturating"] == 0.0
+    assert zero["disc_on_fake"] == 0.5
+
+
 # ---------------------------------------------------------------------------- supports
 def test_support_presets_kl_inf_inf_finite():
     out = {k: dv.support_divergences(p, q) for k, (_, p, q) in dv.SUPPORT_PRESETS.items()}

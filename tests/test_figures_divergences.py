@@ -129,3 +129,21 @@ def test_support_bars():
     fig = figs.support_bars(np.arange(8), p, q, title="nested")
     assert np.allclose(_trace(fig, "P").y, p) and np.allclose(_trace(fig, "Q").y, q)
     assert fig.layout.barmode == "group"
+
+
+def test_gradient_vs_gap_draws_both_generator_losses():
+    gaps = np.array([0.5, 2.0, 6.0, 10.0])
+    res = [dv.discriminator_vs_critic(g, 0.0, 1.0) for g in gaps]
+    sat = [r["gen_grad_saturating"] for r in res]
+    non = [r["gen_grad_nonsaturating"] for r in res]
+    fig = figs.gradient_vs_gap(gaps, [r["disc_grad"] for r in res], [1.0] * 4, 2.0,
+                               gen_saturating=sat, gen_nonsaturating=non)
+    s = _trace(fig, "generator, saturating log(1 − D*)")
+    n = _trace(fig, "generator, non-saturating −log D*")
+    np.testing.assert_allclose(s.y, sat, rtol=0)
+    np.testing.assert_allclose(n.y, non, rtol=0)
+    # the saturating one vanishes, the non-saturating one tends to |a| = gap/σ²
+    assert s.y[-1] < 1e-4 * s.y[0] and n.y[-1] == pytest.approx(10.0, rel=1e-5)
+    assert s.line.dash != n.line.dash and s.line.color != n.line.color
+    # without them the figure is as before
+    assert len(figs.gradient_vs_gap(gaps, sat, [1.0] * 4, 2.0).data) == 2

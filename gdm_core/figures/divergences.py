@@ -248,21 +248,39 @@ def discriminator_and_critic(x, p_real, p_fake, d_star, critic, title: str | Non
     return _finish(fig, title, 440)
 
 
-def gradient_vs_gap(gaps, disc_grad, critic_grad, gap: float, title: str | None = None) -> go.Figure:
-    """Mean |gradient| on fake samples against the gap between the means (log scale)."""
+def gradient_vs_gap(gaps, disc_grad, critic_grad, gap: float, title: str | None = None,
+                    gen_saturating=None, gen_nonsaturating=None) -> go.Figure:
+    """Mean |gradient| on fake samples against the gap between the means (log scale).
+
+    ``disc_grad`` is E_g|dD*/dx|, ``critic_grad`` the critic's slope; optionally the
+    generator's own gradients with D* fixed, ``gen_saturating`` = E_g|∂x log(1 − D*)| (vanishes)
+    and ``gen_nonsaturating`` = E_g|∂x log D*| (keeps a slope), from
+    :func:`gdm_core.divergences.discriminator_vs_critic`.
+    """
     fig = go.Figure()
     floor = 1e-18  # a log axis cannot show 0; values below this are drawn at the floor
-    fig.add_trace(go.Scatter(x=gaps, y=np.maximum(np.asarray(disc_grad, float), floor),
-                             name="|dD*/dx| on fake samples", line=dict(color=COLORS["red"], width=4),
-                             customdata=[_fmt(v) for v in disc_grad],
-                             hovertemplate="gap = %{x:.2f}<br>|dD*/dx| = %{customdata}<extra></extra>"))
+
+    def curve(values, name, color, dash=None, width=4):
+        values = np.asarray(values, float)
+        fig.add_trace(go.Scatter(x=gaps, y=np.maximum(values, floor), name=name,
+                                 line=dict(color=color, width=width, dash=dash),
+                                 customdata=[_fmt(v) for v in values],
+                                 hovertemplate="gap = %{x:.2f}<br>" + name
+                                 + " = %{customdata}<extra></extra>"))
+
+    curve(disc_grad, "|dD*/dx| on fake samples", COLORS["red"])
+    fig.data[-1].hovertemplate = "gap = %{x:.2f}<br>|dD*/dx| = %{customdata}<extra></extra>"
     fig.add_trace(go.Scatter(x=gaps, y=np.maximum(np.asarray(critic_grad, float), floor),
                              name="|df/dx| of the critic", line=dict(color=COLORS["blue"], width=4, dash="dash")))
+    if gen_saturating is not None:
+        curve(gen_saturating, "generator, saturating log(1 − D*)", COLORS["orange"], "dot")
+    if gen_nonsaturating is not None:
+        curve(gen_nonsaturating, "generator, non-saturating −log D*", COLORS["green"], "dashdot")
     fig.add_vline(x=gap, line=dict(color=COLORS["black"], width=2, dash="dot"),
                   annotation_text=f"gap = {gap:g}", annotation_position="bottom right")
     fig.update_xaxes(title="gap μ_real − μ_fake")
     fig.update_yaxes(type="log", title="mean gradient magnitude", exponentformat="power")
-    return _finish(fig, title, 420)
+    return _finish(fig, title, 460 if gen_saturating is not None else 420)
 
 
 def gaussian_densities(x, p1, p2, title: str | None = None) -> go.Figure:
