@@ -1,5 +1,6 @@
 """gdm-explorer: the entrypoint. Run with `streamlit run app.py`."""
 
+from gdm_core.memory import cap_malloc_arenas; cap_malloc_arenas(2)  # noqa: E702  first: caps glibc malloc arenas
 import streamlit as st
 
 from gdm_core import ui
