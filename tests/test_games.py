@@ -304,10 +304,10 @@ def test_closed_form_norms_stay_exact_for_long_runs(method, eta, steps):
         if true > 1e300 or true < 1e-300:  # outside the float range: inf or 0 is the honest answer
             assert cf[k] == (math.inf if true > 1 else 0.0) or cf[k] < 1e-290 or cf[k] > 1e290
             continue
-        assert cf[k] == pytest.approx(float(true), rel=1e-8), (k, cf[k], true)
+        assert cf[k] == pytest.approx(float(true), rel=1e-8, abs=0), (k, cf[k], true)
     if method == "optimistic" and eta == 0.2:
-        assert cf[1000] == pytest.approx(6.4406e-10, rel=1e-4)
-        assert cf[5000] == pytest.approx(5.9353e-47, rel=1e-4)
+        assert cf[1000] == pytest.approx(6.4406e-10, rel=1e-4, abs=0)
+        assert cf[5000] == pytest.approx(5.9353e-47, rel=1e-4, abs=0)
 
 
 # ------------------------------------------------------------------ alternating on an eigen-line
@@ -324,8 +324,8 @@ def test_alternating_start_on_the_stable_eigen_line_converges_and_says_so(eta, c
     game = BilinearGame(coupling)
     lam, v = _stable_line(eta, coupling)
     line = games.alternating_eigenline(v, eta, game)
-    assert line["on_line"] and line["lam"] == pytest.approx(lam, rel=1e-12)
-    assert line["lam_unstable"] * line["lam"] == pytest.approx(1.0, rel=1e-12)  # det M = 1
+    assert line["on_line"] and line["lam"] == pytest.approx(lam, rel=1e-12, abs=0)
+    assert line["lam_unstable"] * line["lam"] == pytest.approx(1.0, rel=1e-12, abs=0)  # det M = 1
     run = simulate("alternating", v, eta, 12, game)
     r = norms(run.path)
     assert not run.diverged and r[-1] < 1e-3 * r[0]
@@ -339,7 +339,7 @@ def test_alternating_start_on_the_stable_eigen_line_converges_and_says_so(eta, c
 def test_alternating_lecturer_cases():
     # (1, 0.5) with η = 2.5 was labelled "grows (η too large)" although ‖z_100‖ ≈ 7e-61.
     run = simulate("alternating", (1.0, 0.5), 2.5, 100)
-    assert norms(run.path)[-1] == pytest.approx(math.hypot(1, 0.5) * 0.25 ** 100, rel=1e-12)
+    assert norms(run.path)[-1] == pytest.approx(math.hypot(1, 0.5) * 0.25 ** 100, rel=1e-12, abs=0)
     assert games.behaviour(run) == "converges (z₀ on the eigen-line of λ = −0.25)"
     # (1, 1) with η = 2 was labelled "grows linearly" although it is the 2-cycle ±(1, 1).
     run = simulate("alternating", (1.0, 1.0), 2.0, 100)
@@ -348,7 +348,7 @@ def test_alternating_lecturer_cases():
     assert games.behaviour(run) == "2-cycle, bounded (z₀ on the eigen-line of λ = −1)"
     # generic starts keep their words: η = 2 grows linearly, z_k = (−1)^k (I − kN) z_0
     run = simulate("alternating", (1.0, 0.0), 2.0, 100)
-    assert norms(run.path)[-1] == pytest.approx(math.hypot(1 - 200, -200), rel=1e-12)
+    assert norms(run.path)[-1] == pytest.approx(math.hypot(1 - 200, -200), rel=1e-12, abs=0)
     assert games.behaviour(run) == "grows linearly (η = 2)"
     assert games.behaviour(simulate("alternating", (1.0, 0.0), 2.5, 5)) == "grows (η too large)"
     assert games.behaviour(simulate("alternating", (1.0, 0.5), 1.9, 50)).startswith("orbits")
