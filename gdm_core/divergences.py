@@ -738,14 +738,10 @@ SUPPORT_PRESETS: dict[str, tuple[str, np.ndarray, np.ndarray]] = {
 
 
 def _check_pmf(name: str, p) -> np.ndarray:
-    p = np.asarray(p, dtype=float)
-    if p.ndim != 1 or len(p) == 0:
-        raise ValueError(f"{name} must be a list of probabilities.")
-    if not np.isfinite(p).all() or (p < 0).any():
-        raise ValueError(f"{name} must hold finite, non-negative probabilities.")
-    if not math.isclose(p.sum(), 1.0, abs_tol=1e-9):
-        raise ValueError(f"{name} must sum to 1, it sums to {p.sum():.6g}.")
-    return p
+    """The same rule as the Information page (:func:`gdm_core.information.check_distribution`):
+    a total that is 1 to the 4 decimals the pages show is accepted and rescaled to exactly 1, so
+    a pmf that one page takes is never refused by the other (this used to demand 1 ± 1e-9)."""
+    return information.check_distribution(p, name)
 
 
 def kl_discrete(p, q) -> float:

@@ -22,7 +22,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-TOLERANCE = 1e-6  # how far from 1 a distribution's total may be (typed-in decimals, rounding)
+TOLERANCE = 1e-6  # how far from 1 a total may always be (float rounding of typed decimals)
+# The pages show and take probabilities with 4 decimals, so each typed entry may be off by up to
+# half a unit in the last place: n entries can add up to 1 ± n·0.5e-4 (six times 0.1667 is
+# 1.0002). Such a total is 1 to the precision shown, and is rescaled silently, never refused.
+SHOWN_DECIMALS = 4
+# ... but never more than this, so a long list cannot hide a real mistake (200+ entries)
+MAX_SHOWN_SLACK = 0.01
 
 
 # ---------------------------------------------------------------------------------------------
@@ -57,11 +63,59 @@ def _check_base(base: float) -> float:
     return b
 
 
-def check_distribution(p, name: str = "p", ndim: int = 1, labels=None) -> np.ndarray:
+def shown_tolerance(n: int, decimals: int = SHOWN_DECIMALS) -> float:
+    """How far from 1 the total of n entries shown with ``decimals`` decimals may be and still
+    be 1 to that precision: :math:`n \cdot \tfrac12 10^{-\text{decimals}}` (at least
+    ``TOLERANCE``, at most ``MAX_SHOWN_SLACK``)."""
+    return min(MAX_SHOWN_SLACK, max(TOLERANCE, n * 0.5 * 10.0 ** -decimals))
+
+
+def _total(arr: np.ndarray) -> float:
+    with np.errstate(over="ignore"):  # a huge typed-in value: the total is inf
+        return float(arr.sum())
+
+
+def close_to_one(values, decimals: int = SHOWN_DECIMALS) -> bool:
+    """Whether ``values`` are finite, non-negative numbers whose total is 1 to the precision
+    they are shown with (:func:`shown_tolerance`) — exactly the totals that
+    :func:`check_distribution` accepts."""
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    if arr.size == 0 or not np.all(np.isfinite(arr)) or np.any(arr < 0):
+        return False
+    total = _total(arr)
+    return math.isfinite(total) and abs(total - 1.0) <= shown_tolerance(arr.size, decimals)
+
+
+def was_rescaled(values, decimals: int = SHOWN_DECIMALS) -> bool:
+    """Whether :func:`check_distribution` accepts ``values`` only after a visible rescaling:
+    the total is 1 to the shown precision but not to float rounding (off by more than 1e-9).
+    The page should then say so, e.g. with :func:`rescale_note`."""
+    if not close_to_one(values, decimals):
+        return False
+    return abs(_total(np.asarray(values, dtype=float)) - 1.0) > 1e-9
+
+
+def rescale_note(values, decimals: int = SHOWN_DECIMALS) -> str | None:
+    """One sentence for the page when ``values`` were rescaled (:func:`was_rescaled`), else None."""
+    if not was_rescaled(values, decimals):
+        return None
+    arr = np.asarray(values, dtype=float)
+    return (f"The {arr.size} values add up to {_total(arr):.{decimals}f}, which is 1 to the "
+            f"{decimals} decimals shown; they were divided by their sum.")
+
+
+def check_distribution(p, name: str = "p", ndim: int = 1, labels=None,
+                       decimals: int = SHOWN_DECIMALS) -> np.ndarray:
     r"""Return ``p`` as a float array if it is a probability distribution, else raise.
 
-    A distribution has non-negative entries with :math:`\sum_x p(x) = 1` (within
-    ``TOLERANCE``, so that typed-in decimals such as 0.1 + 0.2 + 0.7 pass).
+    A distribution has non-negative entries with :math:`\sum_x p(x) = 1`. A total within
+    :func:`shown_tolerance` of 1 (n entries shown with ``decimals`` decimals: up to
+    n·0.5·10^-decimals, so six times 0.1667 = 1.0002 passes) is accepted and the returned array
+    is rescaled to add up to exactly 1; :func:`was_rescaled` / :func:`rescale_note` tell the
+    page when that was more than float rounding. Anything further from 1 is refused.
 
     Parameters
     ----------
@@ -73,11 +127,14 @@ def check_distribution(p, name: str = "p", ndim: int = 1, labels=None) -> np.nda
         1 for a distribution over one variable, 2 for a joint table ``P(X=i, Y=j)``.
     labels : sequence or 2-D array of str, optional
         Names of the entries for the message (e.g. ``["face 1", ..., "face 6"]``).
+    decimals : int
+        How many decimals the values were shown and typed with (4 on the pages).
 
     Raises
     ------
     ValueError
-        Wrong shape, empty, NaN or infinite entries, negative entries, or a total that is not 1.
+        Wrong shape, empty, NaN or infinite entries, negative entries, or a total that is not 1
+        to the precision shown.
     """
     arr = _as_float_array(p, name)
     kind = "a list of probabilities" if ndim == 1 else "a table (2-D array) of probabilities"
@@ -99,12 +156,11 @@ def check_distribution(p, name: str = "p", ndim: int = 1, labels=None) -> np.nda
         i = _idx(bad[0])
         raise ValueError(f"Probabilities cannot be negative: {_entry_name(i, labels, name)} "
                          f"= {arr[i]:g}.")
-    with np.errstate(over="ignore"):  # a huge typed-in value: the total is inf, reported below
-        total = float(arr.sum())
-    if not math.isfinite(total) or abs(total - 1.0) > TOLERANCE:
+    total = _total(arr)
+    if not math.isfinite(total) or abs(total - 1.0) > shown_tolerance(arr.size, decimals):
         raise ValueError(f"The probabilities of {name} must add up to 1, but they add up to "
                          f"{total:.6g}.")
-    return arr
+    return arr / total if total != 1.0 else arr
 
 
 def values_repr(value) -> str:

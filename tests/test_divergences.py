@@ -519,7 +519,7 @@ def test_kl_discrete_matches_scipy_and_rejects_bad_pmfs():
         dv.kl_discrete([1.5, -0.5], [0.5, 0.5])
     with pytest.raises(ValueError, match="same number of outcomes"):
         dv.kl_discrete([1.0], [0.5, 0.5])
-    with pytest.raises(ValueError, match="sum to 1"):
+    with pytest.raises(ValueError, match="add up to 1"):
         dv.support_divergences([0.5, 0.6], [0.5, 0.5])
     with pytest.raises(ValueError, match="increasing"):
         dv.support_divergences([0.5, 0.5], [0.5, 0.5], support=[1, 0])

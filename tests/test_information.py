@@ -396,10 +396,50 @@ def test_invalid_distributions_raise_readable_value_errors(fn, bad, match):
         fn(bad)
 
 
-def test_sum_tolerance_is_one_millionth():
-    inf.check_distribution([0.5, 0.5 + 9e-7])
+def test_totals_that_are_one_to_the_shown_decimals_are_accepted_and_rescaled():
+    # Regression: six times 0.1667 (the fair die as the page shows it) was refused with "must
+    # add up to 1, but they add up to 1.0002". n entries with 4 decimals may be off by n·0.5e-4.
+    shown = [0.1667] * 6
+    assert sum(shown) == pytest.approx(1.0002, abs=1e-12)
+    p = inf.check_distribution(shown)
+    np.testing.assert_allclose(p, np.full(6, 1 / 6), rtol=1e-15)
+    assert p.sum() == pytest.approx(1.0, abs=1e-15)
+    assert inf.entropy(shown) == pytest.approx(math.log2(6), abs=1e-14)
+    assert inf.close_to_one(shown) and inf.was_rescaled(shown)
+    assert "1.0002" in inf.rescale_note(shown) and "divided by their sum" in inf.rescale_note(shown)
+    # the limit is n·0.5e-4: 1 + 6·0.5e-4 = 1.0003 passes, 1.0004 does not
+    assert inf.close_to_one([0.5, 0.5003 - 1e-12] + [0.0] * 4)
+    with pytest.raises(ValueError, match="add up to 1, but they add up to 1.0004"):
+        inf.check_distribution([0.5, 0.5004, 0, 0, 0, 0])
+    assert not inf.close_to_one([0.5, 0.5004, 0, 0, 0, 0])
+    with pytest.raises(ValueError, match="add up to 1.02"):
+        inf.check_distribution([0.17] * 6)
+    # a joint table: 9 entries of 0.1111 add up to 0.9999
+    joint = inf.check_distribution([[0.1111] * 3] * 3, ndim=2)
+    np.testing.assert_allclose(joint, np.full((3, 3), 1 / 9), rtol=1e-15)
+    assert inf.mutual_information([[0.1111] * 3] * 3) == pytest.approx(0.0, abs=1e-12)
+    # an exact (to rounding) total is not reported as rescaled, and comes back unchanged
+    assert not inf.was_rescaled([0.1, 0.2, 0.7]) and inf.rescale_note([0.1, 0.2, 0.7]) is None
+    assert inf.check_distribution([0.25, 0.75]).tolist() == [0.25, 0.75]
+    # a long list cannot hide a real mistake: the slack is capped at 0.01
+    assert inf.shown_tolerance(6) == pytest.approx(3e-4) and inf.shown_tolerance(10**6) == 0.01
+    assert not inf.close_to_one(np.zeros(10**5))
+    for bad in ([0.5, -0.1, 0.6004], [np.nan, 1.0], [], "x"):
+        assert not inf.close_to_one(bad) and not inf.was_rescaled(bad)
+
+
+def test_divergences_pmf_check_follows_the_same_rule():
+    from gdm_core import divergences as dv
+
+    shown = [0.1667] * 6
+    fair = np.full(6, 1 / 6)
+    out = dv.support_divergences(shown, shown)
+    assert out["kl"] == 0.0 and out["tv"] == 0.0
+    ref = dv.support_divergences(fair, [0.5, 0.5, 0, 0, 0, 0])
+    assert dv.support_divergences(shown, [0.5001, 0.5001, 0, 0, 0, 0]) == pytest.approx(ref, abs=0,
+                                                                                     rel=1e-14)
     with pytest.raises(ValueError, match="add up to 1"):
-        inf.check_distribution([0.5, 0.5 + 2e-6])
+        dv.support_divergences([0.17] * 6, shown)
 
 
 def test_messages_name_the_entry_with_labels():
