@@ -1,7 +1,14 @@
-"""Shared test helpers: run a page through the app (as a browser would) or on its own."""
+"""Shared test helpers: run a page through the app (as a browser would) or on its own.
+
+Pages show their sections in tabs whose open one is in ``st.session_state[<tab key>]`` (and
+the URL); only the open tab's section runs, so a test opens the tab it looks at. The tab key
+can be passed like any other state: ``standalone("minimax.py", mm_tab="The saddle")``.
+"""
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -10,6 +17,8 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 TIMEOUT = 60  # seconds per script run: generous, the CI machine may be busy
+# The key under which each page keeps its open tab (also the URL parameter).
+TAB_KEYS = {"information.py": "info_tab", "divergences.py": "div_tab", "minimax.py": "mm_tab"}
 
 
 def via_app(page: str, **state) -> AppTest:
@@ -31,6 +40,18 @@ def standalone(page: str, **state) -> AppTest:
     return at.run()
 
 
+def from_url(page: str, params: dict[str, str], through_app: bool = False) -> AppTest:
+    """A fresh session opened on ``page`` with exactly ``params`` in its query string."""
+    at = AppTest.from_file(APP if through_app else str(ROOT / "pages" / page),
+                           default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if through_app and page != "home.py":
+        at.switch_page(f"pages/{page}").run()
+    return at
+
+
 @pytest.fixture(params=["via_app", "standalone"])
 def run_page(request):
     """Parametrise a page test over both ways a page can be run."""
@@ -39,3 +60,55 @@ def run_page(request):
 
 def no_exception(at: AppTest) -> None:
     assert not at.exception, [e.message for e in at.exception]
+
+
+def tab_labels(at: AppTest) -> list[str]:
+    """The labels of the page's tabs, in order (all of them, open or not)."""
+    return [t.label for t in at.tabs]
+
+
+def open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Open the tab ``label`` (as a click on it would) and rerun."""
+    assert label in tab_labels(at), (label, tab_labels(at))
+    at.session_state[key] = label
+    return at.run()
+
+
+def metric_values(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def section_errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error if e.value.startswith("**This section could not be shown**")]
+
+
+def reset_warnings(at: AppTest) -> list[str]:
+    """The warnings the sanitiser shows for a value it put back to the default."""
+    return [w.value for w in at.warning if "cannot be used" in w.value]
+
+
+class CallCounter:
+    """Which sections ran between ``start()`` and ``delta()`` (ui.SECTION_CALLS is a
+    process-wide Counter; AppTest runs the script in this process)."""
+
+    def __init__(self):
+        from gdm_core.ui import SECTION_CALLS
+
+        self.calls = SECTION_CALLS
+        self.before = Counter()
+
+    def start(self) -> None:
+        self.before = Counter(self.calls)
+
+    def delta(self) -> dict[str, int]:
+        return {k: v for k, v in (Counter(self.calls) - self.before).items() if v}
+
+
+def url_value(value) -> str:
+    """How Streamlit writes a widget value into the query string (numbers without a
+    trailing .0, booleans in lower case)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
+        return str(int(value))
+    return str(value)

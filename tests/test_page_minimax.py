@@ -1,5 +1,12 @@
-"""The Minimax page in AppTest: every control, both through app.py and on its own."""
+"""The Minimax page in AppTest: every control, both through app.py and on its own.
 
+The controls are drawn at page level; the step slider ``mm_k`` and the two figures are in the
+"Trajectories" tab, the theory table and the alternating Q metrics in "Theory vs
+measurement", the 3-D saddle in "The saddle", the GAN text in "Why GANs". Only the open tab
+runs, so a test opens the tab it looks at (``open_tab``).
+"""
+
+import base64
 import json
 import math
 
@@ -8,13 +15,26 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from gdm_core import games
-from tests.conftest import ROOT, TIMEOUT, no_exception, standalone, via_app
+from tests.conftest import (
+    ROOT, TIMEOUT, no_exception, open_tab, reset_warnings, standalone, tab_labels, via_app,
+)
 
 PAGE = "minimax.py"
+TRAJ, THEORY, SADDLE, GAN = "Trajectories", "Theory vs measurement", "The saddle", "Why GANs"
+
+
+def tab(at, label):
+    return open_tab(at, "mm_tab", label)
+
+
+def chart(at, key):
+    for c in at.get("plotly_chart"):
+        if key in c.proto.id:
+            return json.loads(c.proto.spec)
+    raise AssertionError(f"no chart {key}")
 
 
 def charts(at):
-    """The page's Plotly figures as dicts, in page order: trajectories, distance, saddle."""
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
@@ -26,13 +46,15 @@ def xy(trace):
     # Plotly sends NumPy arrays as typed binary {"dtype", "bdata"}; decode either form.
     def dec(v):
         if isinstance(v, dict) and "bdata" in v:
-            import base64
             return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"])
         return np.asarray(v, float)
     return np.c_[dec(trace["x"]), dec(trace["y"])]
 
 
 def table(at):
+    """The theory table (opens its tab)."""
+    if at.session_state["mm_tab"] != THEORY:
+        tab(at, THEORY)
     return next(m.value for m in at.markdown if m.value.startswith("| method"))
 
 
@@ -44,9 +66,11 @@ def test_default_page(run_page):
     at = run_page(PAGE)
     no_exception(at)
     assert at.title[0].value == "Minimax"
+    assert tab_labels(at) == [TRAJ, THEORY, SADDLE, GAN]
     assert at.selectbox(key="mm_preset").value == "compare"
     assert at.slider(key="mm_k").value == 100
-    traj, dist, saddle = charts(at)
+    traj, dist = chart(at, "mm_fig_traj"), chart(at, "mm_fig_dist")
+    assert len(at.get("plotly_chart")) == 2  # the other tabs did not run
     p = games.run_dynamics("simultaneous", (1.0, 0.5), 0.2, 100)
     np.testing.assert_allclose(xy(traces(traj, "Simultaneous GDA")[0]), p)
     assert traj["layout"]["updatemenus"][0]["buttons"][0]["label"] == "▶ Play"
@@ -54,23 +78,34 @@ def test_default_page(run_page):
     # theory and measurement side by side for the three closed forms
     for name in ("Simultaneous theory", "Extragradient theory", "Optimistic theory"):
         assert any(t["name"].startswith(name) for t in dist["data"])
-    assert saddle["data"][0]["type"] == "surface"
+    assert not at.warning and not at.error
     rho = math.sqrt(1 + 0.2**2)
     assert f"{rho:.6g}" in table(at)
     measured = math.hypot(1.0, 0.5) * rho**100
     assert f"{measured:.6g} (k=100)" in table(at)
+    assert "Theory and measurement at step k = 100" in texts(at.subheader)
+    assert not at.slider  # the step slider lives in the Trajectories tab
     assert not at.warning and not at.error
+    tab(at, SADDLE)
+    no_exception(at)
+    assert chart(at, "mm_fig_saddle")["data"][0]["type"] == "surface"
     # the GAN connection is on the page, with the value function
+    tab(at, GAN)
+    no_exception(at)
     assert "generator" in texts(at.markdown) and "alternating" in texts(at.markdown)
     assert any("D_\\varphi" in ltx.value for ltx in at.latex)
+    assert not at.get("plotly_chart")
 
 
 def test_alternating_metrics_show_the_conserved_quantity(run_page):
-    at = run_page(PAGE)
+    at = tab(run_page(PAGE), THEORY)
     labels = {m.label: m.value for m in at.metric}
     q0 = 1.0 + 0.25 - 0.2 * 1.0 * 0.5
     assert float(labels["Alternating: Q(z₀) = x₀² + y₀² − η x₀ y₀"]) == pytest.approx(q0)
     assert float(labels["Q(z_k) at k = 100"]) == pytest.approx(q0, rel=1e-9)
+    path = games.run_dynamics("alternating", (1.0, 0.5), 0.2, 100)
+    q = games.conserved_quantity(path, 0.2)
+    assert labels["largest |Q(z_j) − Q(z₀)|, j ≤ k"] == f"{np.max(np.abs(q - q[0])):.2g}"
 
 
 def test_every_number_input_changes_the_run(run_page):
@@ -81,9 +116,9 @@ def test_every_number_input_changes_the_run(run_page):
     at.number_input(key="mm_steps").set_value(30).run()
     no_exception(at)
     assert at.slider(key="mm_k").value == 30  # the slider followed the end of the run
-    traj = charts(at)[0]
     expected = games.run_dynamics("extragradient", (2.0, -1.0), 0.1, 30)
-    np.testing.assert_allclose(xy(traces(traj, "Extragradient")[0]), expected)
+    np.testing.assert_allclose(xy(traces(chart(at, "mm_fig_traj"), "Extragradient")[0]),
+                               expected)
     r = math.hypot(2, -1) * math.sqrt(1 - 0.01 + 0.0001) ** 30
     assert f"{r:.6g} (k=30)" in table(at)
 
@@ -92,14 +127,61 @@ def test_step_slider_draws_up_to_k(run_page):
     at = run_page(PAGE)
     at.slider(key="mm_k").set_value(7).run()
     no_exception(at)
-    traj, dist, _ = charts(at)
-    assert len(xy(traces(traj, "Alternating GDA")[0])) == 8
-    assert "(k=7)" in table(at)
+    assert len(xy(traces(chart(at, "mm_fig_traj"), "Alternating GDA")[0])) == 8
+    assert "(k=7)" in table(at)  # the theory tab reads the step chosen in Trajectories
+    labels = {m.label: m.value for m in at.metric}
+    assert "Q(z_k) at k = 7" in labels
+    tab(at, TRAJ)
     # later changing the number of steps keeps a slider the student moved back
     at.number_input(key="mm_steps").set_value(200).run()
     assert at.slider(key="mm_k").value == 7
     at.number_input(key="mm_steps").set_value(5).run()  # …unless it no longer fits
     assert at.slider(key="mm_k").value == 5
+
+
+def test_steps_changed_while_another_tab_is_open_are_picked_up_by_the_slider():
+    at = standalone(PAGE)
+    at.slider(key="mm_k").set_value(7).run()
+    tab(at, THEORY)
+    at.number_input(key="mm_steps").set_value(5).run()  # k = 7 no longer fits
+    no_exception(at)
+    assert "Theory and measurement at step k = 5" in texts(at.subheader)
+    tab(at, TRAJ)
+    no_exception(at)
+    assert at.slider(key="mm_k").value == 5 and at.slider(key="mm_k").max == 5
+
+
+@pytest.mark.parametrize("end", ["min", "max"])
+@pytest.mark.parametrize("change", [
+    ("mm_lr", 10.0), ("mm_lr", 0.0), ("mm_steps", 1), ("mm_steps", 5000),
+    ("seed", 0), ("seed", 2**31 - 1),
+])
+def test_step_slider_at_an_end_then_another_input_at_its_end(end, change):
+    """Regression: the step slider pushed to an end, then η at its maximum (or Steps at 1 or
+    5000, or the seed at an end) raised KeyError: st.session_state has no key "mm_k"."""
+    at = via_app(PAGE)
+    slider = at.slider(key="mm_k")
+    slider.set_value(slider.min if end == "min" else slider.max).run()
+    no_exception(at)
+    key, value = change
+    at.number_input(key=key).set_value(value).run()
+    no_exception(at)
+    assert not reset_warnings(at)
+    steps = at.number_input(key="mm_steps").value
+    if change == ("mm_lr", 0.0):
+        assert "step size η must be a positive number" in texts(at.error)
+        assert not at.slider
+    else:
+        # a slider moved back to 0 stays there; one at the end follows the end of the run
+        assert at.slider(key="mm_k").value == (0 if end == "min" else steps)
+        assert at.slider(key="mm_k").max == steps
+    # the other tabs still run
+    for label in (THEORY, SADDLE):
+        tab(at, label)
+        no_exception(at)
+        if label == THEORY and change != ("mm_lr", 0.0):
+            k = 0 if end == "min" else steps
+            assert f"Theory and measurement at step k = {k}" in texts(at.subheader)
 
 
 @pytest.mark.parametrize("method", games.METHODS)
@@ -108,11 +190,14 @@ def test_each_method_toggle(run_page, method):
     label = games.METHOD_LABELS[method]
     at.toggle(key=f"mm_{method}").set_value(False).run()
     no_exception(at)
-    traj = charts(at)[0]
-    assert not traces(traj, label)
+    assert not traces(chart(at, "mm_fig_traj"), label)
     assert f"| {label} |" not in table(at)
+    others = [m for m in games.METHODS if m != method]
+    assert all(f"| {games.METHOD_LABELS[m]} |" in table(at) for m in others)
+    tab(at, TRAJ)
     at.toggle(key=f"mm_{method}").set_value(True).run()
-    assert traces(charts(at)[0], label)
+    assert traces(chart(at, "mm_fig_traj"), label)
+    assert f"| {label} |" in table(at)
 
 
 def test_all_methods_off_shows_a_hint(run_page):
@@ -122,6 +207,13 @@ def test_all_methods_off_shows_a_hint(run_page):
     at.run()
     no_exception(at)
     assert "at least one method" in texts(at.info)
+    tab(at, THEORY)
+    no_exception(at)
+    assert "at least one method" in texts(at.info)
+    assert not [m for m in at.markdown if m.value.startswith("| method")]
+    assert not at.metric  # no alternating run, no Q
+    tab(at, SADDLE)
+    no_exception(at)
 
 
 @pytest.mark.parametrize("preset,methods", [
@@ -135,7 +227,7 @@ def test_preset_selectbox(run_page, preset, methods):
     at.selectbox(key="mm_preset").set_value(preset).run()
     no_exception(at)
     assert [m for m in games.METHODS if at.toggle(key=f"mm_{m}").value] == methods
-    drawn = [t["name"] for t in charts(at)[0]["data"]]
+    drawn = [t["name"] for t in chart(at, "mm_fig_traj")["data"]]
     assert [m for m in games.METHODS if games.METHOD_LABELS[m] in drawn] == methods
     assert at.slider(key="mm_k").value == at.number_input(key="mm_steps").value
 
@@ -188,11 +280,16 @@ def test_divergence_message_for_hostile_inputs(run_page):
     run = games.simulate("simultaneous", (1000, -1000), 10.0, 5000)
     assert f"Simultaneous GDA diverged after {run.diverged_at} steps" in warnings
     assert warnings.count("diverged after") == 4
-    for fig in charts(at):
+    figures = charts(at)
+    tab(at, SADDLE)
+    figures += charts(at)
+    assert len(figures) == 3
+    for fig in figures:
         for t in fig["data"]:
             if "x" in t and not isinstance(t["x"], dict):
                 assert all(v is None or math.isfinite(v) for v in t["x"])
     assert "nan" not in table(at).lower()
+    assert "nan" not in texts(at.metric).lower()
 
 
 def test_orbit_at_large_eta_is_not_a_crash(run_page):
@@ -203,18 +300,40 @@ def test_orbit_at_large_eta_is_not_a_crash(run_page):
     assert "grows linearly (η = 2)" in table(at) or "diverged after" in table(at)
 
 
-def test_zero_step_size_and_zero_steps_show_errors(run_page):
+def test_zero_step_size_shows_an_error_in_every_tab(run_page):
     at = run_page(PAGE)
     at.number_input(key="mm_lr").set_value(0.0).run()
     no_exception(at)
     assert "step size η must be a positive number" in texts(at.error)
-    assert len(charts(at)) == 1  # only the saddle is drawn
-    at.number_input(key="mm_lr").set_value(0.2)
-    at.number_input(key="mm_steps").set_value(0).run()
+    assert not at.get("plotly_chart") and not at.slider
+    for label in (THEORY, SADDLE):
+        tab(at, label)
+        no_exception(at)
+        assert "step size η must be a positive number" in texts(at.error)
+        assert not at.get("plotly_chart")
+    tab(at, TRAJ)
+    at.number_input(key="mm_lr").set_value(0.2).run()
+    assert not at.error and at.slider(key="mm_k").value == 100
+
+
+def test_steps_start_at_one():
+    """Steps' minimum is 1 (0 steps is no run); one step still draws a slider 0 … 1."""
+    at = standalone(PAGE)
+    assert at.number_input(key="mm_steps").min == 1
+    at.number_input(key="mm_steps").set_value(1).run()
     no_exception(at)
-    assert "steps must be a whole number ≥ 1" in texts(at.error)
-    at.number_input(key="mm_steps").set_value(10).run()
-    assert not at.error and at.slider(key="mm_k").value == 10
+    assert not at.error
+    assert (at.slider(key="mm_k").min, at.slider(key="mm_k").max) == (0, 1)
+    assert at.slider(key="mm_k").value == 1
+    assert "(k=1)" in table(at)
+
+
+def test_zero_steps_from_a_crafted_client_is_reset():
+    at = standalone(PAGE, mm_steps=0)
+    no_exception(at)
+    assert any("cannot be used for “Steps”" in w for w in reset_warnings(at))
+    assert at.number_input(key="mm_steps").value == 100
+    assert at.slider(key="mm_k").value == 100
 
 
 def test_start_at_the_equilibrium(run_page):
@@ -224,10 +343,15 @@ def test_start_at_the_equilibrium(run_page):
     no_exception(at)
     assert "is the equilibrium itself" in texts(at.info)
     assert "nan" not in table(at).lower()
+    tab(at, SADDLE)
+    no_exception(at)
+    assert chart(at, "mm_fig_saddle")["data"][0]["type"] == "surface"
 
 
 def test_nats_setting_does_not_matter_here():
     at = via_app(PAGE, units="nats")
     no_exception(at)
-    at2 = standalone(PAGE, units="nats")
-    no_exception(at2)
+    at2 = via_app(PAGE)
+    assert table(at) == table(at2)
+    at3 = standalone(PAGE, units="nats")
+    no_exception(at3)
