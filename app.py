@@ -1,9 +1,12 @@
 """gdm-explorer: the entrypoint. Run with `streamlit run app.py`."""
 
-from gdm_core.memory import cap_malloc_arenas; cap_malloc_arenas(2)  # noqa: E702  first: caps glibc malloc arenas
-import streamlit as st
+from gdm_core.memory import cap_malloc_arenas
 
-from gdm_core import ui
+cap_malloc_arenas(2)  # first, before torch and friends allocate: see gdm_core/memory.py
+
+import streamlit as st  # noqa: E402
+
+from gdm_core import ui  # noqa: E402
 
 st.set_page_config(page_title="gdm-explorer", page_icon=":material/casino:", layout="wide")
 
@@ -11,5 +14,6 @@ page = st.navigation([
     st.Page(f"pages/{file}", title=title, icon=icon, url_path=path, default=(i == 0))
     for i, (file, title, path, icon, _) in enumerate(ui.PAGES)
 ])
+ui.compact_layout()
 ui.settings_sidebar()
 page.run()

@@ -19,11 +19,10 @@ st.title("Information")
 st.markdown(
     "How surprising is an outcome, how many yes/no questions does it take to find it, and how "
     f"much does one variable tell about another? Values are in **{ui.units()}** "
-    "(change the units in the sidebar)."
+    "(sidebar). The die below is used by the first four tabs."
 )
-with st.expander("Your die (used by the first four tabs)", expanded=True):
-    st.session_state["info_die"] = die.editor("info_p", "info_preset", die.DIE_PRESETS,
-                                              "fair", "the die")
+st.session_state["info_die"] = die.editor("info_p", "info_preset", die.DIE_PRESETS,
+                                          "fair", "the die")
 ui.show_tabs("info_tab", [
     ("Surprise", surprise.show),
     ("Yes/no questions", questions.show),

@@ -33,15 +33,14 @@ if model.config.latent_dim != 2:
 
 cfg = model.config
 st.markdown(
-    "A **variational autoencoder** with a 2-dimensional latent space, trained on MNIST. The "
-    "encoder maps a digit x to a Gaussian $q(z\\mid x)=\\mathcal N(\\mu(x),\\operatorname{diag}"
-    "\\sigma^2(x))$; the decoder maps a point z to 784 pixel probabilities $p(x\\mid z)$; the "
-    "prior is $p(z)=\\mathcal N(0, I)$. With two latent numbers per digit we can *see* it all.")
+    "A VAE trained on MNIST with a **2-D latent**: encoder $q(z\\mid x)=\\mathcal N(\\mu(x),"
+    "\\operatorname{diag}\\sigma^2(x))$, decoder $p(x\\mid z)$ (784 pixel probabilities), prior "
+    "$p(z)=\\mathcal N(0, I)$ — two numbers per digit, so we can *see* the whole latent space.")
 st.caption(
-    f"Model: {cfg.enc_layers}+{cfg.dec_layers} hidden layers of {cfg.hidden} units, "
+    f"{cfg.enc_layers}+{cfg.dec_layers} hidden layers of {cfg.hidden} units, "
     f"{sum(p.numel() for p in model.parameters()):,} weights, "
-    f"{len(meta.get('history') or [])} training epochs. Digits: the first {len(labels):,} MNIST "
-    "test images (LeCun, Cortes & Burges, CC BY-SA 3.0), binarised once (the model's input).")
+    f"{len(meta.get('history') or [])} epochs. Digits: the first {len(labels):,} MNIST test "
+    "images (LeCun, Cortes & Burges, CC BY-SA 3.0), binarised once: the model's input.")
 if meta.get("partial"):
     st.info("This checkpoint is from a training run still in progress.")
 

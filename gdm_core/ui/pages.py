@@ -46,3 +46,17 @@ def page_link(file: str, label: str, icon: str | None = None) -> None:
         st.page_link(f"pages/{file}", label=label, icon=icon)
     except Exception:  # noqa: BLE001 - StreamlitPageNotFoundError and kin: fall back to a link
         st.markdown(f"[{label}](./{path})")
+
+
+# Streamlit's default page padding (6rem on top, 5rem at the sides) leaves a 1280×720 projector
+# about 790 px of width and pushes every figure below the fold; a lecture needs the room.
+COMPACT_CSS = """<style>
+.stMainBlockContainer, .block-container {padding-top: 1.5rem; padding-left: 2rem;
+  padding-right: 2rem; padding-bottom: 2rem;}
+h1 {padding-top: 0.25rem; padding-bottom: 0.25rem;}
+</style>"""
+
+
+def compact_layout() -> None:
+    """Tighter page margins, so one idea fits a 1280×720 screen; called by ``app.py``."""
+    st.html(COMPACT_CSS)

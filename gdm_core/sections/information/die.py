@@ -51,12 +51,14 @@ def _check_shown(values, name: str) -> tuple[np.ndarray, bool]:
 def editor(prefix: str, preset_key: str, presets: dict, default: str, name: str,
            symbol: str = "P") -> np.ndarray | None:
     """Preset choice and six probabilities; returns the validated die or None (error shown)."""
-    preset = ui.select(f"Preset for {name}", list(presets), default, key=preset_key,
-                       format_func=PRESET_NAMES.get,
-                       on_change=lambda: set_values(prefix, presets[st.session_state[preset_key]]))
+    cols = st.columns([2.4] + [1] * 6)  # one row: the preset, then the six faces
+    with cols[0]:
+        preset = ui.select(f"Preset for {name}", list(presets), default, key=preset_key,
+                           format_func=PRESET_NAMES.get,
+                           on_change=lambda: set_values(prefix, presets[st.session_state[preset_key]]))
     start = presets[preset]
     values = []
-    for col, key, face, p in zip(st.columns(6), keys(prefix), FACES, start):
+    for col, key, face, p in zip(cols[1:], keys(prefix), FACES, start):
         with col:
             values.append(ui.number(f"{symbol}({face})", 0.0, 1.0, float(p), key=key,
                                     step=0.01, format="%.4f"))

@@ -51,12 +51,13 @@ def apply_preset(name: str) -> None:
 def draw() -> Inputs:
     """Draw the controls; return the validated inputs."""
     ui.preset_from_url("mm", PRESETS, apply_preset)
-    ui.select("Preset", list(PRESETS), "compare", key="mm_preset",
-              format_func=lambda k: PRESETS[k]["label"],
-              on_change=lambda: apply_preset(st.session_state.mm_preset),
-              help="Sets every control below; share /minimax?preset=spiral (or orbit, "
-                   "converge, compare) to open the page on it.")
-    c1, c2, c3, c4 = st.columns(4)
+    c0, c1, c2, c3, c4 = st.columns([2.2, 1, 1, 1, 1])
+    with c0:
+        ui.select("Preset", list(PRESETS), "compare", key="mm_preset",
+                  format_func=lambda k: PRESETS[k]["label"],
+                  on_change=lambda: apply_preset(st.session_state.mm_preset),
+                  help="Sets every control; share /minimax?preset=spiral (or orbit, "
+                       "converge, compare) to open the page on it.")
     with c1:
         x0 = ui.number("Start x₀", -1000.0, 1000.0, DEFAULT["x0"], key="mm_x0", step=0.1)
     with c2:

@@ -37,6 +37,9 @@ def show() -> None:
         a.metric("Alternating: Q(z₀) = x₀² + y₀² − η x₀ y₀", f"{q[0]:.10g}")
         b.metric(f"Q(z_k) at k = {len(q) - 1}", f"{q[-1]:.10g}")
         d.metric("largest |Q(z_j) − Q(z₀)|, j ≤ k", f"{np.max(np.abs(q - q[0])):.2g}")
+    st.markdown("**The updates.** Simultaneous GDA moves both players at once:")
+    st.latex(r"x_{k+1} = x_k - \eta\,\frac{\partial f}{\partial x} = x_k - \eta\,y_k, \qquad"
+             r" y_{k+1} = y_k + \eta\,\frac{\partial f}{\partial y} = y_k + \eta\,x_k")
     st.markdown("**Where the rates come from.** Write $z = (x, y)$ as the complex number "
                 "$w = x + iy$: the field $(-y, x)$ is $i\\,w$, so each step multiplies by a "
                 "complex number.")

@@ -59,16 +59,14 @@ def show() -> None:
     paths = {m: results[m].path for m in c.methods}
     left, right = st.columns(2)
     with left:
-        st.subheader("Trajectories")
         ui.show_figure(figs.trajectories(paths, upto=k), key="mm_fig_traj")
-        st.caption("Background: f(x, y) (red high, blue low) and arrows of the field (−y, x). "
+        st.caption("**Trajectories.** Background: f(x, y) (red high, blue low) and arrows of the field (−y, x). "
                    "Dots are the iterates z_k; the black ring is z₀, the star the equilibrium.")
     with right:
-        st.subheader("Distance to the equilibrium")
         th = closed_forms(c.x0, c.y0, c.lr, c.steps)
         norms = {m: games.distances(p) for m, p in paths.items()}
         band = games.alternating_band((c.x0, c.y0), c.lr)
         ui.show_figure(figs.distance_plot(norms, {m: th[m] for m in c.methods}, band, upto=k,
                                           theory_labels=THEORY_LABELS), key="mm_fig_dist")
-        st.caption("Solid: measured ‖z_k‖. Dashed black: the exact closed form — it lies on "
+        st.caption("**Distance to the equilibrium.** Solid: measured ‖z_k‖. Dashed black: the exact closed form — it lies on "
                    "top of the measured line. Dotted: the band alternating GDA cannot leave.")

@@ -54,9 +54,10 @@ def show() -> None:
         z1 = ui.slider("z₁", Z_MIN, Z_MAX, 0.0, key="vae_z1", step=0.05)
         z2 = ui.slider("z₂", Z_MIN, Z_MAX, 0.0, key="vae_z2", step=0.05)
         decoded = vae.decode_images(model()[0], [[z1, z2]])[0]
-        ui.show_figure(figs.digit_heatmap(decoded, f"mean image at ({z1:.2f}, {z2:.2f})"),
+        ui.show_figure(figs.digit_heatmap(decoded, "E[x | z]"),
                        key="vae_fig_decoded")
-        st.caption("The chosen point is the ✕ on the scatter; the black line is the "
+        st.caption(f"The mean image decoded at z = ({z1:.2f}, {z2:.2f}), the ✕ on the "
+                   "scatter; the black line is the "
                    "interpolation of the *Reconstruct* tab.")
     with left:
         ui.show_selectable_figure(
