@@ -1,0 +1,103 @@
+"""Figure builders for "why a VAE" and Gaussians: the numbers land in the traces, readable type."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from gdm_core import gaussians as g
+from gdm_core.figures import gaussians as gfig
+from gdm_core.figures import latent as figs
+
+
+def _readable(fig):
+    assert fig.layout.title.font.size >= 18
+    for axis in (fig.layout.xaxis, fig.layout.yaxis):
+        assert axis.tickfont.size >= 16 and axis.tickfont.color == "#111111"
+
+
+def test_ellipse_is_the_k_sigma_contour():
+    mean, cov = np.array([1.0, -2.0]), np.array([[2.0, 0.8], [0.8, 1.0]])
+    x, y = figs.ellipse(mean, cov, k=2)
+    d = np.stack([x - 1.0, y + 2.0])
+    m = np.einsum("in,ij,jn->n", d, np.linalg.inv(cov), d)
+    assert np.allclose(m, 4.0)
+    with pytest.raises(ValueError, match="positive definite"):
+        figs.ellipse(mean, -cov)
+
+
+def test_posterior_heatmap_carries_the_grid_and_both_ellipses():
+    z = np.linspace(-1, 1, 5)
+    lp = -np.add.outer(z ** 2, z ** 2)
+    fig = figs.posterior_heatmap(z, z, lp, [0.1, 0.2], np.diag([0.04, 0.09]), floor=-1.5)
+    heat = fig.data[0]
+    assert heat.type == "heatmap" and np.allclose(heat.z, np.maximum(lp - lp.max(), -1.5))
+    names = [t.name for t in fig.data]
+    assert "q(z|x), 1σ" in names and "q(z|x), 2σ" in names and "μ(x)" in names
+    one = fig.data[names.index("q(z|x), 1σ")]
+    assert max(one.x) == pytest.approx(0.1 + 0.2, abs=1e-3)
+    _readable(fig)
+
+
+def test_iw_curve_has_the_band_the_mean_and_the_quadrature_line():
+    ks, mean, sd = np.array([1, 10, 100]), np.array([-80.0, -79.0, -78.6]), np.array([1, .3, .1])
+    fig = figs.iw_curve_figure(ks, mean, sd, log_px=-78.5, elbo=-80.1)
+    line = next(t for t in fig.data if t.name == "IW bound, mean")
+    assert list(line.y) == list(mean)
+    assert [s.y0 for s in fig.layout.shapes] == [-78.5, -80.1]
+    assert fig.layout.xaxis.type == "log"
+    _readable(fig)
+    with pytest.raises(ValueError):
+        figs.iw_curve_figure(ks, mean[:2], sd, -1)
+
+
+def test_estimator_spread_figure_has_error_bars():
+    n = np.array([10, 100])
+    fig = figs.estimator_spread_figure(n, [0.1, 0.09], [2.0, 0.6], [0.1, 0.1], [0.5, 0.15], 0.1)
+    score, path = fig.data
+    assert list(score.error_y.array) == [2.0, 0.6] and list(path.error_y.array) == [0.5, 0.15]
+    assert fig.layout.shapes[0].y0 == 0.1
+    _readable(fig)
+
+
+def test_computation_graphs_show_both_graphs():
+    fig = figs.computation_graphs()
+    labels = [t.text[0] for t in fig.data]
+    assert "z ~ N" in labels and "z = μ+σε" in labels and "ε ~ N(0,1)" in labels
+    texts = " ".join(a.text for a in fig.layout.annotations)
+    assert "stops here" in texts and "f′(z)·ε" in texts
+    assert fig.layout.title.font.size >= 18
+
+
+def test_latent_dim_bars_stack_reconstruction_and_kl():
+    fig = figs.latent_dim_bars([2, 5], [-140.0, -110.0], [5.0, 12.0], neg_iw=[142.0, 118.0])
+    rec, kl, iw = fig.data
+    assert list(rec.y) == [140.0, 110.0] and list(kl.y) == [5.0, 12.0]
+    assert kl.text == ("−ELBO 145.0", "−ELBO 122.0") and list(iw.y) == [142.0, 118.0]
+    assert fig.layout.barmode == "stack"
+    _readable(fig)
+
+
+def test_density_with_slices_uses_gaussians_numbers():
+    mu, cov = np.array([0.0, 1.0]), np.array([[1.0, 0.7], [0.7, 1.0]])
+    x, y, d = g.density_grid_2d(mu, cov, n=31)
+    m, c = g.marginal(mu, cov, [0])
+    cm, cc = g.condition(mu, cov, [0], [1], [2.0])
+    t = np.linspace(-4, 4, 50)
+    pdf = lambda m_, v: np.exp(-(t - m_) ** 2 / (2 * v)) / math.sqrt(2 * math.pi * v)  # noqa
+    fig = gfig.density_with_slices(x, y, d, t, pdf(m[0], c[0, 0]), 2.0, t,
+                                   pdf(cm[0], cc[0, 0]))
+    assert np.allclose(fig.data[0].z, d)
+    cond = fig.data[3]
+    assert t[np.argmax(cond.y)] == pytest.approx(cm[0], abs=0.1)
+    assert fig.layout.title.font.size >= 18
+
+
+def test_normal_vs_cauchy_labels_the_two_kls():
+    x = np.linspace(-10, 10, 11)
+    n, c = g.cauchy_normal_densities(x)
+    fig = gfig.normal_vs_cauchy(x, n, c, g.kl_normal_cauchy(), g.kl_cauchy_normal()[0])
+    assert "∞" in fig.data[1].name and "0.259" in fig.data[0].name
+    assert fig.layout.yaxis.type == "log"
