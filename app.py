@@ -16,4 +16,7 @@ page = st.navigation([
 ])
 ui.compact_layout()
 ui.settings_sidebar()
-page.run()
+try:
+    page.run()
+finally:
+    ui.freeze_long_lived()  # cheap per-run garbage collection: see gdm_core/ui/heap.py
