@@ -147,3 +147,144 @@ def test_gradient_vs_gap_draws_both_generator_losses():
     assert s.line.dash != n.line.dash and s.line.color != n.line.color
     # without them the figure is as before
     assert len(figs.gradient_vs_gap(gaps, sat, [1.0] * 4, 2.0).data) == 2
+
+
+# ---------------------------------------------------------------------------- readability (all)
+def _every_figure():
+    """One figure from every builder of the four topic modules I own, with small inputs."""
+    from gdm_core import games, information as info
+    from gdm_core.figures import games as gfigs, information as ifigs, vae as vfigs
+
+    real, fake = dv.sample_shifted_lines(0.6, 6, 0)
+    pic = dv.wgan_picture(3.0, 0.0, 1.0, points=40)
+    paths = {m: games.run_dynamics(m, (1.0, 0.5), 0.2, 30) for m in games.METHODS}
+    norms = {m: games.distances(p) for m, p in paths.items()}
+    theory = {m: games.closed_form_norms(m, (1.0, 0.5), 0.2, 30) for m in games.METHODS}
+    die = np.full(6, 1 / 6)
+    imgs = np.random.default_rng(0).random((4, 28, 28))
+    yield "lines_plane", figs.lines_plane(0.6, real, fake, dv.transport_plan(real, fake))
+    yield "lines_curves", figs.lines_curves(np.array([-0.5, 0, 0.5]), {"W1": [0.5, 0, 0.5]},
+                                            0.2, {}, "bits", 1.25)
+    yield "lines_gradients", figs.lines_gradients(np.array([-0.5, 0.5]), {"W1": [-1, 1]})
+    yield "descent_paths", figs.descent_paths([1, 0.5], [1, 1])
+    yield "descent_animation", figs.descent_animation([1, 0.5], [1, 1])
+    yield "convergence", figs.convergence([10, 100], np.ones((2, 2)), np.ones((2, 2)) * 0.5,
+                                          1.0, 0.6, "bits")
+    yield "discriminator_and_critic", figs.discriminator_and_critic(
+        pic["x"], pic["p_real"], pic["p_fake"], pic["d_star"], pic["critic"])
+    yield "gradient_vs_gap", figs.gradient_vs_gap([1.0, 5.0], [0.2, 1e-5], [1, 1], 1.0,
+                                                  gen_saturating=[0.4, 2e-5],
+                                                  gen_nonsaturating=[1.2, 5.0])
+    yield "gaussian_densities", figs.gaussian_densities([0, 1], [1, 1], [0, 0])
+    yield "gaussian_curves", figs.gaussian_curves(np.array([0, 1.0]), [0, 2], [0, 3], [0, .5],
+                                                  [0, 1], [0, 1], 1.0, "bits")
+    yield "support_bars", figs.support_bars(np.arange(3), [.5, .5, 0], [0, .5, .5])
+    yield "trajectories", gfigs.trajectories(paths)
+    yield "contour_field", gfigs.contour_field()
+    yield "saddle_surface", gfigs.saddle_surface(paths=paths)
+    yield "distance_plot", gfigs.distance_plot(norms, theory, games.alternating_band((1, .5), .2))
+    yield "surprise_bars", ifigs.surprise_bars(die, info.information_content(die), 2.585, "bits")
+    yield "huffman_tree", ifigs.huffman_tree_figure(info.huffman_tree(die))
+    yield "lln", ifigs.lln_figure(np.linspace(3, 2.6, 5000), 2.585, "bits")
+    yield "bernoulli", ifigs.bernoulli_figure([0, .5, 1], [0, 1, 0], .3, .88, 1.0, "bits")
+    yield "information_diagram", ifigs.information_diagram(
+        info.joint_summary(np.full((2, 2), .25)), "bits")
+    yield "kl_bars", ifigs.kl_bars(1.0, 0.5, 1.0, math.inf, "bits")
+    yield "dice_comparison", ifigs.dice_comparison(die, die)
+    yield "latent_scatter", vfigs.latent_scatter(np.zeros((20, 2)), np.arange(20) % 10)
+    yield "image_grid", vfigs.image_grid(imgs, 2, ["a"] * 4)
+    yield "elbo_bars", vfigs.elbo_bars([("x", -100.0, 5.0)], "nats")
+    yield "training_curve", vfigs.training_curve([{"epoch": 1, "test_neg_elbo": 100.0}], "nats")
+
+
+def _effective(fig, *path):
+    """A layout property as drawn: the figure's own value, else the template's."""
+    for root in (fig.layout, fig.layout.template.layout):
+        node = root
+        for key in path:
+            node = getattr(node, key, None) if node is not None else None
+        if node is not None:
+            return node
+    return None
+
+
+def _luminance(hex_colour):
+    rgb = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast_on_white(hex_colour):
+    return 1.05 / (_luminance(hex_colour) + 0.05)  # WCAG 2 contrast ratio against #ffffff
+
+
+def test_the_template_is_projector_ready():
+    # Regression: tick labels and legends rendered at ~12.7 px in light grey.
+    t = go.Figure().layout.template.layout
+    for axis in (t.xaxis, t.yaxis):
+        assert axis.tickfont.size >= 16 and _contrast_on_white(axis.tickfont.color) >= 7
+        assert axis.title.font.size >= 16 and _contrast_on_white(axis.title.font.color) >= 7
+        # gridlines light but visible: lighter than text, darker than plotly_white's #EBF0F8
+        assert 1.3 <= _contrast_on_white(axis.gridcolor) < 3
+    assert t.legend.font.size >= 16 and _contrast_on_white(t.legend.font.color) >= 7
+    assert t.title.font.size >= 18 and _contrast_on_white(t.title.font.color) >= 7
+    assert t.font.size >= 16 and _contrast_on_white(t.font.color) >= 7
+    assert t.annotationdefaults.font.size >= 16
+    assert t.scene.xaxis.tickfont.size >= 16
+
+
+@pytest.mark.parametrize("name,fig", list(_every_figure()), ids=[n for n, _ in _every_figure()])
+def test_no_builder_draws_text_smaller_or_lighter_than_the_template(name, fig):
+    axes = [k for k in fig.layout.to_plotly_json() if k.startswith(("xaxis", "yaxis"))]
+    for ax in axes or ["xaxis"]:
+        size = _effective(fig, ax, "tickfont", "size") or _effective(fig, "xaxis", "tickfont", "size")
+        assert size >= 16, (name, ax, size)
+        colour = _effective(fig, ax, "tickfont", "color") or _effective(fig, "xaxis", "tickfont", "color")
+        assert _contrast_on_white(colour) >= 7, (name, ax, colour)
+        assert (_effective(fig, ax, "title", "font", "size")
+                or _effective(fig, "xaxis", "title", "font", "size")) >= 16
+    assert _effective(fig, "font", "size") >= 16
+    assert _contrast_on_white(_effective(fig, "font", "color")) >= 7
+    assert _effective(fig, "legend", "font", "size") >= 16
+    if fig.layout.title.text:
+        assert _effective(fig, "title", "font", "size") >= 18
+    for a in fig.layout.annotations:
+        assert (a.font.size or 16) >= 16, (name, a.text)
+    for trace in fig.data:
+        tf = getattr(trace, "textfont", None)
+        assert tf is None or tf.size is None or (
+            np.min(tf.size) >= 16), (name, trace.name, tf.size)
+    for s in fig.layout.sliders:
+        assert (s.currentvalue.font.size or 16) >= 16
+
+
+@pytest.mark.parametrize("name,fig", list(_every_figure()), ids=[n for n, _ in _every_figure()])
+def test_log_axes_label_decades_or_full_numbers_only(name, fig):
+    # Regression: minor log ticks printed as bare digits ("10 2 5 100 2 5": 0.2 read as "2").
+    for key, ax in fig.layout.to_plotly_json().items():
+        if not key.startswith(("xaxis", "yaxis")) or ax.get("type") != "log":
+            continue
+        if ax.get("tickmode") == "array":
+            # explicit ticks written in full: each label is the number itself
+            for v, text in zip(ax["tickvals"], ax["ticktext"]):
+                assert float(text) == pytest.approx(v, rel=1e-9)
+        else:
+            assert isinstance(ax["dtick"], int) and ax["dtick"] >= 1 and ax["tick0"] == 0
+            assert ax["exponentformat"] in ("power", "none")
+            lo, hi = ax["range"]
+            assert lo == int(lo) and hi == int(hi) and hi > lo  # whole decades
+            assert (hi - lo) / ax["dtick"] <= 9  # a readable number of labels
+            assert ax["minor"]["ticks"] == "outside"  # minor ticks drawn, never labelled
+
+
+def test_log_axis_ranges_cover_the_data():
+    from gdm_core.figures import log_axis
+
+    for values in ([1e-47, 3.0], [0.9, 1.2], [1, 10_000], [0.05, 1.3], [1e-18, 250], [2.0]):
+        ax = log_axis(values)
+        lo, hi = ax["range"]
+        assert lo <= math.log10(min(values)) and math.log10(max(values)) <= hi
+        if ax.get("tickmode") == "array":
+            assert len(ax["tickvals"]) >= 2
+            assert ax["tickvals"][0] <= min(values) * 1.0001 and ax["tickvals"][-1] >= max(values) / 1.0001
+    assert log_axis([0.9, 1.2])["ticktext"] == ["0.7", "1", "1.5"]

@@ -6,6 +6,9 @@ Figures are built from numbers computed in the topic modules, never computed her
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -17,11 +20,41 @@ COLORS = {
 PALETTE = list(COLORS.values())
 
 
+# Projector-ready type: read from the back row of a lecture hall on a washed-out projector.
+INK = "#111111"          # text: contrast 18.9:1 on white (WCAG AAA needs 7:1)
+GRID = "#c8c8c8"         # gridlines: light, but still visible when projected
+AXIS_LINE = "#444444"
+TEXT_SIZE = 16           # tick labels, legends, annotations (px)
+AXIS_TITLE_SIZE = 17     # axis titles
+TITLE_SIZE = 20          # figure titles
+
+
 def _register_template() -> None:
     # Registered once as Plotly's default: a figure then gets it at construction for ~1 ms,
     # where assigning a template to every figure costs 15-60 ms of validation (measured).
+    # Every text size and colour is set here explicitly: Streamlit's own theme used to override
+    # plotly_white's, drawing tick labels at ~12.7 px in light grey (the pages now pass
+    # theme=None, so this template is what the class sees).
     template = go.layout.Template(pio.templates["plotly_white"])
-    template.layout.update(font=dict(size=16), colorway=PALETTE, hoverlabel=dict(font_size=15))
+    text = dict(size=TEXT_SIZE, color=INK)
+    axis = dict(tickfont=text, title=dict(font=dict(size=AXIS_TITLE_SIZE, color=INK)),
+                gridcolor=GRID, linecolor=AXIS_LINE, showline=True, ticks="outside",
+                tickcolor=AXIS_LINE, zerolinecolor="#9a9a9a",
+                minor=dict(gridcolor="#e6e6e6", tickcolor=AXIS_LINE))
+    scene_axis = dict(tickfont=text, title=dict(font=dict(size=AXIS_TITLE_SIZE, color=INK)),
+                      gridcolor=GRID)
+    template.layout.update(
+        font=dict(size=TEXT_SIZE, color=INK), colorway=PALETTE,
+        title=dict(font=dict(size=TITLE_SIZE, color=INK)),
+        legend=dict(font=text, title=dict(font=text)),
+        hoverlabel=dict(font=dict(size=TEXT_SIZE)),
+        xaxis=axis, yaxis=axis,
+        scene=dict(xaxis=scene_axis, yaxis=scene_axis, zaxis=scene_axis),
+        coloraxis=dict(colorbar=dict(tickfont=text)),
+    )
+    template.layout.annotationdefaults = dict(font=text)
+    template.layout.sliderdefaults = dict(font=text, currentvalue=dict(font=text))
+    template.layout.updatemenudefaults = dict(font=text)
     pio.templates["gdm"] = template
     pio.templates.default = "gdm"
 
@@ -37,8 +70,55 @@ def styled(fig: go.Figure, title: str | None = None, height: int = 420) -> go.Fi
     fig.update_layout(
         title=title,
         height=height,
-        font=dict(size=16),
+        font=dict(size=TEXT_SIZE, color=INK),
         margin=dict(l=60, r=20, t=60 if title else 30, b=55),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
     )
     return fig
+
+
+def log_axis(values, max_labels: int = 8) -> dict:
+    """Settings for a log axis that labels decades only, for ``fig.update_xaxes(**...)``.
+
+    Plotly's default log ticks label the minor digits too ("10 2 5 100 2 5", so 0.2 reads as
+    "2"). Here: labels on powers of ten only (every ``step`` decades so at most ``max_labels``
+    labels), unlabelled minor ticks between them, and a range from the decade below the
+    smallest positive finite value to the decade above the largest (so a curve within one
+    decade still has two labelled ticks). Full numbers (0.001 … 100000) where they fit,
+    else 10^k in "power" form with the tick labels a size up so the exponent stays readable.
+    """
+    v = np.asarray(values, dtype=float).ravel()
+    v = v[np.isfinite(v) & (v > 0)]
+    if v.size and 1e-3 <= v.min() and v.max() <= 1e5 and v.max() / v.min() < 30:
+        # less than ~1.5 decades: explicit labelled ticks at 1, 1.5, 2, 3, 5, 7 × 10^k, written
+        # in full ("0.2", not a bare "2"), and a range just around the data
+        a, b = math.log10(v.min()), math.log10(v.max())
+        cands = sorted(m * 10.0 ** e for e in range(math.floor(a) - 1, math.ceil(b) + 1)
+                       for m in (1, 1.5, 2, 3, 5, 7))
+        below = max(c for c in cands if c <= v.min() * 1.0001)
+        above = min(c for c in cands if c >= v.max() / 1.0001)
+        if below == above:  # a single value: one candidate either side
+            i = cands.index(below)
+            below, above = cands[i - 1], cands[i + 1]
+        ticks = [c for c in cands if below <= c <= above]
+        if len(ticks) > max_labels:  # keep 1, 2, 5 × 10^k, and both ends
+            ticks = [c for c in ticks if c in (below, above) or round(
+                c / 10 ** math.floor(math.log10(c) + 1e-9), 6) in (1, 2, 5)]
+        return dict(type="log", range=[math.log10(below) - 0.02, math.log10(above) + 0.02],
+                    tickmode="array", tickvals=ticks, ticktext=[f"{c:g}" for c in ticks],
+                    minor=dict(ticks="", showgrid=False))
+    if v.size == 0:
+        lo, hi = 0, 1
+    else:
+        lo, hi = math.floor(math.log10(v.min())), math.ceil(math.log10(v.max()))
+        hi = max(hi, lo + 1)
+    step = max(1, math.ceil((hi - lo) / max_labels))
+    lo, hi = step * math.floor(lo / step), step * math.ceil(hi / step)
+    full = lo >= -3 and hi <= 5
+    out = dict(type="log", range=[lo, hi], tick0=0, dtick=step,
+               exponentformat="none" if full else "power",
+               minor=dict(ticks="outside", ticklen=4, dtick="D1" if step == 1 else 1,
+                          showgrid=step == 1))
+    if not full:
+        out["tickfont"] = dict(size=TEXT_SIZE + 2, color=INK)
+    return out

@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from gdm_core.figures import COLORS, styled
+from gdm_core.figures import COLORS, log_axis, styled
 
 SERIES_COLORS = {
     "KL(Pθ‖P0)": COLORS["red"], "KL(P0‖Pθ)": COLORS["purple"], "JS": COLORS["orange"],
@@ -195,7 +195,7 @@ def descent_animation(theta_w, theta_js, title: str | None = None) -> go.Figure:
                                    dict(label="❚❚ Pause", method="animate",
                                         args=[[None], dict(mode="immediate", frame=dict(duration=0))])])],
         sliders=[dict(active=0, x=0.45, len=0.55, y=-0.2, yanchor="top", pad=dict(t=0),
-                      currentvalue=dict(prefix="step ", font=dict(size=14)),
+                      currentvalue=dict(prefix="step ", font=dict(size=16)),
                       steps=[dict(label=str(k), method="animate",
                                   args=[[str(k)], dict(mode="immediate", frame=dict(duration=0))])
                              for k in range(steps)])],
@@ -221,7 +221,7 @@ def convergence(ns, w, js, w_true: float, js_true: float, unit: str,
         fig.add_trace(go.Scatter(x=[ns.min(), ns.max()], y=[truth, truth], mode="lines",
                                  name=f"{name} exact = {truth:.4f}",
                                  line=dict(color=COLORS["black"], width=2, dash="dash")), row=1, col=col)
-    fig.update_xaxes(type="log", title="n (points per distribution)")
+    fig.update_xaxes(title="n (points per distribution)", **log_axis(ns))
     # JS from 0: the estimator's ~1e-5 ridge bias should not fill the whole axis
     top = max(float(np.max(js)), js_true, 0.05) * 1.15
     fig.update_yaxes(range=[-0.03 * top, top], row=1, col=2)
@@ -279,7 +279,8 @@ def gradient_vs_gap(gaps, disc_grad, critic_grad, gap: float, title: str | None 
     fig.add_vline(x=gap, line=dict(color=COLORS["black"], width=2, dash="dot"),
                   annotation_text=f"gap = {gap:g}", annotation_position="bottom right")
     fig.update_xaxes(title="gap μ_real − μ_fake")
-    fig.update_yaxes(type="log", title="mean gradient magnitude", exponentformat="power")
+    fig.update_yaxes(title="mean gradient magnitude",
+                     **log_axis(np.concatenate([np.asarray(t.y, float) for t in fig.data])))
     return _finish(fig, title, 460 if gen_saturating is not None else 420)
 
 
@@ -309,7 +310,8 @@ def gaussian_curves(mu2_grid, kl, reverse_kl, js, w1, w2, mu2: float, unit: str,
         fig.add_trace(go.Scatter(x=mu2_grid, y=values, name=name, line=dict(color=color, width=3, dash=dash),
                                  hovertemplate="μ2 = %{x:.2f}<br>" + name + " = %{y:.4f}<extra></extra>"),
                       row=1, col=2)
-    fig.update_yaxes(type="log", exponentformat="power", row=1, col=1)
+    fig.update_yaxes(**log_axis(np.concatenate([np.asarray(t.y, float) for t in fig.data[:2]])),
+                     row=1, col=1)
     for col in (1, 2):
         fig.add_vline(x=mu2, line=dict(color=COLORS["black"], width=2, dash="dot"), row=1, col=col)
     fig.update_xaxes(title="μ2")

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from gdm_core.figures import COLORS, styled
+from gdm_core.figures import COLORS, log_axis, styled
 from gdm_core.games import METHOD_LABELS, METHODS, XY, BilinearGame
 
 METHOD_COLORS = {
@@ -257,5 +257,7 @@ def distance_plot(norms: dict[str, np.ndarray], theory: dict[str, np.ndarray | N
                                  line=dict(color=COLORS["black"], width=1.5, dash="dash")))
     styled(fig, None, height)
     fig.update_xaxes(title="step k")
-    fig.update_yaxes(title="distance to equilibrium ‖z_k‖", type="log", exponentformat="power")
+    shown_y = [np.asarray(t.y, float) for t in fig.data if t.y is not None and len(t.y)]
+    fig.update_yaxes(title="distance to equilibrium ‖z_k‖",
+                     **log_axis(np.concatenate(shown_y) if shown_y else []))
     return fig

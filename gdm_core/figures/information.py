@@ -8,7 +8,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from gdm_core.figures import COLORS, styled
+from gdm_core.figures import COLORS, log_axis, styled
 from gdm_core.information import HuffmanNode, question_text
 
 INF_TEXT = "∞"
@@ -109,7 +109,7 @@ def huffman_tree_figure(tree: HuffmanNode, labels=None) -> go.Figure:
     fig.add_scatter(x=ex, y=ey, mode="lines", name="answers", hoverinfo="skip",
                     line=dict(color="#888", width=2), showlegend=False)
     fig.add_scatter(x=lx, y=ly, mode="text", text=ltext, name="yes/no", hoverinfo="skip",
-                    textfont=dict(size=14, color=COLORS["purple"]), showlegend=False)
+                    textfont=dict(size=16, color=COLORS["purple"]), showlegend=False)
     fig.add_scatter(x=inner_x, y=inner_y, mode="markers+text", name="questions",
                     text=inner_text, textposition="top center", hovertext=inner_hover,
                     hoverinfo="text", marker=dict(size=16, color=COLORS["orange"],
@@ -148,7 +148,7 @@ def lln_figure(running, h: float, unit: str) -> go.Figure:
     fig.add_scatter(x=[1, running.size], y=[h, h], mode="lines", name=f"H(X) = {h:.3f} {unit}",
                     line=dict(color=COLORS["orange"], width=3, dash="dash"),
                     hovertemplate="H(X) = %{y:.4f} " + unit + "<extra></extra>")
-    fig.update_xaxes(type="log", title_text="number of rolls n")
+    fig.update_xaxes(title_text="number of rolls n", **log_axis([1, running.size]))
     fig.update_yaxes(title_text=f"average surprise ({unit})", rangemode="tozero")
     return styled(fig, "Average surprise of the rolls so far → entropy")
 
