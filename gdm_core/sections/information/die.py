@@ -39,15 +39,6 @@ def _normalise(prefix: str) -> None:
         set_values(prefix, info.normalize(values))
 
 
-def _check_shown(values, name: str) -> tuple[np.ndarray, bool]:
-    # TODO(issue 9): move into gdm_core.information once its tolerance change lands.
-    labels = [f"the probability of face {f}" for f in FACES]
-    arr = np.asarray(values, float)
-    if np.all(np.isfinite(arr)) and np.all(arr >= 0) and 1e-9 < abs(arr.sum() - 1) <= len(arr) * 5e-5:
-        return info.check_distribution(arr / arr.sum(), name=name, labels=labels), True
-    return info.check_distribution(values, name=name, labels=labels), False
-
-
 def editor(prefix: str, preset_key: str, presets: dict, default: str, name: str,
            symbol: str = "P") -> np.ndarray | None:
     """Preset choice and six probabilities; returns the validated die or None (error shown)."""
@@ -63,7 +54,8 @@ def editor(prefix: str, preset_key: str, presets: dict, default: str, name: str,
             values.append(ui.number(f"{symbol}({face})", 0.0, 1.0, float(p), key=key,
                                     step=0.01, format="%.4f"))
     try:
-        die, rescaled = _check_shown(values, name)
+        die = info.check_distribution(
+            values, name=name, labels=[f"the probability of face {f}" for f in FACES])
     except ValueError as err:
         st.error(str(err))
         if info.can_normalize(values):
@@ -72,7 +64,7 @@ def editor(prefix: str, preset_key: str, presets: dict, default: str, name: str,
         else:
             st.caption("Fix the entries above: probabilities are numbers ≥ 0 that add up to 1.")
         return None
-    if rescaled:
-        st.caption(f"The six values add up to {sum(values):.4f}, which is 1 to the four "
-                   "decimals shown; they were divided by their sum.")
+    note = info.rescale_note(values)
+    if note:
+        st.caption(note)
     return die

@@ -91,6 +91,9 @@ def show() -> None:
             st.button("Normalise the table", key="info_joint_normalise",
                       on_click=_normalise, args=(rows, cols))
         return
+    note = info.rescale_note(values)
+    if note:
+        st.caption(note)
     unit = ui.units()
     s = info.joint_summary(joint, base=ui.log_base())
     for col, name in zip(st.columns(3) + st.columns(3), NAMES):  # two rows: readable
