@@ -6,7 +6,9 @@ from gdm_core import torch_threads, ui
 from gdm_core.checkpoints import CheckpointError
 from gdm_core.data import MnistError
 from gdm_core.sections import vae as shared
-from gdm_core.sections.vae import elbo, encoded, generate, manifold, reconstruct, train_own
+from gdm_core.sections.vae import (
+    elbo, encoded, gap, generate, manifold, reconstruct, reparam, train_own,
+)
 
 ui.ensure_entrypoint()  # a deep link must still go through app.py
 torch_threads.one_thread()
@@ -50,5 +52,7 @@ ui.show_tabs("vae_tab", [
     ("Generate", generate.show),
     ("Reconstruct", reconstruct.show),
     ("ELBO", elbo.show),
+    ("ELBO gap", gap.show),
+    ("Reparameterisation", reparam.show),
     ("Train your own", train_own.show),
 ])
