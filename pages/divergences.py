@@ -26,4 +26,5 @@ ui.show_tabs("div_tab", [
     ("Discriminator vs critic", critic.show),
     ("Two Gaussians", gaussians.show),
     ("Support", support.show),
+    ("Heavy tails", support.tails),
 ])

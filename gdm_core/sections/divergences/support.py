@@ -1,4 +1,5 @@
-"""Divergences §6: supports and infinite KL. Writes ``div_preset`` (also set by ?preset=)."""
+"""Divergences §6: supports and infinite KL, and heavy tails: KL(Cauchy ‖ Normal) = ∞.
+Writes ``div_preset`` (also set by ?preset=)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import numpy as np
 import streamlit as st
 
 from gdm_core import divergences as dv
-from gdm_core import tables, ui
+from gdm_core import gaussians, tables, ui
 from gdm_core.figures import divergences as figs
+from gdm_core.figures import gaussians as figures_gaussians
 
 PRESETS = list(dv.SUPPORT_PRESETS)
 
@@ -37,3 +39,30 @@ def show() -> None:
                 "support sits inside the other, and only in that direction; JS and W1 always "
                 "give a number.")
     st.markdown(tables.markdown(tables.support_rows(unit)))
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def _cauchy_normal():
+    x = np.linspace(-12, 12, 601)
+    normal, cauchy = gaussians.cauchy_normal_densities(x)
+    return x, normal, cauchy, gaussians.kl_normal_cauchy(), gaussians.kl_cauchy_normal()
+
+
+@ui.section("Normal and Cauchy")
+def tails() -> None:
+    st.markdown(
+        "Overlapping supports are not enough. N(0, 1) and the standard Cauchy are both positive "
+        "everywhere, yet KL(Cauchy ‖ Normal) = ∞ while KL(Normal ‖ Cauchy) is finite: the "
+        "Cauchy's heavy tails put mass where the Normal's density is astronomically small.")
+    x, normal, cauchy, kl_nc, (kl_cn, reason) = _cauchy_normal()
+    unit = ui.units()
+    a, b = st.columns([3, 2])
+    with a:
+        ui.show_figure(ui.figure(figures_gaussians.normal_vs_cauchy, x, normal, cauchy, kl_nc,
+                                 kl_cn, title="Both densities, log axis"), key="div_fig_cauchy")
+    with b:
+        st.metric(f"KL(Normal ‖ Cauchy), {unit}", ui.fmt(ui.to_units(kl_nc), None, 4))
+        st.caption("Finite: by quadrature. The Normal's light tails make −log c(x), which grows "
+                   "only like 2 log|x|, cheap on average.")
+        st.metric(f"KL(Cauchy ‖ Normal), {unit}", ui.fmt(kl_cn))
+        st.caption(reason[0].upper() + reason[1:])

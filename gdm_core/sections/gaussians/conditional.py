@@ -1,0 +1,60 @@
+"""Gaussians §1: a 2-D Gaussian, its marginal and its conditional.
+
+Writes ``g_mu1``, ``g_mu2``, ``g_s1``, ``g_s2``, ``g_rho`` and ``g_xb`` (bound to the URL).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from gdm_core import gaussians as gs
+from gdm_core import ui
+from gdm_core.figures import gaussians as figs
+from gdm_core.sections.gaussians import covariance
+
+
+def _normal_curve(mean: float, var: float, x: np.ndarray) -> np.ndarray:
+    return np.exp(gs.logpdf(x[:, None], np.array([mean]), np.array([[var]])))
+
+
+@ui.section("Marginal and conditional")
+def show() -> None:
+    st.markdown(
+        "The VAE's derivations lean on two facts about a Gaussian: a **marginal** keeps the "
+        "sub-vector of the mean and the sub-block of the covariance; a **conditional** is "
+        "Gaussian again, shifted along the correlation and narrowed by it.")
+    st.latex(r"p(x_a) = \mathcal N(\mu_a, \Sigma_a),\qquad p(x_a\mid x_b) = \mathcal N\big("
+             r"\underbrace{\mu_a + \Sigma_c\Sigma_b^{-1}(x_b-\mu_b)}_{\hat\mu_a},\ "
+             r"\underbrace{\Sigma_a - \Sigma_c\Sigma_b^{-1}\Sigma_c^\top}_{\hat\Sigma_a}\big)")
+    c = st.columns(6)
+    with c[0]:
+        mu1 = ui.slider("μ₁", -3.0, 3.0, 0.0, key="g_mu1", step=0.1)
+    with c[1]:
+        mu2 = ui.slider("μ₂", -3.0, 3.0, 0.0, key="g_mu2", step=0.1)
+    with c[2]:
+        s1 = ui.slider("σ₁", 0.2, 3.0, 1.0, key="g_s1", step=0.1)
+    with c[3]:
+        s2 = ui.slider("σ₂", 0.2, 3.0, 1.0, key="g_s2", step=0.1)
+    with c[4]:
+        rho = ui.slider("ρ", -0.95, 0.95, 0.8, key="g_rho", step=0.05,
+                        help="The correlation; |ρ| < 1 keeps Σ positive definite.")
+    with c[5]:
+        x_b = ui.slider("observed x_b = z₂", -4.0, 4.0, 1.0, key="g_xb", step=0.1)
+    mu, cov = np.array([mu1, mu2]), covariance(s1, s2, rho)
+    m_mean, m_cov = gs.marginal(mu, cov, [0])
+    c_mean, c_cov = gs.condition(mu, cov, [0], [1], [x_b])
+    k = st.columns(4)
+    k[0].metric("marginal mean μ_a", f"{m_mean[0]:.3f}")
+    k[1].metric("marginal sd √Σ_a", f"{np.sqrt(m_cov[0, 0]):.3f}")
+    k[2].metric("conditional mean μ̂_a", f"{c_mean[0]:.3f}")
+    k[3].metric("conditional sd √Σ̂_a", f"{np.sqrt(c_cov[0, 0]):.3f}")
+    st.caption(f"Here Σ_c Σ_b⁻¹ = ρσ₁/σ₂ = {rho * s1 / s2:.3f}: μ̂_a = {mu1:g} + "
+               f"{rho * s1 / s2:.3f} × ({x_b:g} − {mu2:g}) = {c_mean[0]:.3f}, and "
+               f"Σ̂_a = σ₁²(1 − ρ²) = {c_cov[0, 0]:.3f}, whatever x_b is.")
+    x, y, dens = gs.density_grid_2d(mu, cov, n=81, lim=3.5 * max(s1, s2))
+    line = np.linspace(mu1 - 4 * s1, mu1 + 4 * s1, 301)
+    ui.show_figure(ui.figure(figs.density_with_slices, x, y, dens, line,
+                             _normal_curve(m_mean[0], m_cov[0, 0], line), float(x_b), line,
+                             _normal_curve(c_mean[0], c_cov[0, 0], line)),
+                   key="g_fig_conditional")
