@@ -7,7 +7,7 @@ from gdm_core.checkpoints import CheckpointError
 from gdm_core.data import MnistError
 from gdm_core.sections import vae as shared
 from gdm_core.sections.vae import (
-    elbo, encoded, gap, generate, manifold, reconstruct, reparam, train_own,
+    elbo, encoded, gap, generate, manifold, reconstruct, reparam, train_own, versus,
 )
 
 ui.ensure_entrypoint()  # a deep link must still go through app.py
@@ -51,6 +51,7 @@ ui.show_tabs("vae_tab", [
     ("Encoded digits", encoded.show),
     ("Generate", generate.show),
     ("Reconstruct", reconstruct.show),
+    ("Autoencoder vs VAE", versus.show),
     ("ELBO", elbo.show),
     ("ELBO gap", gap.show),
     ("Reparameterisation", reparam.show),
