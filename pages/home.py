@@ -23,8 +23,9 @@ TOPICS = {
                   "training oscillates.",
     "vae.py": "A variational autoencoder with a 2-D latent trained on MNIST: walk its latent "
               "plane, see the encoded digits, sample, interpolate, and split the ELBO into its "
-              "two terms, then see why: autoencoder vs VAE, the exact ELBO gap, the "
-              "reparameterisation trick, the latent dimension.",
+              "two terms.",
+    "vae_why.py": "Why a VAE and not an autoencoder, the exact gap between log p(x) and the "
+                  "ELBO, the reparameterisation trick, and how many latent dimensions it needs.",
     "gaussians.py": "Marginals, conditionals and the KL between two Gaussians — the facts the "
                     "VAE's derivations use — checked against Monte Carlo.",
 }

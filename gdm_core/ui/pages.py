@@ -13,6 +13,7 @@ PAGES = [
     ("divergences.py", "Divergences", "divergences", ":material/straighten:", "Divergences"),
     ("minimax.py", "Minimax", "minimax", ":material/cyclone:", "Minimax"),
     ("vae.py", "VAE latent space", "vae", ":material/scatter_plot:", "VAE latent space"),
+    ("vae_why.py", "Why a VAE", "vae-why", ":material/psychology:", "Why a VAE"),
     ("gaussians.py", "Gaussians", "gaussians", ":material/bubble_chart:", "Gaussians"),
 ]
 

@@ -73,3 +73,31 @@ def to_units(nats):
     from gdm_core import ui
 
     return ui.to_units(nats)
+
+
+def require_model():
+    """The model and its metadata, or a clear message and a stopped page (no traceback) when
+    the checkpoint or the shipped digits cannot be read. Call it before drawing sections."""
+    from gdm_core.checkpoints import CheckpointError
+    from gdm_core.data import MnistError
+
+    try:
+        net, meta = model()
+        digits()
+    except CheckpointError as exc:
+        path = checkpoint()
+        st.error(f"The trained VAE could not be loaded. {exc}\n\nExpected `{path.name}` and "
+                 f"`{path.with_suffix('.json').name}` in `{path.parent}`; restore them (see the "
+                 "README) or retrain with `python -m gdm_core.train`.")
+        st.stop()
+    except MnistError as exc:
+        st.error(f"The shipped MNIST test sample could not be read. {exc}")
+        st.stop()
+    except Exception as exc:  # noqa: BLE001 - any other failure must not become a traceback
+        st.error(f"The trained VAE could not be loaded ({type(exc).__name__}: {exc}).")
+        st.stop()
+    if net.config.latent_dim != 2:
+        st.error(f"These pages need a 2-D latent space; the checkpoint has "
+                 f"{net.config.latent_dim}.")
+        st.stop()
+    return net, meta

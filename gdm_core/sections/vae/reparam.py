@@ -56,7 +56,7 @@ def show() -> None:
     digit = int(st.session_state.get("vae_digit", 0)) if not quad else 0
     s, exact, mu, sigma = _spread(which, float(mu), float(sigma), ui.seed(), stamp(), digit)
     if not quad:
-        st.caption(f"Digit #{digit} (choose it on the ELBO tab): q(z₁|x) has μ = {mu:.3f}, "
+        st.caption(f"Digit #{digit} (choose it on the ELBO gap tab): q(z₁|x) has μ = {mu:.3f}, "
                    f"σ = {sigma:.3f}; f is the reconstruction term the VAE's training "
                    "differentiates.")
     n_last = int(s.n[-1])

@@ -89,7 +89,7 @@ def show() -> None:
             size = ui.slider("Noise size s (code units)", 0.0, 2.0, 0.5, key="vae_ae_nudge",
                              step=0.05)
         digit = int(st.session_state.get("vae_digit", 0))
-        st.caption(f"Digit #{digit} (choose it on the ELBO tab): its code c(x) plus s·ε, "
+        st.caption(f"Digit #{digit} (choose it on the ELBO gap tab): its code c(x) plus s·ε, "
                    "ε ~ N(0, I), 16 times.")
     seed = ui.seed()
     left, right = st.columns(2)

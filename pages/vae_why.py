@@ -1,0 +1,23 @@
+"""Why a VAE: autoencoder vs VAE, the exact ELBO gap, reparameterisation, latent dimension."""
+
+import streamlit as st
+
+from gdm_core import torch_threads, ui
+from gdm_core.sections import vae as shared
+from gdm_core.sections.vae import gap, latent_dims, reparam, versus
+
+ui.ensure_entrypoint()  # a deep link must still go through app.py
+torch_threads.one_thread()
+
+st.title("Why a VAE")
+shared.require_model()
+st.markdown(
+    "What the lectures spend their VAE time on, computed exactly with the 2-D model of the "
+    "*VAE latent space* page: why a plain autoencoder cannot generate, the gap the ELBO leaves "
+    "out, the trick that makes it trainable, and how many latent dimensions it needs.")
+ui.show_tabs("why_tab", [
+    ("Autoencoder vs VAE", versus.show),
+    ("ELBO gap", gap.show),
+    ("Reparameterisation", reparam.show),
+    ("Latent dimension", latent_dims.show),
+])
