@@ -152,3 +152,58 @@ def test_figures_for_1000_steps_are_fast():
 
     once()  # warm-up (imports, plotly validators)
     assert min(once() for _ in range(3)) < 0.5
+
+
+# ------------------------------------------------------------------ the view, the animation
+
+def test_orbit_preset_view_fits_the_orbit_and_lets_the_spiral_leave():
+    # Regression: the "Alternating steps orbit" preset showed no orbit, the simultaneous run in
+    # the same plot stretched the axes to ±800.
+    p = {m: games.run_dynamics(m, (1.0, 0.0), 0.5, 60) for m in ("simultaneous", "alternating")}
+    assert np.abs(p["simultaneous"]).max() > 500
+    fig = figs.trajectories(p)
+    lo, hi = games.alternating_band((1.0, 0.0), 0.5)
+    r = fig.layout.xaxis.range
+    assert r == fig.layout.yaxis.range and r[0] == -r[1]
+    assert np.abs(p["alternating"]).max() <= r[1] <= 1.2 * hi  # the orbit fills the view
+    names = [t.name for t in fig.data]
+    assert "Simultaneous GDA (leaves the view)" in names and "Alternating GDA" in names
+    # view="all" is the old picture: everything inside
+    assert figs.trajectories(p, view="all").layout.xaxis.range[1] >= np.abs(p["simultaneous"]).max()
+    with pytest.raises(ValueError, match="view"):
+        figs.trajectories(p, view="zoom")
+
+
+def test_compare_preset_view_fits_the_three_runs_that_do_not_diverge():
+    p = _paths(100, 0.2, (1.0, 0.5))
+    fig = figs.trajectories(p)
+    others = max(np.abs(p[m]).max() for m in METHODS if m != "simultaneous")
+    assert fig.layout.xaxis.range[1] == pytest.approx(1.15 * others)
+    assert np.abs(p["simultaneous"]).max() > 3 * fig.layout.xaxis.range[1]
+    # the range does not move with the step slider
+    assert figs.trajectories(p, upto=10).layout.xaxis.range == fig.layout.xaxis.range
+
+
+def test_animation_keeps_background_and_fixed_ranges():
+    # Regression: Play removed the f(x, y) background and changed the axis range.
+    p = _paths(200, 0.2)
+    fig = figs.trajectories(p)
+    assert fig.data[0].type == "contour"
+    assert fig.layout.xaxis.autorange is False and fig.layout.yaxis.autorange is False
+    comet = len(fig.data) - 1
+    for f in fig.frames:
+        assert list(f.traces) == [comet]  # only the current-iterate trace is touched
+        assert list(f.layout.xaxis.range) == list(fig.layout.xaxis.range)
+        assert list(f.layout.yaxis.range) == list(fig.layout.yaxis.range)
+        assert f.layout.xaxis.autorange is False and f.layout.yaxis.autorange is False
+
+
+def test_play_buttons_sit_below_the_axis_title_inside_the_margin():
+    # Regression: Play/Pause sat on the axis title (y = −0.12) and the step slider's label.
+    fig = figs.trajectories(_paths(50))
+    menu = fig.layout.updatemenus[0]
+    m = fig.layout.margin
+    plot_h = fig.layout.height - m.t - m.b
+    below = -menu.y * plot_h  # px from the plot area's bottom to the buttons' top
+    assert menu.yanchor == "top" and below >= 75  # clear of tick labels and the axis title
+    assert below + figs.BUTTONS_HEIGHT <= m.b  # and inside the figure

@@ -143,23 +143,59 @@ _METHOD_SCALE = [
 ]
 
 
+FIT_FACTOR = 5.0  # view="fit": a run farther than this × ‖z0‖ from (0, 0) may leave the view
+BUTTONS_BELOW_AXIS = 80  # px from the plot area's bottom edge to the Play/Pause buttons' top
+BUTTONS_HEIGHT = 40      # px the buttons take (16 px text and padding)
+
+
+def view_extent(paths: dict[str, np.ndarray], view: str = "fit") -> tuple[float, list[str]]:
+    """The half-width of the square view, and the methods whose paths leave it.
+
+    ``view="all"``: every iterate inside. ``view="fit"``: fit the runs that stay near the start
+    (every coordinate within ``FIT_FACTOR`` × ‖z0‖: converging runs and alternating orbits up to
+    η ≈ 1.9), and let the runs that travel farther (simultaneous GDA spiralling out, anything
+    diverging) leave the frame, so a bounded orbit is not squeezed into a dot by a run at ±800.
+    If every run travels far, all of them are fitted.
+    """
+    shown = {m: p for m, p in paths.items() if len(p)}
+    if view not in ("fit", "all"):
+        raise ValueError(f"view must be 'fit' or 'all', got {view!r}")
+    if view == "all" or not shown:
+        return _extent(list(shown.values())), []
+    z0 = next(iter(shown.values()))[0]
+    limit = FIT_FACTOR * max(float(np.hypot(*z0)), 1e-12)
+    near = {m: p for m, p in shown.items() if float(np.max(np.abs(p))) <= limit}
+    if not near:
+        return _extent(list(shown.values())), []
+    return _extent(list(near.values())), [m for m in shown if m not in near]
+
+
 def trajectories(paths: dict[str, np.ndarray], upto: int | None = None,
-                 game: BilinearGame = XY, animate: bool = True, height: int = 560) -> go.Figure:
+                 game: BilinearGame = XY, animate: bool = True, height: int = 560,
+                 view: str = "fit") -> go.Figure:
     """Iterates z_0 … z_upto of each method on the contour plot.
 
     ``paths`` maps a method name to its (n, 2) iterates (shorter if the run diverged). One
     path trace per method, then one trace "current iterate" holding every method's z_upto.
-    With ``animate``, Play/Pause buttons replay the run in at most ``MAX_FRAMES`` frames: the
-    current iterates, with a short trail of the iterates before them, move along the paths.
+    ``view`` (see :func:`view_extent`): ``"fit"`` (default) frames the runs that stay near the
+    start and lets a run that travels far leave the frame — its legend entry then says
+    "(leaves the view)"; ``"all"`` frames every iterate. The range is computed over the whole
+    runs (not only up to ``upto``), so it does not jump as k moves.
+    With ``animate``, Play/Pause buttons (under the x-axis title) replay the run in at most
+    ``MAX_FRAMES`` frames: only the current-iterate trace changes; the contour background, the
+    paths and the axis ranges stay as they are.
     """
     upto = max((len(p) - 1 for p in paths.values()), default=0) if upto is None else int(upto)
     shown = {m: p[: upto + 1] for m, p in paths.items() if len(p)}
-    extent = _extent(list(shown.values()))
+    extent, leaving = view_extent(paths, view)
     fig = contour_field(game, extent, title=None, height=height)
+    fig.update_xaxes(autorange=False)
+    fig.update_yaxes(autorange=False)
     for method, p in shown.items():
         label = METHOD_LABELS[method]
+        name = f"{label} (leaves the view)" if method in leaving else label
         fig.add_trace(go.Scatter(
-            x=p[:, 0], y=p[:, 1], customdata=np.arange(len(p)), name=label,
+            x=p[:, 0], y=p[:, 1], customdata=np.arange(len(p)), name=name,
             mode="lines+markers" if len(p) <= MARKERS_UP_TO else "lines",
             line=dict(color=METHOD_COLORS[method], width=2.5), marker=dict(size=6),
             hovertemplate=label + "<br>k=%{customdata}<br>x=%{x:.4g}<br>y=%{y:.4g}"
@@ -179,15 +215,19 @@ def trajectories(paths: dict[str, np.ndarray], upto: int | None = None,
                              hovertemplate="%{text}<br>k=%{customdata}<br>x=%{x:.4g}"
                              "<br>y=%{y:.4g}<extra></extra>"))
     if animate and upto > 0:
-        _add_animation(fig, shown, len(fig.data) - 1)
+        _add_animation(fig, shown, len(fig.data) - 1, extent)
     return fig
 
 
-def _add_animation(fig: go.Figure, shown: dict[str, np.ndarray], comet: int) -> None:
+def _add_animation(fig: go.Figure, shown: dict[str, np.ndarray], comet: int,
+                   extent: float) -> None:
     # Frames move only the current-iterate trace, whose size stays small (a trail, not the
-    # growing path): 60 frames cost ~0.1 MB and ~0.05 s.
+    # growing path): 60 frames cost ~0.1 MB and ~0.05 s. Each frame also pins both axis ranges
+    # (autorange off), so playing can neither rescale the axes nor drop the background.
     upto = max(len(p) for p in shown.values()) - 1
     ks = _frame_indices(upto, MAX_FRAMES)
+    fixed = dict(xaxis=dict(range=[-extent, extent], autorange=False),
+                 yaxis=dict(range=[-extent, extent], autorange=False))
     frames = []
     for j, k in enumerate(ks):
         windows = {}
@@ -197,18 +237,24 @@ def _add_animation(fig: go.Figure, shown: dict[str, np.ndarray], comet: int) -> 
             windows[method] = _subsample(lo, kk, MAX_TRAIL_POINTS)
         # The last frame is the still picture again (one labelled dot per method).
         data = _comet(shown, windows, labels=j == len(ks) - 1)
-        frames.append(dict(name=str(int(k)), data=[data], traces=[comet]))
+        frames.append(dict(name=str(int(k)), data=[data], traces=[comet], layout=fixed))
     fig.frames = frames
     # redraw=True: without it Plotly drops the contour background while animating.
     play = dict(frame=dict(duration=70, redraw=True), transition=dict(duration=0),
                 fromcurrent=False, mode="immediate")
     pause = dict(frame=dict(duration=0, redraw=False), mode="immediate",
                  transition=dict(duration=0))
+    # Under the x-axis title (tick labels + title take ~60 px), in a bottom margin that holds
+    # them: at y = -0.12 they sat on the axis title and, at 1280 px, on the step slider's label.
+    top = fig.layout.margin.t or 30
+    bottom = BUTTONS_BELOW_AXIS + BUTTONS_HEIGHT + 10
+    plot_h = max(1.0, (fig.layout.height or 560) - top - bottom)
     fig.update_layout(updatemenus=[dict(
-        type="buttons", direction="left", x=0, y=-0.12, xanchor="left", yanchor="top",
+        type="buttons", direction="left", x=0, y=-BUTTONS_BELOW_AXIS / plot_h,
+        xanchor="left", yanchor="top", pad=dict(t=0, b=0),
         buttons=[dict(label="▶ Play", method="animate", args=[None, play]),
                  dict(label="❚❚ Pause", method="animate", args=[[None], pause])])],
-        margin=dict(b=110))
+        margin=dict(b=bottom))
 
 
 def distance_plot(norms: dict[str, np.ndarray], theory: dict[str, np.ndarray | None],
