@@ -69,6 +69,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 VIEWPORT = {"width": 1400, "height": 1000}
 QUIET_MS = 100          # no DOM mutation for this long = settled
 RUN_GRACE_MS = 2000     # how long to wait for a rerun to start after an action that needs one
+TAB_GRACE_MS = 600      # a tab or expander may rerun too (st.tabs bound to the URL): wait this long
 SETTLE_TIMEOUT_MS = 90_000
 NO_RERUN_KINDS = {"tab", "expander"}
 
@@ -272,7 +273,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(app_dir: Path, script: str, workdir: Path, timeout: float = 90.0):
+def streamlit_server(app_dir: Path, script: str, workdir: Path, timeout: float = 90.0,
+                     extra_args: tuple[str, ...] = ()):
     """Yield (base_url, psutil.Process, server_log_path) for `streamlit run script` in app_dir."""
     port = free_port()
     hook_dir = workdir / "hook"
@@ -286,7 +288,7 @@ def streamlit_server(app_dir: Path, script: str, workdir: Path, timeout: float =
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
+         "--browser.gatherUsageStats", "false", *extra_args],
         cwd=app_dir, stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -519,17 +521,61 @@ def prepare_and_fire(page, action: dict):
     return {"revealed": revealed}, kind not in NO_RERUN_KINDS
 
 
-def run_action(page, interaction: dict):
-    """Try the action and its alternatives in order; returns (action used, info, needs_rerun)."""
-    actions = interaction["action"]
-    actions = actions if isinstance(actions, list) else [actions]
-    reasons = []
+def _try_actions(page, actions: list[dict], reasons: list[str]):
     for action in actions:
         try:
             info, needs_rerun = prepare_and_fire(page, action)
             return action, info, needs_rerun
         except Skipped as why:
             reasons.append(str(why))
+    return None
+
+
+def settle(page, needs_rerun: bool = True) -> dict:
+    return page.evaluate(SETTLE_JS, {"quiet": QUIET_MS,
+                                     "grace": RUN_GRACE_MS if needs_rerun else TAB_GRACE_MS,
+                                     "needRun": True, "timeout": SETTLE_TIMEOUT_MS})
+
+
+def _present(page, actions: list[dict]) -> bool:
+    for action in actions:
+        with contextlib.suppress(Skipped):
+            find_control(page, action)
+            return True
+    return False
+
+
+def open_tab_with(page, interaction: dict) -> str | None:
+    """If no alternative's control is on the page but the page has tabs, open each tab in turn
+    until one shows it (unmeasured): tabs drawn only when open (st.tabs bound to the URL) keep
+    their controls out of the DOM. Returns the tab opened, if any."""
+    actions = interaction["action"]
+    actions = actions if isinstance(actions, list) else [actions]
+    if any(a["kind"] == "tab" for a in actions) or _present(page, actions):
+        return None
+    tabs = page.locator('[role="tab"]')
+    for i in range(tabs.count()):
+        tab = tabs.nth(i)
+        if tab.get_attribute("aria-selected") == "true" or not tab.is_visible():
+            continue
+        name = norm(tab.inner_text())
+        arm(page)
+        tab.click()
+        settle(page, needs_rerun=False)
+        wait_loaded(page)
+        if _present(page, actions):
+            return name
+    return None
+
+
+def run_action(page, interaction: dict):
+    """Try the action and its alternatives in order; returns (action used, info, needs_rerun)."""
+    actions = interaction["action"]
+    actions = actions if isinstance(actions, list) else [actions]
+    reasons: list[str] = []
+    found = _try_actions(page, actions, reasons)
+    if found:
+        return found
     raise Skipped("; ".join(reasons))
 
 
@@ -553,6 +599,28 @@ class WsCounter:
         self.received = self.sent = self.frames = 0
 
 
+PROFILE_BROWSER = False  # --profile-browser: a V8 CPU profile of each measured action
+
+
+def profile_summary(profile: dict, top: int = 8) -> list[tuple[str, float]]:
+    """Self time (ms) of a V8 CPU profile, by script file (hash stripped) or V8 pseudo-node."""
+    nodes = {n["id"]: n for n in profile["nodes"]}
+    self_us: dict[int, float] = {}
+    for node_id, dt in zip(profile.get("samples", []), profile.get("timeDeltas", [])):
+        self_us[node_id] = self_us.get(node_id, 0.0) + dt
+    by: dict[str, float] = {}
+    for node_id, us in self_us.items():
+        frame = nodes[node_id]["callFrame"]
+        url = frame.get("url") or ""
+        if url:
+            name = re.sub(r"\.[A-Za-z0-9_-]{8}\.js$", ".js", url.rsplit("/", 1)[-1])
+        else:
+            name = frame.get("functionName") or "(anonymous)"
+        by[name] = by.get(name, 0.0) + us / 1000
+    by.pop("(idle)", None)
+    return sorted(by.items(), key=lambda kv: -kv[1])[:top]
+
+
 def measure_once(browser, base: str, server: psutil.Process, events: Path, interaction: dict) -> dict:
     context = browser.new_context(viewport=VIEWPORT)
     context.add_init_script(INIT_JS)
@@ -563,17 +631,23 @@ def measure_once(browser, base: str, server: psutil.Process, events: Path, inter
         load_s = wait_loaded(page)
         for step in interaction.get("setup", []):
             with contextlib.suppress(Skipped):
-                run_action(page, {"action": step})
-                page.evaluate(SETTLE_JS, {"quiet": QUIET_MS, "grace": RUN_GRACE_MS,
-                                          "needRun": step["kind"] not in NO_RERUN_KINDS,
-                                          "timeout": SETTLE_TIMEOUT_MS})
+                open_tab_with(page, {"action": step})
+                _, _, needs = run_action(page, {"action": step})
+                settle(page, needs)
                 wait_loaded(page)
+        opened_tab = open_tab_with(page, interaction)
         page.wait_for_timeout(200)
         ws.reset()
+        if PROFILE_BROWSER:
+            cdp = context.new_cdp_session(page)
+            cdp.send("Profiler.enable")
+            cdp.send("Profiler.setSamplingInterval", {"interval": 500})
+            cdp.send("Profiler.start")
         cpu0, bcpu0, t0 = cpu_seconds(server), browser_cpu_seconds(), time.time()
         action, info, needs_rerun = run_action(page, interaction)
-        res = page.evaluate(SETTLE_JS, {"quiet": QUIET_MS, "grace": RUN_GRACE_MS,
-                                        "needRun": needs_rerun, "timeout": SETTLE_TIMEOUT_MS})
+        res = settle(page, needs_rerun)
+        if PROFILE_BROWSER:
+            info["js_profile_ms"] = profile_summary(cdp.send("Profiler.stop")["profile"])
         bcpu1 = browser_cpu_seconds()
         cpu1 = cpu_after_idle(server)
         t1 = time.time()
@@ -591,7 +665,7 @@ def measure_once(browser, base: str, server: psutil.Process, events: Path, inter
                 "script_cpu_ms": srv["run_cpu"] * 1000 - srv["gc_cpu"] * 1000,
                 "runs": srv["runs"], "ws_kb": ws.received / 1024, "ws_sent_kb": ws.sent / 1024,
                 "ws_frames": ws.frames, "load_s": load_s, "exceptions": errors,
-                "action": action, **info}
+                "action": action, "opened_tab": opened_tab, **info}
     finally:
         context.close()
 
@@ -664,7 +738,7 @@ def report(results: dict, meta: dict) -> str:
             f"(wall, means); browser CPU {o['browser_cpu_ms']:.0f} ms (median).")
     f = results.get("floor", {}).get("summary", {})
     if f.get("n"):
-        ratio = o["ms"] / f["ms"] if f["ms"] else float("nan")
+        ratio = o["ms"] / f["ms"] if o.get("n") and f["ms"] else float("nan")
         lines.append(f"**Floor** (bench/floor_app.py, {f['n']} samples): median {f['ms']:.0f} ms, "
                      f"p95 {f['p95_ms']:.0f} ms, {f['cpu_ms']:.0f} ms server CPU, "
                      f"{f['ws_kb']:.0f} KB; app / floor = {ratio:.1f}×.")
@@ -703,6 +777,9 @@ def bench_interactions(browser, base, server, events, interactions, rounds, log)
                 note = "" if s["ran"] or _kind(it) in NO_RERUN_KINDS else "  (no rerun seen)"
                 log(f"  r{rnd + 1} {s['ms']:7.0f} ms  cpu {s['cpu_ms']:6.0f}  long "
                     f"{s['longtask_ms']:5.0f}  {s['ws_kb']:6.0f} KB  {it['name']}{note}")
+                if s.get("js_profile_ms"):
+                    log("      JS self time: " + ", ".join(f"{k} {v:.0f}" for k, v in
+                                                       s["js_profile_ms"]))
             res["samples"].append(s)
     for res in results:
         res["summary"] = summarise(res["samples"])
@@ -762,9 +839,18 @@ def main() -> None:
     ap.add_argument("--floor-rounds", type=int, default=5)
     ap.add_argument("--no-floor", action="store_true")
     ap.add_argument("--no-hold", action="store_true")
+    ap.add_argument("--hold-only", action="store_true", help="only the held-key test (and floor)")
     ap.add_argument("--label", help="a name for this run in the report, e.g. 'baseline 5be41fd'")
+    ap.add_argument("--profile-browser", action="store_true",
+                    help="record a V8 CPU profile of each action (self time per script file "
+                         "in the JSON and on stderr); slows the browser, so time separately")
+    ap.add_argument("--server-arg", action="append", default=[], metavar="ARG",
+                    help="extra argument for `streamlit run` (both servers), e.g. "
+                         "--server-arg=--runner.postScriptGC=false")
     ap.add_argument("--list", action="store_true", help="list the interactions and exit")
     args = ap.parse_args()
+    global PROFILE_BROWSER
+    PROFILE_BROWSER = args.profile_browser
 
     interactions = INTERACTIONS
     if args.only:
@@ -789,7 +875,7 @@ def main() -> None:
 
     import playwright
     import streamlit
-    meta = {"label": args.label, "app_dir": str(app_dir), "app_rev": git_rev(app_dir), "rounds": args.rounds,
+    meta = {"label": args.label, "server_args": args.server_arg, "app_dir": str(app_dir), "app_rev": git_rev(app_dir), "rounds": args.rounds,
             "host": platform.node(), "cores": psutil.cpu_count(),
             "python": platform.python_version(), "streamlit": streamlit.__version__,
             "playwright": playwright.__version__ if hasattr(playwright, "__version__") else None,
@@ -800,7 +886,8 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         meta["chromium"] = browser.version
-        with streamlit_server(app_dir, "app.py", workdir) as (base, server, events, slog):
+        with streamlit_server(app_dir, "app.py", workdir,
+                              extra_args=tuple(args.server_arg)) as (base, server, events, slog):
             log(f"server {base} (pid {server.pid}); warming every page once")
             warm = {}
             for path in dict.fromkeys([it["page"] for it in INTERACTIONS] + ["/"]):
@@ -814,7 +901,7 @@ def main() -> None:
                 ctx.close()
             meta["warmup_page_load_s"] = warm
             log(f"warm-up page loads (s): { {k: round(v, 1) for k, v in warm.items()} }")
-            results["interactions"] = bench_interactions(
+            results["interactions"] = [] if args.hold_only else bench_interactions(
                 browser, base, server, events, interactions, args.rounds, log)
             results["overall"] = overall(results["interactions"])
             if not args.no_hold:
@@ -824,7 +911,8 @@ def main() -> None:
             traceback_in_log = "Traceback" in slog.read_text()
             meta["server_traceback"] = traceback_in_log
         if not args.no_floor:
-            with streamlit_server(app_dir, str(HERE / "floor_app.py"), workdir) as (
+            with streamlit_server(app_dir, str(HERE / "floor_app.py"), workdir,
+                                  extra_args=tuple(args.server_arg)) as (
                     base, server, events, _):
                 log(f"floor server {base}")
                 ctx = browser.new_context(viewport=VIEWPORT)
