@@ -23,7 +23,9 @@ def _trace(fig, name):
 def test_figures_keep_the_app_style():
     fig = figs.lines_plane(0.4, title="t")
     ref = styled(go.Figure(), "t", 380)  # the shared look, whichever way styled sets it
-    assert fig.layout.height == 380 and fig.layout.title.text == "t"
+    # the plot area keeps the requested 380 px figure's size; the legend's margin comes on top
+    assert fig.layout.height - fig.layout.margin.b == 380 - ref.layout.margin.b
+    assert fig.layout.title.text == "t"
     assert fig.layout.template.layout.plot_bgcolor == "white"  # plotly_white
     assert (fig.layout.font.size or fig.layout.template.layout.font.size) == 16
     assert list(fig.layout.colorway or fig.layout.template.layout.colorway) == list(COLORS.values())
@@ -42,6 +44,20 @@ def test_lines_plane_segments_samples_and_plan():
     i, j, _ = plan[0]
     assert (lines.x[0], lines.y[0], lines.x[1], lines.y[1]) == (real[i, 0], real[i, 1], fake[j, 0], fake[j, 1])
     assert np.allclose(_trace(fig, "samples of Pθ").y, fake[:, 1])
+
+
+def test_transport_plan_legend_clears_the_axis_title():
+    # Regression: the legend under the transport-plan figure sat on the x-axis title (y = −0.2
+    # of a ~265 px plot area is 53 px; tick labels and the title need ~60).
+    real, fake = dv.sample_shifted_lines(0.6, 8, 0)
+    for fig in (figs.lines_plane(0.6, real, fake, dv.transport_plan(real, fake), title="t"),
+                figs.lines_plane(0.6), figs.gaussian_densities([0, 1], [1, 1], [0, 0])):
+        m, legend = fig.layout.margin, fig.layout.legend
+        plot_h = fig.layout.height - m.t - m.b
+        gap = -legend.y * plot_h
+        assert legend.yanchor == "top" and gap >= 75
+        assert gap + 75 <= m.b  # room for three rows of 16 px entries inside the figure
+        assert fig.layout.xaxis.title.text  # the axis title it used to cover is there
 
 
 def test_lines_curves_infinity_break_and_jump_markers():

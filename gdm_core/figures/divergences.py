@@ -22,8 +22,13 @@ SERIES_COLORS = {
 
 
 # legend under the plot: these figures sit in half-width columns, where a legend on top wraps
-# onto the title
-LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0)
+# onto the title. It goes LEGEND_GAP px below the plot area — clear of the tick labels and the
+# axis title (~60 px at 16-17 px type; at y = −0.2 it sat on the axis title) — in a bottom
+# margin with LEGEND_ROOM px for three rows of entries; the figure grows by the extra margin so
+# the plot area keeps its size.
+LEGEND_GAP = 75
+LEGEND_ROOM = 80
+LEGEND_BELOW = dict(orientation="h", yanchor="top", xanchor="left", x=0)
 
 
 def _finish(fig: go.Figure, title: str | None, height: int, frames: list | None = None) -> go.Figure:
@@ -31,7 +36,14 @@ def _finish(fig: go.Figure, title: str | None, height: int, frames: list | None 
     own = fig.layout.to_plotly_json()
     own.pop("template", None)
     styled(fig, title, height)
-    fig.update_layout(legend=LEGEND_BELOW)
+    if "legend" not in own and "margin" not in own:
+        base_bottom = fig.layout.margin.b
+        bottom = LEGEND_GAP + LEGEND_ROOM
+        fig.update_layout(height=height + bottom - base_bottom, margin=dict(b=bottom))
+        plot_h = height - fig.layout.margin.t - base_bottom  # unchanged by the taller margin
+        fig.update_layout(legend=dict(LEGEND_BELOW, y=-LEGEND_GAP / plot_h))
+    else:
+        fig.update_layout(legend=dict(LEGEND_BELOW, y=-0.2))
     fig.update_layout(own)
     if frames is not None:
         fig.frames = frames
