@@ -124,3 +124,20 @@ def elbo_bar_rows(b: dict, rec_all, kl_all, digit: int, unit: str) -> list[tuple
     return [(f"digit #{digit}", from_nats(b["rec"], unit), from_nats(b["kl"], unit)),
             (f"mean of {len(rec_all):,} test digits", from_nats(float(rec_all.mean()), unit),
              from_nats(float(kl_all.mean()), unit))]
+
+
+def gan_hand_rows(history: Sequence[Mapping]) -> list[dict]:
+    """What each hand step did: the step counts after it, its loss, W1 and modes covered."""
+    from gdm_core.units import fmt
+
+    rows = []
+    for h in history:
+        if h["g_steps"] == 0 and h["d_steps"] == 0:
+            action = "start"
+        else:
+            action = "train D" if h["d_loss"] == h["d_loss"] else "train G"  # NaN marks the other
+        loss = h["d_loss"] if action == "train D" else h["g_loss"]
+        rows.append({"action": action, "G / D steps": f"{h['g_steps']} / {h['d_steps']}",
+                     "loss": "—" if loss != loss else fmt(loss, None, 3),
+                     "W₁": fmt(h["w1"], None, 3), "modes": h["modes"]})
+    return rows

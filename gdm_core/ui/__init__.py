@@ -27,7 +27,7 @@ from gdm_core.units import UNITS, fmt, from_nats  # noqa: F401
 from .heap import freeze_long_lived  # noqa: F401
 from .charts import figure, show_figure, show_selectable_figure  # noqa: F401
 from .pages import PAGES, compact_layout, ensure_entrypoint, page_link  # noqa: F401
-from .sections import SECTION_CALLS, section, show_tabs  # noqa: F401
+from .sections import SECTION_CALLS, guarded, section, show_tabs  # noqa: F401
 from .settings import DEFAULTS, log_base, seed, settings_sidebar, to_units, units  # noqa: F401
 from .state import (  # noqa: F401
     checkbox, clean, multiselect, number, preset_from_url, radio, select, select_slider,

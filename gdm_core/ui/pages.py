@@ -12,6 +12,7 @@ PAGES = [
     ("information.py", "Information", "information", ":material/casino:", "Information"),
     ("divergences.py", "Divergences", "divergences", ":material/straighten:", "Divergences"),
     ("minimax.py", "Minimax", "minimax", ":material/cyclone:", "Minimax"),
+    ("gan.py", "GAN training", "gan", ":material/sports_kabaddi:", "GAN training"),
     ("vae.py", "VAE latent space", "vae", ":material/scatter_plot:", "VAE latent space"),
     ("vae_why.py", "Why a VAE", "vae-why", ":material/psychology:", "Why a VAE"),
     ("gaussians.py", "Gaussians", "gaussians", ":material/bubble_chart:", "Gaussians"),

@@ -34,27 +34,43 @@ def _record(name: str) -> None:
             log.write(name + "\n")
 
 
+def guarded(fn: Callable, name: str) -> Callable:
+    """``fn`` inside an error boundary: an exception becomes a message where it happened.
+
+    Streamlit's own control flow (``st.rerun``, ``st.stop``) passes through: it is not an
+    ``Exception``. Wrap a fragment nested inside a section with it too: Streamlit reports an
+    exception in a nested fragment itself before the outer boundary could.
+    """
+
+    @functools.wraps(fn)  # a fragment's identity is fn's module and name
+    def run(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - the boundary: log it, say it, go on
+            _LOGGER.exception("section %r failed", name)
+            st.error(
+                f"**This section could not be shown** ({type(exc).__name__}: {exc}). "
+                "The rest of the page still works; change a control above or reload the "
+                "page to try again."
+            )
+            return None
+
+    return run
+
+
 def section(name: str) -> Callable[[Callable], Callable]:
     """Make a function a page section: a fragment with its own error boundary.
 
-    ``name`` is how the section is named in messages and in the call counts. Streamlit's own
-    control flow (``st.rerun``, ``st.stop``) passes through: it is not an ``Exception``.
+    ``name`` is how the section is named in messages and in the call counts.
     """
 
     def decorate(fn: Callable) -> Callable:
-        @functools.wraps(fn)  # the fragment's identity is fn's module and name
+        body = guarded(fn, name)
+
+        @functools.wraps(fn)
         def run(*args, **kwargs):
             _record(name)
-            try:
-                return fn(*args, **kwargs)
-            except Exception as exc:  # noqa: BLE001 - the boundary: log it, say it, go on
-                _LOGGER.exception("section %r failed", name)
-                st.error(
-                    f"**This section could not be shown** ({type(exc).__name__}: {exc}). "
-                    "The rest of the page still works; change a control above or reload the "
-                    "page to try again."
-                )
-                return None
+            return body(*args, **kwargs)
 
         return st.fragment(run)
 

@@ -1,0 +1,58 @@
+"""Sections of the GAN training page, and the runs they share.
+
+A run is a deterministic function of its :class:`gdm_core.gan.GANConfig`. The presets ship
+precomputed (``checkpoints/gan``), and any other configuration is trained once per server and
+cached by its config, so a class clicking the same settings shares one run.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gdm_core import gan
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _shipped(name: str) -> gan.GANRun | None:
+    try:
+        return gan.load_preset_run(name)
+    except Exception:  # noqa: BLE001 - a missing or damaged file: train it instead
+        return None
+
+
+def shipped_run(config: gan.GANConfig) -> gan.GANRun | None:
+    """The precomputed run of a preset with exactly this configuration, if one is shipped."""
+    for name, (_, preset_config, _) in gan.PRESETS.items():
+        if preset_config == config:
+            run = _shipped(name)
+            if run is not None and run.config == config:
+                return run
+    return None
+
+
+@st.cache_data(max_entries=16, show_spinner=False, ttl=3600)
+def _trained(config_dict: dict) -> gan.GANRun:
+    bar = st.progress(0.0, text="Training…")
+    run = gan.run_from_config(
+        config_dict, progress=lambda f: bar.progress(min(max(f, 0.0), 1.0),
+                                                     text=f"Training… {100 * f:.0f} %"))
+    bar.empty()
+    return run
+
+
+def get_run(config: gan.GANConfig) -> gan.GANRun:
+    """The shipped run, or one trained now (with a progress bar; any other click cancels it)."""
+    return shipped_run(config) or _trained(config.to_dict())
+
+
+def is_ready(config: gan.GANConfig) -> bool:
+    """Whether showing this run needs no training (shipped, or cached on this server)."""
+    if shipped_run(config) is not None:
+        return True
+    key = tuple(sorted(config.to_dict().items()))
+    return key in st.session_state.get("_gan_trained", set())
+
+
+def mark_trained(config: gan.GANConfig) -> None:
+    trained = st.session_state.setdefault("_gan_trained", set())
+    trained.add(tuple(sorted(config.to_dict().items())))

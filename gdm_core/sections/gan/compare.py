@@ -1,0 +1,62 @@
+"""GAN §3: the same data and seed under two to four objectives, one snapshot slider for all.
+
+Reads the page controls (data, seed and sizes; each objective takes the papers' optimiser
+settings); writes ``gan_compare`` and ``gan_compare_frame`` (bound to the URL).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gdm_core import gan, ui
+from gdm_core.figures import gan as figs
+from gdm_core.sections.gan import controls
+from gdm_core.sections.gan.watch import config_key, frame_figure, ready_run
+
+DEFAULT = ["nonsaturating", "wgan-gp"]
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _w1_figure(keys: tuple):
+    from gdm_core.sections.gan import get_run
+
+    runs = {}
+    for key in keys:
+        run = get_run(gan.GANConfig(**dict(key)))
+        runs[gan.LOSS_LABELS[run.config.loss]] = (run.history.step, run.history.w1)
+    return figs.w1_figure(runs, title="W₁ to the data, all runs")
+
+
+@ui.section("Compare objectives")
+def show() -> None:
+    st.markdown("The same data, seed and networks; each objective trained with its paper's "
+                "optimiser (RMSProp for clipping, Adam for the others) and critic steps.")
+    losses = ui.multiselect("Objectives (two to four)", list(gan.LOSSES), DEFAULT,
+                            key="gan_compare", max_selections=4,
+                            format_func=gan.LOSS_LABELS.get)
+    if len(losses) < 2:
+        st.info("Choose at least two objectives to compare.")
+        return
+    try:
+        configs = gan.compare_configs(controls.config(), losses)
+    except ValueError as err:
+        st.error(f"These settings cannot be trained: {err}")
+        return
+    runs = []
+    for config in configs:
+        run = ready_run(config, f"gan_compare_train_{config.loss}")
+        if run is None:
+            return
+        runs.append(run)
+    n = min(r.n_frames for r in runs)
+    i = ui.slider("Snapshot (all runs)", 0, n - 1, n - 1, key="gan_compare_frame")
+    cols = st.columns(2)
+    for j, run in enumerate(runs):
+        with cols[j % 2]:
+            ui.show_figure(frame_figure(config_key(run.config), i, False, 420),
+                           key=f"gan_fig_compare_{j}")
+            m = run.final_metrics()
+            st.caption(f"**{gan.LOSS_LABELS[run.config.loss]}** — at the end: W₁ "
+                       f"{m['w1']:.3f}, modes {m['modes_covered']} of {m['n_modes']}"
+                       + (f"; stopped early: {run.stopped_reason}" if run.stopped_reason else ""))
+    ui.show_figure(_w1_figure(tuple(config_key(r.config) for r in runs)), key="gan_fig_cmp_w1")

@@ -1,0 +1,40 @@
+"""GAN §5: the formulas behind the page, in words. Reads and writes nothing."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gdm_core import ui
+
+
+@ui.section("The maths")
+def show() -> None:
+    a, b = st.columns(2)
+    with a:
+        st.markdown("**The value function** (Goodfellow et al. 2014). D maximises it, G "
+                    "minimises it; the loop alternates *freeze D, train G* and *freeze G, "
+                    "train D*.")
+        st.latex(r"\min_G\max_D\ V = \mathbb E_{p_r}\log D(x) + "
+                 r"\mathbb E_{z}\log\big(1 - D(G(z))\big)")
+        st.markdown("For a fixed G the best discriminator, and what G then minimises:")
+        st.latex(r"D^*(x) = \frac{p_r(x)}{p_r(x) + p_g(x)},\qquad "
+                 r"V(G, D^*) = 2\,\mathrm{JS}(p_r, p_g) - \log 4")
+        st.markdown("**Non-saturating loss.** log(1 − D(G(z))) is flat where D rejects the "
+                    "fakes — no signal early on. G maximises log D(G(z)) instead: same "
+                    "fixed point, strong gradient where D is confident.")
+        st.latex(r"\min_G\ -\mathbb E_z \log D(G(z))")
+    with b:
+        st.markdown("**Wasserstein GAN** (Arjovsky et al. 2017): the critic estimates W₁ by "
+                    "the Kantorovich–Rubinstein dual, over 1-Lipschitz functions f.")
+        st.latex(r"W_1(p_r, p_g) = \sup_{\|f\|_L \le 1}\ \mathbb E_{p_r} f(x) - "
+                 r"\mathbb E_{p_g} f(x)")
+        st.markdown("**Weight clipping** keeps f Lipschitz by forcing every weight into "
+                    "[−c, c]; **the gradient penalty** (Gulrajani et al. 2017) asks for unit "
+                    "gradients between real and fake points instead:")
+        st.latex(r"L_{\rm critic} = \mathbb E_{p_g} f - \mathbb E_{p_r} f + "
+                 r"\lambda\,\mathbb E_{\hat x}\big(\|\nabla_{\hat x} f(\hat x)\|_2 - 1\big)^2")
+        st.markdown("What the pictures show: no Nash equilibrium is guaranteed for finite "
+                    "networks; with low-dimensional supports JS is constant (log 2), so its "
+                    "gradient vanishes; G may put all its mass on a few modes (**mode "
+                    "collapse**); W₁ still measures how far the fakes are — the referee on "
+                    "this page.")

@@ -1,0 +1,108 @@
+"""GAN §1: watch a run — the plane at any of its snapshots, and the curves over training.
+
+Reads the page controls (``controls.config()``); writes ``gan_frame`` (the snapshot shown),
+``gan_play`` (Play/Pause), ``gan_curve`` and ``gan_manifold`` (bound to the URL), and
+``_gan_train_now`` (a Train click, consumed by the next run).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gdm_core import gan, ui
+from gdm_core.figures import gan as figs
+from gdm_core.sections.gan import controls, get_run, is_ready, mark_trained
+
+CURVES = {"w1": "W₁ to the data (exact)", "modes": "mode coverage", "losses": "losses"}
+PLAY_SECONDS = 0.7  # one frame per tick: fast enough to see motion, slow enough to read
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def frame_figure(config_key: tuple, i: int, manifold: bool, height: int = 560):
+    run = get_run(gan.GANConfig(**dict(config_key)))
+    return figs.frame_figure_from_run(run, i, show_manifold=manifold, height=height)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def curve_figure(config_key: tuple, which: str):
+    run = get_run(gan.GANConfig(**dict(config_key)))
+    h = run.history
+    if which == "w1":
+        return figs.w1_figure({gan.LOSS_LABELS[run.config.loss]: (h.step, h.w1)},
+                              floor=run.w1_floor)
+    if which == "modes":
+        modes = gan.toy_modes(run.config.data)
+        return figs.coverage_figure(h.step, h.modes, h.near, 0 if modes is None else len(modes))
+    return figs.losses_figure(h.step, h.d_loss, h.g_loss, loss=run.config.loss)
+
+
+def config_key(config: gan.GANConfig) -> tuple:
+    return tuple(sorted(config.to_dict().items()))
+
+
+def ready_run(config: gan.GANConfig, button_key: str) -> gan.GANRun | None:
+    """The run if it can be shown now; otherwise a Train button (and None until pressed)."""
+    if not is_ready(config) and st.session_state.get("_gan_train_now") != config_key(config):
+        st.info(f"This configuration has not been trained on this server yet "
+                f"({config.steps:,} generator steps, about 10–40 s on one core).")
+        st.button("Train this run", key=button_key, type="primary",
+                  icon=":material/play_arrow:",
+                  on_click=lambda: st.session_state.update(_gan_train_now=config_key(config)))
+        return None
+    run = get_run(config)
+    mark_trained(config)
+    st.session_state.pop("_gan_train_now", None)
+    return run
+
+
+def _frames(key: tuple, n: int, steps, playing: bool) -> None:
+    ss = st.session_state
+    if playing:
+        current = ss.get("gan_frame", n - 1)
+        ss["gan_frame"] = (current + 1) % n if isinstance(current, int) else 0
+    i = ui.slider("Snapshot", 0, n - 1, n - 1, key="gan_frame",
+                  help="Drag through training, or press Play.")
+    left, right = st.columns([1.15, 1])
+    with left:
+        ui.show_figure(frame_figure(key, i, bool(ss.get("gan_manifold", False))),
+                       key="gan_fig_frame")
+    with right:
+        which = ui.radio("Over training", list(CURVES), "w1", key="gan_curve", horizontal=True,
+                         format_func=CURVES.get)
+        ui.show_figure(curve_figure(key, which), key="gan_fig_curve")
+        st.caption(f"This snapshot: generator step {int(steps[i]):,}.")
+
+
+@ui.section("Watch it train")
+def show() -> None:
+    try:
+        config = controls.config()
+    except ValueError as err:
+        st.error(f"These settings cannot be trained: {err}")
+        return
+    run = ready_run(config, "gan_train")
+    if run is None:
+        return
+    if run.stopped_reason:
+        st.warning(f"The run stopped early: {run.stopped_reason}.")
+    preset = next((p for p in gan.PRESETS.values() if p[1] == config), None)
+    m = run.final_metrics()
+    n_modes = f"{m['modes_covered']} of {m['n_modes']}" if m["n_modes"] else "—"
+    near = "—" if m["share_near_mode"] is None else f"{100 * m['share_near_mode']:.0f} %"
+    c = st.columns([1, 1, 1, 1.3])
+    c[0].metric("W₁ at the end", f"{m['w1']:.3f}", help=f"floor (two real samples): "
+                f"{m['w1_floor']:.3f}")
+    c[1].metric("modes covered", n_modes)
+    c[2].metric("fakes near a mode", near)
+    with c[3]:
+        playing = ui.toggle("▶ Play", False, key="gan_play")
+        ui.toggle("show G's latent grid", False, key="gan_manifold")
+    if preset:
+        st.caption(f"**What to look for.** {preset[2]}")
+    # A nested fragment: Play reruns only the snapshot view, once per tick, while it is on.
+    st.fragment(ui.guarded(_frames, "Watch it train"),
+                run_every=PLAY_SECONDS if playing else None)(
+        config_key(config), run.n_frames, run.steps, playing)
+    st.caption("Black dots: real data; orange: generated. Arrows: the direction the generator's "
+               "loss pushes each fake (−∇ₓ of its loss). Background: D(x) for a GAN, the "
+               "critic f(x) for a WGAN. Open circles: the modes.")

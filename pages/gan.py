@@ -1,0 +1,23 @@
+"""GAN training: watch a GAN, a non-saturating GAN, a WGAN and a WGAN-GP learn 2-D data."""
+
+import streamlit as st
+
+from gdm_core import torch_threads, ui
+from gdm_core.sections.gan import by_hand, clipping, compare, controls, maths, watch
+
+ui.ensure_entrypoint()  # a deep link must still go through app.py
+torch_threads.one_thread()
+
+st.title("GAN training")
+st.markdown(
+    "Real networks on toy data in the plane: watch them fail (mode collapse, a vanishing "
+    "gradient, a too-simple critic) and succeed, refereed by the exact Wasserstein-1 distance "
+    "between the generated and the real points.")
+controls.draw()
+ui.show_tabs("gan_tab", [
+    ("Watch it train", watch.show),
+    ("Step by hand", by_hand.show),
+    ("Compare", compare.show),
+    ("Clipping vs penalty", clipping.show),
+    ("The maths", maths.show),
+])
