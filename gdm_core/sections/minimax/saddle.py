@@ -9,19 +9,16 @@ import streamlit as st
 
 from gdm_core import ui
 from gdm_core.figures import games as figs
-from gdm_core.sections.minimax import controls, runs
+from gdm_core.sections.minimax import chosen_step, current
 
 
 @ui.section("The saddle")
 def show() -> None:
-    c = controls.current()
-    try:
-        results = runs(c.x0, c.y0, c.lr, c.steps)
-    except ValueError as err:
-        st.error(f"Cannot run the dynamics: {err}.")
+    ready = current()
+    if ready is None:
         return
-    k = st.session_state.get("mm_k", c.steps)
-    k = k if isinstance(k, int) and 0 <= k <= c.steps else c.steps
+    c, results = ready
+    k = chosen_step(c.steps)
     extent = 1.2 * max(abs(c.x0), abs(c.y0)) if (c.x0 or c.y0) else 1.0
     lifted = {m: results[m].path[: k + 1] for m in c.methods}
     s1, s2 = st.columns([3, 2])

@@ -9,19 +9,16 @@ import numpy as np
 import streamlit as st
 
 from gdm_core import games, tables, ui
-from gdm_core.sections.minimax import closed_forms, controls, runs
+from gdm_core.sections.minimax import chosen_step, closed_forms, current
 
 
 @ui.section("Theory and measurement")
 def show() -> None:
-    c = controls.current()
-    try:
-        results = runs(c.x0, c.y0, c.lr, c.steps)
-    except ValueError as err:
-        st.error(f"Cannot run the dynamics: {err}.")
+    ready = current()
+    if ready is None:
         return
-    k = st.session_state.get("mm_k", c.steps)
-    k = k if isinstance(k, int) and 0 <= k <= c.steps else c.steps
+    c, results = ready
+    k = chosen_step(c.steps)
     st.subheader(f"Theory and measurement at step k = {k}")
     if not c.methods:
         st.info("Switch on at least one method above.")

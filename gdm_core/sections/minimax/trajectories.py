@@ -10,7 +10,7 @@ import streamlit as st
 
 from gdm_core import games, ui
 from gdm_core.figures import games as figs
-from gdm_core.sections.minimax import closed_forms, controls, runs
+from gdm_core.sections.minimax import closed_forms, current
 
 THEORY_LABELS = {
     "simultaneous": "Simultaneous theory (1+η²)^{k/2}‖z₀‖",
@@ -37,12 +37,10 @@ def step(steps: int) -> int:
 
 @ui.section("Trajectories")
 def show() -> None:
-    c = controls.current()
-    try:
-        results = runs(c.x0, c.y0, c.lr, c.steps)
-    except ValueError as err:
-        st.error(f"Cannot run the dynamics: {err}.")
+    ready = current()
+    if ready is None:
         return
+    c, results = ready
     k = step(c.steps)
     if not c.methods:
         st.info("Switch on at least one method above to see its trajectory.")
