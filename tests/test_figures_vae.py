@@ -180,3 +180,63 @@ def test_training_curve_converts_units_and_skips_bad_rows():
     np.testing.assert_allclose(test.y, np.array([149.0, 131.0]) / math.log(2))
     assert "bits" in fig.layout.yaxis.title.text
     assert len(figs.training_curve([], "nats").data) == 0
+
+
+def _lab(hex_colour):
+    """CIELAB (D65) of an sRGB colour, and its relative luminance."""
+    rgb = np.array([int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    m = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
+    xyz = m @ lin / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])]), m[1] @ lin
+
+
+def test_digit_colours_are_far_apart_and_none_is_faint_on_white():
+    # Regression: 1/9/3 and 4/8 were hard to tell apart, and a yellow was faint on white.
+    labs = [_lab(c) for c in figs.DIGIT_COLORS]
+    for (la, lum) in labs:
+        assert 1.05 / (lum + 0.05) >= 2.5  # contrast against white
+        assert not (la[2] > 50 and la[0] > 60)  # nothing yellow (light and strongly b*)
+    dist = {(i, j): float(np.linalg.norm(labs[i][0] - labs[j][0]))
+            for i in range(10) for j in range(i + 1, 10)}
+    assert min(dist.values()) >= 30
+    for a, b in [(1, 9), (1, 3), (3, 9), (4, 8), (4, 9), (7, 9), (3, 8), (3, 5)]:
+        assert dist[min(a, b), max(a, b)] >= 45, (a, b)
+
+
+def test_latent_scatter_writes_each_digit_at_its_centroid():
+    rng = np.random.default_rng(0)
+    labels = np.repeat(np.arange(10), 30)
+    centres = np.c_[np.cos(np.arange(10)), np.sin(np.arange(10))] * 3
+    mu = centres[labels] + 0.2 * rng.standard_normal((300, 2))
+    mu[0] = [40.0, 40.0]  # one stray code does not drag its label away
+    fig = figs.latent_scatter(mu, labels)
+    text = next(t for t in fig.data if t.name == "digit labels")
+    assert list(text.text) == [str(d) for d in range(10)] and "text" in text.mode
+    xy = np.c_[text.x, text.y]
+    np.testing.assert_allclose(xy, [np.median(mu[labels == d], axis=0) for d in range(10)])
+    assert np.all(np.linalg.norm(xy - centres, axis=1) < 0.3)
+    assert text.textfont.size >= 18 and text.customdata is None  # a click on it picks no digit
+    assert list(text.marker.line.color) == figs.DIGIT_COLORS
+    # absent digits get no label
+    few = figs.latent_scatter(mu[labels < 3], labels[labels < 3])
+    assert list(next(t for t in few.data if t.name == "digit labels").text) == ["0", "1", "2"]
+
+
+def test_mean_and_sample_side_by_side():
+    rng = np.random.default_rng(1)
+    mean = rng.random((28, 28))
+    sample = (rng.random((28, 28)) < mean).astype(float)
+    fig = figs.mean_and_sample(mean, sample, z=(0.5, -1.0))
+    mosaic, hover = _image_and_hover(fig)
+    step = 28 + 6
+    np.testing.assert_array_equal(mosaic[:, :28], figs.to_gray(mean))
+    np.testing.assert_array_equal(mosaic[:, step:step + 28], figs.to_gray(sample))
+    assert set(np.unique(mosaic[:, step:step + 28])) <= {0, 255}  # the sample is black/white
+    assert "mean" in hover.text[0] and "sample" in hover.text[1] and "z = (0.50, -1.00)" in hover.text[1]
+    assert list(fig.layout.xaxis.ticktext) == ["mean E[x | z]", "a sample x ~ p(x | z)"]
+    with pytest.raises(ValueError, match="0/1"):
+        figs.mean_and_sample(mean, mean)
+    with pytest.raises(ValueError, match="784"):
+        figs.mean_and_sample(mean, sample[:10])
