@@ -234,16 +234,33 @@ def kl_normal_cauchy(mu: float = 0.0, sigma: float = 1.0, loc: float = 0.0,
     mu, sigma = _check_loc(mu, "mu"), _check_scale(sigma, "sigma")
     loc, scale = _check_loc(loc, "loc"), _check_scale(scale, "scale")
 
+    log_scale, log_sigma = math.log(scale), math.log(sigma)
+    t0 = (loc - mu) / sigma  # the Cauchy's centre in the Gaussian's coordinate (may be ±inf)
+
+    def log1p_u2(t: float) -> float:
+        # log(1 + u²), u = (x − x₀)/γ, in logarithms so that no extreme μ, σ, γ overflows.
+        if math.isfinite(t0):
+            d = abs(t - t0)
+            if d == 0.0:
+                return 0.0
+            log_u = log_sigma + math.log(d) - log_scale
+        else:  # σ is negligible beside |μ − x₀|: x ≈ μ for every t that matters
+            log_u = math.log(abs(mu - loc)) - log_scale
+        if log_u > 20:
+            return 2 * log_u + math.log1p(math.exp(-2 * log_u))
+        return math.log1p(math.exp(2 * log_u))
+
     def integrand(t: float) -> float:
-        u = (mu + sigma * t - loc) / scale
-        return math.exp(-0.5 * t * t) / math.sqrt(2 * math.pi) * math.log1p(u * u)
+        w = math.exp(-0.5 * t * t) / math.sqrt(2 * math.pi)
+        return 0.0 if w == 0.0 else w * log1p_u2(t)
 
     # Split at the Cauchy's centre (a kink of curvature there when σ ≫ γ).
-    t0 = (loc - mu) / sigma
-    parts = [integrate.quad(integrand, -np.inf, t0, epsabs=1e-13, epsrel=1e-12, limit=200),
-             integrate.quad(integrand, t0, np.inf, epsabs=1e-13, epsrel=1e-12, limit=200)]
+    split = t0 if math.isfinite(t0) and abs(t0) < 40 else 0.0
+    parts = [integrate.quad(integrand, -np.inf, split, epsabs=1e-13, epsrel=1e-12, limit=200),
+             integrate.quad(integrand, split, np.inf, epsabs=1e-13, epsrel=1e-12, limit=200)]
     expectation = sum(p[0] for p in parts)
-    kl = -0.5 * math.log(2 * math.pi * math.e * sigma ** 2) + math.log(math.pi * scale) + expectation
+    kl = (-0.5 * math.log(2 * math.pi * math.e) - log_sigma + math.log(math.pi) + log_scale
+          + expectation)
     return kl / _base_log(base)
 
 

@@ -149,3 +149,38 @@ def test_kl_cauchy_normal_is_infinite_with_a_reason():
         g.kl_cauchy_normal(scale=0)
     normal, cauchy = g.cauchy_normal_densities([0.0, 10.0])
     assert normal[0] == pytest.approx(1 / math.sqrt(2 * math.pi)) and cauchy[1] > normal[1]
+
+
+# --- hostile input: a finite (or honestly infinite) answer, or a ValueError ---
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+HOSTILE = st.sampled_from([0.0, -1.0, 1e-300, 5e-324, 1e300, -1e300, math.inf, -math.inf,
+                           math.nan, 1.0, 0.5]) | st.floats(allow_nan=True, allow_infinity=True)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(HOSTILE, min_size=8, max_size=8))
+def test_hostile_numbers(v):
+    mu0, mu1 = v[0:2], v[2:4]
+    cov = [[v[4], v[5]], [v[5], v[6]]]
+    calls = [
+        lambda: g.kl_mvn(mu0, cov, mu1, np.eye(2)),
+        lambda: g.kl_mvn(mu0, np.eye(2), mu1, cov),
+        lambda: g.condition(mu0, cov, [0], [1], [v[7]]),
+        lambda: g.marginal(mu0, cov, [1]),
+        lambda: g.kl_normal_cauchy(v[0], v[1], v[2], v[3]),
+        lambda: g.kl_cauchy_normal(v[0], v[1], v[2], v[3])[0],
+        lambda: g.kl_vae(mu0, mu1),
+        lambda: g.density_grid_2d(mu0, cov, n=5),
+    ]
+    for call in calls:
+        try:
+            out = call()
+        except ValueError as exc:
+            assert str(exc)
+            continue
+        for part in (out if isinstance(out, tuple) else (out,)):
+            arr = np.asarray(part, dtype=float)
+            assert not np.isnan(arr).any(), (call, v)

@@ -101,3 +101,27 @@ def test_vae_coordinate_function_on_a_tiny_model():
     assert len(t) == 11 and t[5] == pytest.approx(mu2) and np.allclose(ll, f(t))
     with pytest.raises(ValueError, match="coord"):
         r.vae_coordinate(model, x, coord=2)
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+HOSTILE = st.sampled_from([0.0, -1.0, 1e-300, 5e-324, 1e300, -1e300, math.inf, -math.inf,
+                           math.nan, 1.0]) | st.floats(allow_nan=True, allow_infinity=True)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@given(HOSTILE, HOSTILE, st.sampled_from([-3, 0, 1, 5, 2.5]))
+def test_hostile_numbers(mu, sigma, n):
+    f, df = r.quadratic(1.0, 0.5, 0.0)
+    for call in (lambda: r.score_function_grad(f, mu, sigma, n),
+                 lambda: r.pathwise_grad(f, mu, sigma, n),
+                 lambda: r.pathwise_grad(f, mu, sigma, n, df=df),
+                 lambda: r.quadratic_grad(1.0, 0.5, 0.0, mu, sigma)):
+        try:
+            out = call()
+        except ValueError as exc:
+            assert str(exc)
+            continue
+        # finite, or +inf/−inf where the exact gradient overflows (2aσ for σ ~ 1e308)
+        assert not any(math.isnan(v) for v in out), (mu, sigma, n, out)
