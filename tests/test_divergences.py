@@ -547,3 +547,27 @@ def test_optimal_discriminator_properties(pairs):
     assert np.all(d[pr == pg] == 0.5)
     with np.errstate(divide="ignore"):
         assert np.allclose(dv.optimal_discriminator(x, np.log(pr), np.log(pg), log=True), d)
+
+
+def test_sample_w_slope_near_zero_is_small_with_the_sign_of_theta():
+    # Facts behind the descent caption (issue 9, item 10): with independent samples the sample
+    # W(θ) = min over matchings of mean sqrt(θ² + d_ij²) is even and smooth at 0, so its slope
+    # has the sign of θ and shrinks to 0 — it is not ±1 near θ = 0. Reference: the optimal
+    # matching by scipy's assignment solver and the envelope theorem.
+    from scipy.optimize import linear_sum_assignment
+
+    rng = np.random.default_rng(0)
+    zr, zf = rng.random(100), rng.random(100)
+    for theta in (0.01, -0.01, 0.1, 0.5):
+        cost = np.sqrt(theta**2 + (zr[:, None] - zf[None, :]) ** 2)
+        i, j = linear_sum_assignment(cost)
+        ref = float(np.mean(theta / cost[i, j]))
+        w, g = dv.sample_w_gradient(theta, zr, zf)
+        assert w == pytest.approx(cost[i, j].mean(), rel=1e-9)
+        assert g == pytest.approx(ref, rel=1e-6) and np.sign(g) == np.sign(theta)
+    assert abs(dv.sample_w_gradient(0.01, zr, zf)[1]) < 0.6
+    # descent with η = 0.1 ends in a two-step cycle ±θ* where η·slope(θ*) = 2θ*
+    p = dv.gradient_descent(0.8, 0.1, 25, n=100, seed=0)
+    t = p["theta_w"]
+    assert t[-1] == pytest.approx(-t[-2], rel=1e-2) and 0.02 < abs(t[-1]) < 0.06
+    assert 0.1 * abs(p["grad_w"][-2]) == pytest.approx(2 * abs(t[-2]), rel=1e-2)
