@@ -21,23 +21,37 @@ TIMEOUT = 60  # seconds per script run: generous, the CI machine may be busy
 TAB_KEYS = {"information.py": "info_tab", "divergences.py": "div_tab", "minimax.py": "mm_tab"}
 
 
+def _split_tab(page: str, state: dict) -> tuple[dict, str | None]:
+    # AppTest quirk: once a tab key was written to session state before the tabs were first
+    # drawn, later writes no longer switch the tab. So the tab is opened after the first run,
+    # the way open_tab does it (a browser click sends the tab's own value and always works).
+    key = TAB_KEYS.get(page)
+    if key in state and isinstance(state[key], str):
+        state = dict(state)
+        return state, state.pop(key)
+    return state, None
+
+
 def via_app(page: str, **state) -> AppTest:
     """The page as reached from app.py's navigation (sidebar settings drawn)."""
+    state, tab = _split_tab(page, state)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     for key, value in state.items():
         at.session_state[key] = value
     at.run()
     if page != "home.py":
         at.switch_page(f"pages/{page}").run()
-    return at
+    return open_tab(at, TAB_KEYS[page], tab) if tab else at
 
 
 def standalone(page: str, **state) -> AppTest:
     """The page run on its own, without app.py (a deep link, the known trap)."""
+    state, tab = _split_tab(page, state)
     at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=TIMEOUT)
     for key, value in state.items():
         at.session_state[key] = value
-    return at.run()
+    at.run()
+    return open_tab(at, TAB_KEYS[page], tab) if tab else at
 
 
 def from_url(page: str, params: dict[str, str], through_app: bool = False) -> AppTest:
@@ -71,7 +85,9 @@ def open_tab(at: AppTest, key: str, label: str) -> AppTest:
     """Open the tab ``label`` (as a click on it would) and rerun."""
     assert label in tab_labels(at), (label, tab_labels(at))
     at.session_state[key] = label
-    return at.run()
+    at.run()
+    assert at.session_state[key] == label, f"AppTest did not switch {key} to {label!r}"
+    return at
 
 
 def metric_values(at: AppTest) -> dict[str, str]:
@@ -101,7 +117,12 @@ class CallCounter:
         self.before = Counter(self.calls)
 
     def delta(self) -> dict[str, int]:
-        return {k: v for k, v in (Counter(self.calls) - self.before).items() if v}
+        """Section runs since ``start()`` (``page:<tab key>`` entries count full page runs)."""
+        return {k: v for k, v in (Counter(self.calls) - self.before).items()
+                if v and not k.startswith("page:")}
+
+    def page_runs(self, tab_key: str) -> int:
+        return self.calls[f"page:{tab_key}"] - self.before[f"page:{tab_key}"]
 
 
 def url_value(value) -> str:

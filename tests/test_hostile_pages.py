@@ -1,8 +1,13 @@
-"""Hostile input: random widget values and page switches never show an exception.
+"""Hostile input: random widget values, tab visits and page switches never show an exception.
 
 Hypothesis drives every page through AppTest like a student who tries everything: extremes,
 zeros, negative and huge numbers where a number input allows them, buttons pressed at random,
-and random page switches in between.
+random tabs opened, and random page switches in between.
+
+The ends sweep targets the class of bug behind the old ``mm_k`` KeyError (a widget whose range
+depends on another input, pushed to an end, then that input changed): on the tab just opened,
+every slider goes to its minimum then its maximum, and only then are the other inputs (number
+inputs) pushed to their ends, with a run and a check after each change.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from gdm_core import ui
 from tests.conftest import APP, TIMEOUT
+
 
 PAGE_FILES = [p[0] for p in ui.PAGES]
 WIDGET_KINDS = ("slider", "number_input", "selectbox", "radio", "checkbox", "toggle", "button",
@@ -87,6 +93,61 @@ class Student:
             w.click()
         return f"{kind} {getattr(w, 'label', '')!r} -> {getattr(w, '_value', None)!r}"
 
+    def visit_tab(self, at: AppTest) -> str:
+        """Open one of the page's tabs at random (as a click on it would); "" if none."""
+        labels = [t.label for t in at.tabs]
+        key = tab_key(at)
+        if not labels or key is None:
+            return ""
+        label = self.rng.choice(labels)
+        at.session_state[key] = label
+        return f"tab {key} -> {label!r}"
+
+    def sweep_ends(self, at: AppTest, check, history: list[str]) -> None:
+        """Every slider on the open tab to its minimum, then its maximum; then the number inputs
+        (page controls, the sidebar's seed) to one end each, in random order. Runs after each."""
+        def scalar_sliders():
+            return [w for w in at.slider if isinstance(w.value, (int, float))
+                    and not isinstance(w.value, bool) and not w.disabled]
+
+        for key in [w.key for w in scalar_sliders()]:
+            for end in ("min", "max"):
+                w = next((s for s in scalar_sliders() if s.key == key), None)
+                if w is None:  # the previous change removed it: that is allowed
+                    break
+                w.set_value(getattr(w, end))
+                history.append(f"slider {w.label!r} -> {end} {getattr(w, end)!r}")
+                _run(at, history)
+                check(at, history)
+        inputs = [w for w in at.number_input if not w.disabled and w.key]
+        self.rng.shuffle(inputs)
+        for key in [w.key for w in inputs]:
+            w = next((n for n in at.number_input if n.key == key), None)
+            if w is None or w.min is None or w.max is None:
+                continue
+            end = self.rng.choice(("min", "max"))
+            w.set_value(getattr(w, end))
+            history.append(f"number {w.label!r} -> {end} {getattr(w, end)!r}")
+            _run(at, history)
+            check(at, history)
+
+
+def tab_key(at: AppTest) -> str | None:
+    """The session-state key of the page's tabs (the tab container's URL parameter)."""
+    for block in at.get("tab_container"):
+        key = getattr(block.proto.tab_container, "query_param_key", "")
+        if key:
+            return key
+    return None
+
+
+def _run(at: AppTest, history: list[str]) -> None:
+    """``at.run()``, saying what led there if the run times out."""
+    try:
+        at.run()
+    except RuntimeError as err:
+        raise AssertionError((history, str(err))) from err
+
 
 def _check(at: AppTest, history: list[str]) -> None:
     assert not at.exception, (history, [e.message for e in at.exception])
@@ -98,7 +159,7 @@ SETTINGS = dict(deadline=None, derandomize=True, suppress_health_check=list(Heal
                 phases=(Phase.explicit, Phase.generate))
 
 
-@settings(max_examples=12, **SETTINGS)
+@settings(max_examples=8, **SETTINGS)
 @given(seed=st.integers(0, 2**32 - 1))
 def test_random_widgets_and_page_switches_never_raise(seed):
     student = Student(seed)
@@ -106,18 +167,21 @@ def test_random_widgets_and_page_switches_never_raise(seed):
     history = [f"seed {seed}", "start"]
     _check(at, history)
     for _ in range(6):
-        if student.rng.random() < 0.25:
+        roll = student.rng.random()
+        if roll < 0.25:
             page = student.rng.choice(PAGE_FILES)
             history.append(f"switch {page}")
             at.switch_page(f"pages/{page}")
+        elif roll < 0.45 and student.visit_tab(at):
+            history.append(f"tab {at.session_state[tab_key(at)]!r}")
         else:
             history.append(student.act(at))
-        at.run()
+        _run(at, history)
         _check(at, history)
 
 
 def _page_test(page: str):
-    @settings(max_examples=10, **SETTINGS)
+    @settings(max_examples=4, **SETTINGS)
     @given(seed=st.integers(0, 2**32 - 1))
     def test(seed):
         student = Student(seed)
@@ -126,10 +190,19 @@ def _page_test(page: str):
         if page != "home.py":
             at.switch_page(f"pages/{page}").run()
         _check(at, history)
-        for _ in range(5):
-            history.append(student.act(at))
-            at.run()
-            _check(at, history)
+        for _ in range(2):
+            # a tab, its sliders to both ends, then the other inputs to their ends…
+            moved = student.visit_tab(at)
+            if moved:
+                history.append(moved)
+                _run(at, history)
+                _check(at, history)
+            student.sweep_ends(at, _check, history)
+            # …then a few random changes
+            for _ in range(2):
+                history.append(student.act(at))
+                _run(at, history)
+                _check(at, history)
 
     test.__name__ = f"test_hostile_widgets_on_{page[:-3]}"
     return test
