@@ -25,8 +25,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(timeout: float = 60.0, log_path: Path | None = None):
-    """Yield (base_url, process); the server's output goes to log_path (or a temp file)."""
+def streamlit_server(timeout: float = 60.0, log_path: Path | None = None,
+                     env: dict | None = None):
+    """Yield (base_url, process, log_path); output goes to log_path (or a temp file).
+
+    ``env`` adds to the server's environment (e.g. ``GDM_MALLOC_ARENAS=0`` for a before/after).
+    """
     port = free_port()
     log_path = log_path or Path(os.environ.get("TMPDIR", "/tmp")) / f"streamlit-{port}.log"
     log = open(log_path, "w")
@@ -34,7 +38,7 @@ def streamlit_server(timeout: float = 60.0, log_path: Path | None = None):
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
     )
     base = f"http://127.0.0.1:{port}"
     try:
