@@ -36,11 +36,10 @@ def show() -> None:
     pic = dv.wgan_picture(gap, 0.0, sigma)
     sweep = _gap_sweep(sigma)
     names = [("disc_on_fake", "mean D* on fake samples"),
-             ("disc_grad", "saturating log(1−D): mean |slope|"),
-             ("nonsat_grad", "non-saturating −log D: mean |slope|"),
-             ("critic_grad", "critic f: mean |slope|")]
-    shown = [(k, label) for k, label in names if k in here]
-    for col, (k, label) in zip(st.columns(len(shown)), shown):
+             ("gen_grad_saturating", "G's signal, log(1 − D)"),
+             ("gen_grad_nonsaturating", "G's signal, −log D"),
+             ("critic_grad", "critic's slope |f′|")]
+    for col, (k, label) in zip(st.columns(len(names)), names):
         col.metric(label, f"{here[k]:.3g}")
     a, b = st.columns(2)
     with a:
@@ -50,7 +49,12 @@ def show() -> None:
     with b:
         ui.show_figure(ui.figure(figs.gradient_vs_gap, sweep["gap"], sweep["disc_grad"],
                                  sweep["critic_grad"], gap,
-                                 title="Signal on fake samples as the gap grows"),
+                                 title="Signal on fake samples as the gap grows",
+                                 gen_saturating=sweep["gen_grad_saturating"],
+                                 gen_nonsaturating=sweep["gen_grad_nonsaturating"]),
                        key="div_fig_gap")
-    st.caption("Means over the fake distribution, computed by quadrature in log space (accurate "
-               "to a relative 10⁻⁶ even where they are as small as 10⁻¹³⁸).")
+    st.caption("The vanishing signal belongs to the minimax loss log(1 − D*): its slope on fake "
+               "samples is |a|·E[D*] (a = gap/σ²), which dies with D*. The non-saturating loss "
+               "−log D* has slope |a|·(1 − E[D*]) → gap/σ², so it keeps pushing; the critic's "
+               "slope is 1 everywhere. Means over the fake distribution, by quadrature in log "
+               "space (to a relative 10⁻⁶ even where they are as small as 10⁻¹³⁸).")

@@ -13,9 +13,10 @@ from gdm_core.sections.divergences import theta as chosen_theta
 RATES = [0.02, 0.05, 0.1, 0.2]
 DESCENT_CAPTION = (
     "Under W the generated line walks to the real one; under JS it never moves. Near θ = 0 the "
-    "W gradient from two independent sets of 100 samples is no longer ±1: it shrinks and "
-    "changes sign at random (the transport cost of two unequal samples has its minimum near, "
-    "not at, 0), so the walk settles into a small jitter around 0.")
+    "sample W is smooth, not a V: with 100 independent samples per line its slope is only "
+    "about 0.36 at θ = 0.01 and 0.89 at θ = 0.1, always with the sign of θ. So with η = 0.1 "
+    "the generated line reaches the real one in about 8 steps, then hops across it, ending in "
+    "a two-step cycle at |θ| of a few hundredths.")
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -50,7 +51,7 @@ def show() -> None:
                 help="W = |θ| has a kink at 0: any slope in [−1, 1] is a subgradient there.")
     st.caption("θ is the shift chosen under *Two parallel lines*. The crosses are computed for "
                "real: 200 samples on each line, POT's exact optimal transport (`ot.emd2` on "
-               "torch tensors) and `backward()` to θ. They sit near ±1.")
+               "torch tensors) and `backward()` to θ. At |θ| ≥ 0.1 they read 0.96–1.0.")
 
     st.subheader("Gradient descent from θ0")
     st.markdown("Both generators start at the same θ0 and take steps θ ← θ − η·dD/dθ. "

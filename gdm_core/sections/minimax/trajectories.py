@@ -58,8 +58,10 @@ def show() -> None:
     left, right = st.columns(2)
     with left:
         ui.show_figure(figs.trajectories(paths, upto=k), key="mm_fig_traj")
-        st.caption("**Trajectories.** Background: f(x, y) (red high, blue low) and arrows of the field (−y, x). "
-                   "Dots are the iterates z_k; the black ring is z₀, the star the equilibrium.")
+        st.caption("**Trajectories.** Background: f(x, y) (red high, blue low) and arrows of "
+                   "the field (−y, x). Dots are the iterates z_k; the black ring is z₀, the star "
+                   "the equilibrium. The view fits the runs that stay bounded; a run marked "
+                   "“leaves the view” spirals out of the frame.")
     with right:
         th = closed_forms(c.x0, c.y0, c.lr, c.steps)
         norms = {m: games.distances(p) for m, p in paths.items()}

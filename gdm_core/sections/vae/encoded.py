@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from gdm_core import ui, vae
+from gdm_core import estimates, ui, vae
 from gdm_core.figures import vae as figs
 from gdm_core.sections.vae import codes, digits, model
 
@@ -54,10 +54,12 @@ def show() -> None:
         z1 = ui.slider("z₁", Z_MIN, Z_MAX, 0.0, key="vae_z1", step=0.05)
         z2 = ui.slider("z₂", Z_MIN, Z_MAX, 0.0, key="vae_z2", step=0.05)
         decoded = vae.decode_images(model()[0], [[z1, z2]])[0]
-        ui.show_figure(figs.digit_heatmap(decoded, "E[x | z]"),
+        sample = estimates.bernoulli_sample(decoded, ui.seed())
+        ui.show_figure(figs.mean_and_sample(decoded, sample, z=(z1, z2)),
                        key="vae_fig_decoded")
-        st.caption(f"The mean image decoded at z = ({z1:.2f}, {z2:.2f}), the ✕ on the "
-                   "scatter; the black line is the "
+        st.caption(f"Decoded at z = ({z1:.2f}, {z2:.2f}), the ✕ on the scatter. Left: each "
+                   "pixel's probability of being on; right: what the VAE generates, each "
+                   "pixel switched on with that probability. The black line is the "
                    "interpolation of the *Reconstruct* tab.")
     with left:
         ui.show_selectable_figure(
