@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -321,6 +322,42 @@ def elbo_estimate(
         recs.append(bernoulli_log_likelihood(logits, xb.expand(samples, -1, -1)).mean(0))
         kls.append(gaussian_kl(mu, logvar))
     return torch.cat(recs).double().numpy(), torch.cat(kls).double().numpy()
+
+
+def load_latent_dims(folder=None) -> list[dict]:
+    r"""The latent-dimension study shipped in ``checkpoints/latent_dims``: one record per d.
+
+    Each VAE (latent d = 2, 5, 10, …) was trained with one recipe (``bench/eval_vae.py
+    --summary`` exported its metadata and 16 prior samples; the weights are not shipped).
+    Files are read as JSON and as an ``.npz`` without pickles (``allow_pickle=False``).
+
+    Returns
+    -------
+    list of dicts sorted by d, with keys ``d``, ``neg_elbo``, ``reconstruction`` (≤ 0),
+    ``kl``, ``neg_iw`` (negative IW bound, an upper bound on −log p(x)), ``iw_key`` (which
+    images and k), ``command`` (reproduces the model), ``architecture``, ``history``,
+    ``samples`` (uint8 images (16, 28, 28), 255 = ink probability 1) and ``z`` (16, d).
+    """
+    import json
+
+    from gdm_core.paths import LATENT_DIMS
+
+    folder = Path(folder) if folder is not None else LATENT_DIMS
+    records = []
+    for meta_file in sorted(folder.glob("vae_d*.json")):
+        meta = json.loads(meta_file.read_text())
+        m = meta["metrics"]
+        iw_key = next(k for k in m if k.startswith("test_neg_iw_bound"))
+        with np.load(folder / meta["samples"]["file"], allow_pickle=False) as npz:
+            samples, z = npz["images"], npz["z"]
+        records.append({
+            "d": int(meta["architecture"]["latent_dim"]), "neg_elbo": m["test_neg_elbo"],
+            "reconstruction": m["test_reconstruction"], "kl": m["test_kl"],
+            "neg_iw": m[iw_key], "iw_key": iw_key, "command": meta["command"],
+            "architecture": meta["architecture"], "history": meta.get("history", []),
+            "samples": samples, "z": z,
+        })
+    return sorted(records, key=lambda r: r["d"])
 
 
 def prior_mass_radius(p: float) -> float:

@@ -394,3 +394,26 @@ def test_shipped_model_scores_the_shipped_sample_like_its_training_log(shipped):
     rec, kl = vae.elbo_estimate(model, vae.model_input(images[:1000]), seed=0)
     logged = meta["history"][-1]["test_neg_elbo"]
     assert abs(-(rec - kl).mean() - logged) < 5.0, ((kl - rec).mean(), logged)
+
+
+def test_latent_dimension_study_is_shipped_small_and_reproducible():
+    records = vae.load_latent_dims()
+    if not records:
+        pytest.skip("checkpoints/latent_dims is empty")
+    dims = [r["d"] for r in records]
+    assert dims == sorted(dims) and 2 in dims
+    for r in records:
+        assert r["neg_elbo"] == pytest.approx(r["kl"] - r["reconstruction"], abs=2e-3)
+        assert r["neg_iw"] < r["neg_elbo"] + 1.0  # roughly: the IW bound is the tighter one
+        assert r["command"].startswith("python -m gdm_core.train") and f"--latent {r['d']}" in \
+            r["command"]
+        assert r["samples"].shape == (16, 28, 28) and r["samples"].dtype == np.uint8
+        assert r["z"].shape == (16, r["d"])
+    # one recipe for every d
+    assert len({tuple(sorted((k, v) for k, v in r["architecture"].items() if k != "latent_dim"))
+                for r in records}) == 1
+
+
+def test_everything_shipped_in_checkpoints_stays_under_60_mb():
+    total = sum(p.stat().st_size for p in vae.SHIPPED_CHECKPOINT.parent.rglob("*") if p.is_file())
+    assert total < 60 * 10**6, total
