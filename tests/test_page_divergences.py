@@ -1,4 +1,8 @@
-"""The Divergences page in AppTest: every control changed, what it shows asserted."""
+"""The Divergences page in AppTest: every control changed, what it shows asserted.
+
+The page is six tabs ("Parallel lines", "Gradients", "From samples", "Discriminator vs critic",
+"Two Gaussians", "Support"); only the open one runs, so a test opens the tab it looks at.
+θ is chosen in the first tab and read by the second and third."""
 
 from __future__ import annotations
 
@@ -9,12 +13,26 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from gdm_core import divergences as dv
-from tests.conftest import ROOT, TIMEOUT, no_exception, run_page, standalone  # noqa: F401 (run_page: fixture)
+from tests.conftest import (  # noqa: F401 (run_page: fixture)
+    ROOT, TIMEOUT, no_exception, open_tab, reset_warnings, run_page, standalone, tab_labels,
+)
 
 PAGE = "divergences.py"
+LINES, GRADS, SAMPLES, CRITIC, GAUSS, SUPPORT = (
+    "Parallel lines", "Gradients", "From samples", "Discriminator vs critic", "Two Gaussians",
+    "Support")
 
 
-def metrics(at) -> dict[str, str]:
+def tab(at, label):
+    if "div_tab" not in at.session_state or at.session_state["div_tab"] != label:
+        open_tab(at, "div_tab", label)
+    return at
+
+
+def metrics(at, label=None) -> dict[str, str]:
+    """The metrics shown (of the tab ``label``, opened first, if given)."""
+    if label is not None:
+        tab(at, label)
     return {m.label: m.value for m in at.metric}
 
 
@@ -29,18 +47,33 @@ def test_defaults_show_the_lines_values(run_page):
     at = run_page(PAGE)
     no_exception(at)
     assert at.title[0].value == "Divergences"
+    # (later tabs, such as Heavy tails, are tested with their own sections)
+    assert tab_labels(at)[:6] == [LINES, GRADS, SAMPLES, CRITIC, GAUSS, SUPPORT]
     m = metrics(at)
     assert m["KL(Pθ‖P0), bits"] == "∞" and m["KL(P0‖Pθ), bits"] == "∞"
     assert m["JS(P0, Pθ), bits"] == "1.0000"  # log 2 nats = 1 bit
     assert m["TV(P0, Pθ)"] == "1.0000" and m["W(P0, Pθ)"] == "0.5000"
-    assert m["dW/dθ at this θ"] == "1" and m["dKL/dθ at this θ"] == "none"
-    assert m["dJS/dθ at this θ (bits)"] == "0.0000"
+    assert len(m) == 5 and len(at.get("plotly_chart")) == 2  # only the open tab ran
+    assert not at.error and not at.warning
+    m = metrics(at, GRADS)
+    assert m["dW/dθ at θ = 0.5"] == "1" and m["dKL/dθ at θ = 0.5"] == "none"
+    assert m["dJS/dθ at θ = 0.5 (bits)"] == "0.0000"
     assert m["θ after descent on JS"] == "0.8000"
     assert abs(float(m["θ after descent on W"])) <= 0.1
+    path = dv.gradient_descent(0.8, 0.1, 25, n=100, seed=0)
+    assert m["θ after descent on W"] == f"{path['theta_w'][-1]:.4f}"
+    assert m["sample W at the end"] == f"{path['w'][-1]:.4f}"
+    m = metrics(at, SUPPORT)
     assert m["KL(P‖Q)"] == "∞ bits" and m["KL(Q‖P)"] == "∞ bits"  # default preset: disjoint
     assert not at.error and not at.warning
-    assert len(at.get("plotly_chart")) == 12
-    assert "nan" not in " ".join(m.values()).lower()
+    charts = 0
+    for label in (LINES, GRADS, SAMPLES, CRITIC, GAUSS, SUPPORT):
+        tab(at, label)
+        no_exception(at)
+        assert not at.error and not at.warning, label
+        assert "nan" not in " ".join(metrics(at).values()).lower(), label
+        charts += len(at.get("plotly_chart"))
+    assert charts == 12
 
 
 def test_theta_slider_moves_every_value():
@@ -50,28 +83,34 @@ def test_theta_slider_moves_every_value():
     m = metrics(at)
     assert m["KL(Pθ‖P0), bits"] == "0.0000" and m["JS(P0, Pθ), bits"] == "0.0000"
     assert m["W(P0, Pθ)"] == "0.0000"
-    assert m["dW/dθ at this θ"] == "undefined" and m["dJS/dθ at this θ (bits)"] == "undefined"
-    assert m["JS exact, bits"] == "0.0000"
     assert any("the two distributions are the same" in c.value for c in at.caption)
+    m = metrics(at, GRADS)  # θ chosen in the first tab is read by the second and third
+    assert m["dW/dθ at θ = 0"] == "undefined" and m["dJS/dθ at θ = 0 (bits)"] == "undefined"
+    assert metrics(at, SAMPLES)["JS exact, bits"] == "0.0000"
+    tab(at, LINES)
     at.slider(key="div_theta").set_value(-0.3).run()
     m = metrics(at)
-    assert m["W(P0, Pθ)"] == "0.3000" and m["dW/dθ at this θ"] == "-1" and m["KL(P0‖Pθ), bits"] == "∞"
-    assert float(m["W from samples"]) >= 0.3  # every pair is at least |θ| apart
+    assert m["W(P0, Pθ)"] == "0.3000" and m["KL(P0‖Pθ), bits"] == "∞"
     curves = chart(at, "div_fig_curves")
     assert curves["layout"]["shapes"][0]["x0"] == -0.3
+    assert metrics(at, GRADS)["dW/dθ at θ = -0.3"] == "-1"
+    m = metrics(at, SAMPLES)
+    assert float(m["W from samples"]) >= 0.3  # every pair is at least |θ| apart
+    assert m["W exact"] == "0.3000"
+    assert "(θ = -0.3, from *Two parallel lines*)" in at.slider(key="div_n").label
 
 
 def test_nats_are_used_when_chosen(run_page):
     at = run_page(PAGE, units="nats")
     no_exception(at)
-    m = metrics(at)
-    assert m["JS(P0, Pθ), nats"] == f"{math.log(2):.4f}"
-    assert m["KL(p‖q), nats"] == f"{dv.gaussian_kl(0, 1, 1, 1):.4f}"
-    assert m["KL(P‖Q)"] == "∞ nats"
+    assert metrics(at)["JS(P0, Pθ), nats"] == f"{math.log(2):.4f}"
+    assert metrics(at, GAUSS)["KL(p‖q), nats"] == f"{dv.gaussian_kl(0, 1, 1, 1):.4f}"
+    assert metrics(at, SUPPORT)["KL(P‖Q)"] == "∞ nats"
+    assert metrics(at, GRADS)["dJS/dθ at θ = 0.5 (nats)"] == "0.0000"
 
 
 def test_descent_controls():
-    at = standalone(PAGE)
+    at = standalone(PAGE, div_tab=GRADS)
     at.slider(key="div_theta0").set_value(-0.6).run()
     at.select_slider(key="div_lr").set_value(0.05).run()
     at.slider(key="div_steps").set_value(30).run()
@@ -80,12 +119,19 @@ def test_descent_controls():
     assert m["θ after descent on JS"] == "-0.6000"
     path = dv.gradient_descent(-0.6, 0.05, 30, n=100, seed=0)
     assert m["θ after descent on W"] == f"{path['theta_w'][-1]:.4f}"
+    assert m["sample W at the end"] == f"{path['w'][-1]:.4f}"
     anim = chart(at, "div_fig_anim")
     assert len(anim["frames"]) == 31
 
 
+def test_descent_follows_the_seed():
+    at = standalone(PAGE, div_tab=GRADS, seed=7)
+    path = dv.gradient_descent(0.8, 0.1, 25, n=100, seed=7)
+    assert metrics(at)["θ after descent on W"] == f"{path['theta_w'][-1]:.4f}"
+
+
 def test_sample_size_slider():
-    at = standalone(PAGE)
+    at = standalone(PAGE, div_tab=SAMPLES)
     at.slider(key="div_n").set_value(300).run()
     no_exception(at)
     m = metrics(at)
@@ -99,23 +145,48 @@ def test_sample_size_slider():
     assert any(t.get("name") == "transport plan" for t in samples["data"])
 
 
+SAT, NONSAT = "G's signal, log(1 − D)", "G's signal, −log D"
+DSTAR, CRIT = "mean D* on fake samples", "critic's slope |f′|"
+
+
 def test_discriminator_section_controls():
-    at = standalone(PAGE)
+    at = standalone(PAGE, div_tab=CRITIC)
     at.slider(key="div_gap").set_value(0.0).run()
     no_exception(at)
     m = metrics(at)
-    assert m["mean |dD*/dx| on fake samples"] == "0" and m["mean |df/dx| of the critic"] == "0"
-    assert m["mean D* on fake samples"] == "0.5"
+    assert m[SAT] == "0" and m[CRIT] == "0"
+    assert m[DSTAR] == "0.5"
     at.slider(key="div_gap").set_value(8.0).run()
     m = metrics(at)
-    assert float(m["mean |dD*/dx| on fake samples"]) < 1e-3 and m["mean |df/dx| of the critic"] == "1"
+    assert float(m[SAT]) < 1e-3 and m[CRIT] == "1"
+    ref = dv.discriminator_vs_critic(8.0, 0.0, 1.0)
+    assert m[DSTAR] == f"{ref['disc_on_fake']:.3g}"
     at.slider(key="div_sigma4").set_value(2.0).run()
-    ref = dv.discriminator_vs_critic(8.0, 0.0, 2.0)["disc_grad"]
-    assert metrics(at)["mean |dD*/dx| on fake samples"] == f"{ref:.3g}"
+    ref = dv.discriminator_vs_critic(8.0, 0.0, 2.0)
+    assert metrics(at)[DSTAR] == f"{ref['disc_on_fake']:.3g}"
+    gap_fig = chart(at, "div_fig_gap")
+    assert gap_fig["data"]
+
+
+# Regression: the saturating metric showed E|dD*/dx| under the generator's label, and the
+# non-saturating one asked for a key discriminator_vs_critic does not return, so it was dropped.
+@pytest.mark.parametrize("gap,sigma", [(2.0, 1.0), (8.0, 1.0), (8.0, 2.0)])
+def test_generator_slopes_are_the_ones_the_labels_name(gap, sigma):
+    at = standalone(PAGE, div_tab=CRITIC, div_gap=gap, div_sigma4=sigma)
+    no_exception(at)
+    m = metrics(at)
+    ref = dv.discriminator_vs_critic(gap, 0.0, sigma)
+    # by hand: |∂x log(1−D*)| = |a| D*, |∂x log D*| = |a| (1−D*), a = gap/σ²
+    a = gap / sigma**2
+    assert ref["gen_grad_saturating"] == pytest.approx(a * ref["disc_on_fake"], rel=1e-6)
+    assert ref["gen_grad_nonsaturating"] == pytest.approx(a * (1 - ref["disc_on_fake"]),
+                                                          rel=1e-6)
+    assert m[NONSAT] == f"{ref['gen_grad_nonsaturating']:.3g}"
+    assert m[SAT] == f"{ref['gen_grad_saturating']:.3g}"
 
 
 def test_gaussian_section_controls():
-    at = standalone(PAGE)
+    at = standalone(PAGE, div_tab=GAUSS)
     at.slider(key="div_mu2").set_value(2.0).run()
     at.select_slider(key="div_sigma1").set_value(0.5).run()
     no_exception(at)
@@ -138,7 +209,7 @@ def test_gaussian_section_controls():
 
 
 def test_preset_radio_shows_finite_kl_only_when_nested():
-    at = standalone(PAGE)
+    at = standalone(PAGE, div_tab=SUPPORT)
     at.radio(key="div_preset").set_value("overlapping").run()
     m = metrics(at)
     assert m["KL(P‖Q)"] == "∞ bits" and m["KL(Q‖P)"] == "∞ bits"
@@ -154,16 +225,28 @@ def test_preset_radio_shows_finite_kl_only_when_nested():
 
 
 @pytest.mark.parametrize("preset, kl", [("nested", f"{math.log2(8 / 3):.4f} bits"), ("overlapping", "∞ bits"),
-                                        ("nonsense", "∞ bits")])
+                                        ("disjoint", "∞ bits")])
 def test_preset_query_parameter(preset, kl):
     at = AppTest.from_file(str(ROOT / "pages" / PAGE), default_timeout=TIMEOUT)
     at.query_params["preset"] = preset
     at.run()
     no_exception(at)
-    assert at.radio(key="div_preset").value == (preset if preset in dv.SUPPORT_PRESETS else "disjoint")
+    assert at.session_state["div_tab"] == SUPPORT  # the link opens the Support tab
+    assert at.radio(key="div_preset").value == preset
     assert metrics(at)["KL(P‖Q)"] == kl
     # the link sets the start only: the student's later choice wins
-    at.radio(key="div_preset").set_value("disjoint").run()
+    at.radio(key="div_preset").set_value("nested" if preset != "nested" else "disjoint").run()
+    assert at.radio(key="div_preset").value != preset
+
+
+def test_unknown_preset_query_parameter_opens_the_defaults():
+    at = AppTest.from_file(str(ROOT / "pages" / PAGE), default_timeout=TIMEOUT)
+    at.query_params["preset"] = "nonsense"
+    at.run()
+    no_exception(at)
+    assert at.session_state["div_tab"] == LINES
+    assert metrics(at)["W(P0, Pθ)"] == "0.5000"
+    assert metrics(at, SUPPORT)["KL(P‖Q)"] == "∞ bits"
     assert at.radio(key="div_preset").value == "disjoint"
 
 
@@ -178,13 +261,29 @@ def test_preset_query_parameter_through_the_app():
     assert at.radio(key="div_preset").value == "nested"
 
 
-@pytest.mark.parametrize("state", [
-    {"div_theta": math.nan}, {"div_theta": 7.0}, {"div_theta": "x"}, {"div_lr": 0.3}, {"div_n": -5},
-    {"div_sigma1": 0.0}, {"div_gap": math.inf}, {"div_preset": "evil"}, {"div_steps": 10**9},
-    {"div_same_sigma": "yes"}, {"div_sigma2": -1.0},
+@pytest.mark.parametrize("key, bad, tab_label", [
+    ("div_theta", math.nan, LINES), ("div_theta", 7.0, LINES), ("div_theta", "x", LINES),
+    ("div_lr", 0.3, GRADS), ("div_n", -5, SAMPLES), ("div_sigma1", 0.0, GAUSS),
+    ("div_gap", math.inf, CRITIC), ("div_preset", "evil", SUPPORT),
+    ("div_steps", 10**9, GRADS), ("div_same_sigma", "yes", GAUSS),
+    ("div_sigma2", -1.0, GAUSS), ("div_tab", "Evil tab", LINES),
 ])
-def test_hostile_session_state_shows_a_warning_not_a_traceback(state):
-    at = standalone(PAGE, **state)
+def test_hostile_session_state_shows_a_warning_not_a_traceback(key, bad, tab_label):
+    # the first tab is open anyway; opening it again would rerun after the reset
+    state = {"div_tab": tab_label, key: bad} if tab_label != LINES else {key: bad}
+    if key == "div_sigma2":
+        state["div_same_sigma"] = False  # σ2 is drawn only when it differs from σ1
+    if key == "div_tab":  # the tab itself is the hostile value
+        at = AppTest.from_file(str(ROOT / "pages" / PAGE), default_timeout=TIMEOUT)
+        at.session_state[key] = bad
+        at.run()
+    else:
+        at = standalone(PAGE, **state)
     no_exception(at)
-    assert at.warning and "reset" in at.warning[0].value
-    assert metrics(at)["W(P0, Pθ)"] in {"0.5000"}
+    warnings = reset_warnings(at)
+    assert len(warnings) == 1 and "reset" in warnings[0], warnings
+    assert repr(bad) in warnings[0]
+    assert at.session_state["div_tab"] == tab_label
+    assert not at.error
+    # θ is read by other tabs: a bad θ falls back to 0.5 there too
+    assert metrics(at, LINES)["W(P0, Pθ)"] == "0.5000"

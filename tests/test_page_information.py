@@ -12,15 +12,27 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import APP, ROOT, no_exception, standalone, via_app
+from tests.conftest import (
+    APP, ROOT, no_exception, open_tab, reset_warnings, standalone, tab_labels, via_app,
+)
 
 PAGE = "information.py"
 FACES = "123456"
-TAB = {"surprise": 0, "questions": 1, "pair": 2, "lln": 3, "coin": 4, "joint": 5, "kl": 6}
+TAB = {"surprise": "Surprise", "questions": "Yes/no questions", "pair": "Two rolls",
+       "lln": "Many rolls", "coin": "Coin", "joint": "Two variables", "kl": "KL: extra bits"}
 
 
-def metrics(at, tab):
-    return {m.label: m.value for m in at.tabs[TAB[tab]].metric}
+def tab(at, name):
+    """Open a tab (only the open tab's section runs, so its widgets exist only then)."""
+    label = TAB[name]
+    if "info_tab" not in at.session_state or at.session_state["info_tab"] != label:
+        open_tab(at, "info_tab", label)
+    return at
+
+
+def metrics(at, name):
+    """The metrics of one tab (opens it)."""
+    return {m.label: m.value for m in tab(at, name).metric}
 
 
 def set_die(at, values, prefix="info_p"):
@@ -61,13 +73,15 @@ def test_defaults_fair_die_surprise_of_three_is_2_585_bits(run):
     assert at.title[0].value == "Information"
     assert at.selectbox(key="info_preset").value == "fair"
     assert metrics(at, "surprise") == {"I(X=3) = −log p(3)": "2.585 bits", "H(X)": "2.585 bits"}
-    assert [h.value for h in at.header] == [
-        "1. Surprise and entropy", "2. Perfect yes/no questions",
-        "3. Two independent rolls: surprise adds up", "4. Many rolls: the average surprise → H",
-        "5. A coin: the Bernoulli entropy", "6. Two variables: what Y tells about X",
-        "7. KL divergence: the extra bits of the wrong code"]
-    assert len(at.latex) >= 7
+    assert tab_labels(at) == list(TAB.values())
+    assert at.session_state["info_tab"] == "Surprise"
     assert not at.error
+    # every tab has its formula and runs without an error
+    for name in TAB:
+        tab(at, name)
+        no_exception(at)
+        assert at.latex, name
+        assert not at.error, name
 
 
 def test_nats(run):
@@ -142,11 +156,15 @@ def test_unknown_preset_in_link_is_ignored_and_joint_preset_accepted():
 
 def test_probabilities_not_adding_to_one_offer_normalise(run):
     at = run(PAGE)
-    at = set_die(at, [1, 1, 1, 1, 1, 3])
+    at = set_die(at, [0.25, 0.25, 0.25, 0.25, 0.25, 0.75])
     no_exception(at)
-    assert "must add up to 1, but they add up to 8" in at.error[0].value
-    assert "Fix the die" in at.tabs[0].warning[0].value  # sections 1-4 wait for a valid die
-    assert not at.tabs[0].metric
+    assert "must add up to 1, but they add up to 2" in at.error[0].value
+    assert "Fix the die" in at.warning[0].value  # sections 1-4 wait for a valid die
+    assert not at.metric
+    for name in ("questions", "pair", "lln"):
+        tab(at, name)
+        assert "Fix the die" in at.warning[0].value and not at.metric, name
+    tab(at, "surprise")
     at.button(key="info_p_normalise").click().run()
     no_exception(at)
     assert not at.error
@@ -154,34 +172,65 @@ def test_probabilities_not_adding_to_one_offer_normalise(run):
     assert metrics(at, "surprise")["I(X=3) = −log p(3)"] == "3.000 bits"
 
 
-@pytest.mark.parametrize("values,message", [
-    ([0.5, -0.1, 0.2, 0.2, 0.1, 0.1], "cannot be negative: the probability of face 2 = -0.1"),
-    ([0, 0, 0, 0, 0, 0], "add up to 0"),
-])
-def test_negative_or_all_zero_show_error_without_normalise(run, values, message):
-    at = set_die(run(PAGE), values)
+def test_all_zero_shows_error_without_normalise(run):
+    at = set_die(run(PAGE), [0, 0, 0, 0, 0, 0])
     no_exception(at)
-    assert message in at.error[0].value
+    assert "add up to 0" in at.error[0].value
     assert not [b for b in at.button if b.key == "info_p_normalise"]
+    assert "Fix the entries above" in " ".join(c.value for c in at.caption)
     # the other sections still work
     assert metrics(at, "coin")["H(0.20)"] == "0.722 bits"
 
 
-def test_huge_value_shows_error_not_traceback():
+@pytest.mark.parametrize("bad", [-0.1, 1.5, 1e300, math.inf, math.nan, "0.5", None])
+def test_probability_outside_0_1_is_reset_with_a_warning(bad):
+    """The browser cannot type a value outside [0, 1]; a crafted client (or stale state) that
+    sends one gets the default back and a warning, not an error or a traceback."""
+    at = standalone(PAGE, info_preset="loaded", info_p_2=bad)
+    no_exception(at)
+    warnings = reset_warnings(at)
+    assert len(warnings) == 1 and "for “P(2)”" in warnings[0] and "reset to 0.1" in warnings[0]
+    assert at.number_input(key="info_p_2").value == 0.1  # the loaded die's value, not fair's
+    assert [at.number_input(key=f"info_p_{f}").value for f in FACES] == [0.1] * 5 + [0.5]
+    assert not at.error
+    assert metrics(at, "surprise")["H(X)"] == "2.161 bits"
+
+
+def test_huge_value_typed_is_refused_not_a_traceback():
+    """A client that sends 1e300 for every face (the browser cannot: max is 1) gets values in
+    [0, 1] back, not an error or a traceback."""
     at = set_die(standalone(PAGE), [1e300] * 6)
     no_exception(at)
-    assert "add up to" in at.error[0].value
+    assert all(0 <= at.number_input(key=f"info_p_{f}").value <= 1 for f in FACES)
+    assert not at.error
+    assert metrics(at, "surprise")["H(X)"] == "2.585 bits"
+
+
+def test_six_times_the_shown_value_is_accepted_and_rescaled(run):
+    """Regression ("typing the values the page displays is refused"): the fair die is shown
+    as 0.1667 six times; typing those six values must give the fair die, saying so."""
+    at = set_die(run(PAGE), [0.1667] * 6)
+    no_exception(at)
+    assert not at.error
+    caption = " ".join(c.value for c in at.caption)
+    assert "add up to 1.0002, which is 1 to the 4 decimals shown" in caption
+    assert "divided by their sum" in caption
+    assert metrics(at, "surprise")["H(X)"] == f"{math.log2(6):.3f} bits"
+    # a total off by more than the shown decimals can explain is still refused
+    at = set_die(at, [0.17] * 6)
+    assert "must add up to 1, but they add up to 1.02" in at.error[0].value
+    assert at.button(key="info_p_normalise")
 
 
 def test_impossible_face_shows_infinity_not_nan():
     at = set_die(standalone(PAGE), [0.2, 0.2, 0.0, 0.2, 0.2, 0.2])
     no_exception(at)
     assert metrics(at, "surprise")["I(X=3) = −log p(3)"] == "∞ bits"
-    at.selectbox(key="info_x2").set_value("3").run()
+    tab(at, "pair").selectbox(key="info_x2").set_value("3").run()
     assert metrics(at, "pair")["I(6, 3)"] == "∞ bits"
     assert "nan" not in texts(at).lower()
     # an impossible face is never asked about
-    table = at.dataframe[0].value
+    table = tab(at, "questions").dataframe[0].value
     assert table["answers (1 = yes)"][2] == "never asked (p = 0)"
 
 
@@ -204,7 +253,7 @@ def test_questions_nearly_certain_die_explains_the_gap():
     at.selectbox(key="info_preset").set_value("nearly-certain").run()
     m = metrics(at, "questions")
     assert m["Expected questions L"] == "1.120" and m["H(X)"] == "0.402 bits"
-    assert any("at least one question" in i.value for i in at.tabs[1].info)
+    assert any("at least one question" in i.value for i in at.info)
     assert list(at.dataframe[0].value["answers (1 = yes)"])[5] == "1"
 
 
@@ -221,7 +270,7 @@ def test_certain_die_needs_no_question():
 def test_additivity_on_a_chosen_pair():
     at = standalone(PAGE)
     at.selectbox(key="info_preset").set_value("loaded").run()
-    at.selectbox(key="info_x1").set_value("6").run()
+    tab(at, "pair").selectbox(key="info_x1").set_value("6").run()
     at.selectbox(key="info_x2").set_value("2").run()
     m = metrics(at, "pair")
     assert m["I(x₁=6)"] == "1.000 bits" and m["I(x₂=2)"] == "3.322 bits"
@@ -235,7 +284,7 @@ def test_additivity_on_a_chosen_pair():
 def test_lln_slider_and_seed(run):
     at = run(PAGE)
     at.selectbox(key="info_preset").set_value("loaded").run()
-    at.slider(key="info_n").set_value(10_000).run()
+    tab(at, "lln").slider(key="info_n").set_value(10_000).run()
     no_exception(at)
     m = metrics(at, "lln")
     avg = float(m["Average surprise of 10000 rolls"].split()[0])
@@ -246,14 +295,14 @@ def test_lln_slider_and_seed(run):
     # the seed from the sidebar changes the rolls
     at2 = run(PAGE, seed=12345)
     at2.selectbox(key="info_preset").set_value("loaded").run()
-    at2.slider(key="info_n").set_value(10_000).run()
+    tab(at2, "lln").slider(key="info_n").set_value(10_000).run()
     assert values(chart(at2, "info_fig_lln")["data"][0]["y"])[:20] != first
 
 
 # --- 5. coin ----------------------------------------------------------------------------------
 
 def test_coin_slider(run):
-    at = run(PAGE)
+    at = tab(run(PAGE), "coin")
     at.slider(key="info_coin_p").set_value(0.5).run()
     m = metrics(at, "coin")
     assert m["H(0.50)"] == "1.000 bits" and m["H(1/2)"] == "1.000 bits"
@@ -268,7 +317,7 @@ def test_coin_slider(run):
 # --- 6. two variables -------------------------------------------------------------------------
 
 def test_teacher_preset_values(run):
-    at = run(PAGE)
+    at = tab(run(PAGE), "joint")
     assert at.selectbox(key="info_joint_preset").value == "teacher"
     assert metrics(at, "joint") == {
         "H(X)": "1.000 bits", "H(Y)": "0.971 bits", "H(X,Y)": "1.361 bits",
@@ -280,7 +329,7 @@ def test_teacher_preset_values(run):
 
 
 def test_independent_preset_has_zero_mutual_information():
-    at = standalone(PAGE, units="nats")
+    at = standalone(PAGE, units="nats", info_tab="Two variables")
     at.selectbox(key="info_joint_preset").set_value("independent").run()
     m = metrics(at, "joint")
     assert m["I(X;Y)"] == "0.000 nats"
@@ -288,7 +337,7 @@ def test_independent_preset_has_zero_mutual_information():
 
 
 def test_joint_table_edit_resize_and_normalise(run):
-    at = run(PAGE)
+    at = tab(run(PAGE), "joint")
     # make Y a copy of X: I(X;Y) = H(X) = 1 bit
     at.number_input(key="info_joint_0_0").set_value(0.5)
     at.number_input(key="info_joint_1_0").set_value(0.0)
@@ -317,12 +366,26 @@ def test_joint_table_edit_resize_and_normalise(run):
     assert metrics(at, "joint")["I(X;Y)"] == "0.610 bits"
 
 
-def test_joint_negative_entry_names_the_cell():
-    at = standalone(PAGE)
-    at.number_input(key="info_joint_0_1").set_value(-0.2).run()
+def test_joint_negative_entry_is_reset_and_named():
+    at = standalone(PAGE, info_tab="Two variables", info_joint_1_0=-0.2)
     no_exception(at)
-    assert "Probabilities cannot be negative: P(X=0, Y=1) = -0.2" in at.error[0].value
-    assert not [b for b in at.button if b.key == "info_joint_normalise"]
+    warnings = reset_warnings(at)
+    assert len(warnings) == 1 and "for “P(X=1, Y=0)”" in warnings[0]
+    assert at.number_input(key="info_joint_1_0").value == 0.1
+    assert not at.error
+    assert metrics(at, "joint")["I(X;Y)"] == "0.610 bits"
+
+
+def test_joint_table_not_adding_to_one_names_the_total():
+    at = standalone(PAGE, info_tab="Two variables")
+    at.number_input(key="info_joint_0_1").set_value(0.2).run()
+    no_exception(at)
+    assert "The probabilities of the joint table must add up to 1, but they add up to 1.2" \
+        in at.error[0].value
+    assert not at.metric
+    at.button(key="info_joint_normalise").click().run()
+    assert not at.error
+    assert at.number_input(key="info_joint_0_0").value == pytest.approx(0.5 / 1.2)
 
 
 # --- 7. KL ------------------------------------------------------------------------------------
@@ -338,13 +401,13 @@ def test_kl_default_loaded_vs_fair(run):
 
 
 def test_kl_infinite_shows_infinity_and_the_reason(run):
-    at = run(PAGE)
+    at = tab(run(PAGE), "kl")
     at.selectbox(key="info_kl_q_preset").set_value("no-six").run()
     no_exception(at)
     m = metrics(at, "kl")
     assert m["KL(P‖Q)"] == "∞ bits" and m["H(P,Q)"] == "∞ bits"
     assert m["KL(Q‖P)"] != "∞ bits"
-    warning = at.tabs[TAB["kl"]].warning[0].value
+    warning = at.warning[0].value
     assert "Q gives face 6 probability 0, but P rolls it with probability 0.5" in warning
     spec = chart(at, "info_fig_kl")
     assert spec["data"][1]["text"][0] == "+∞"
@@ -352,7 +415,7 @@ def test_kl_infinite_shows_infinity_and_the_reason(run):
 
 
 def test_kl_both_dice_editable_and_validated():
-    at = standalone(PAGE)
+    at = standalone(PAGE, info_tab="KL: extra bits")
     at.selectbox(key="info_kl_p_preset").set_value("nearly-certain").run()
     at = set_die(at, [1 / 6] * 6, prefix="info_kl_q")
     assert metrics(at, "kl")["H(P)"] == "0.402 bits"
@@ -362,8 +425,8 @@ def test_kl_both_dice_editable_and_validated():
     no_exception(at)
     assert at.number_input(key="info_kl_q_1").value == pytest.approx(1 / 3)
     assert metrics(at, "kl")["KL(P‖Q)"] == "∞ bits"
-    at = set_die(at, [1, 1, 1, 1, 1, 5], prefix="info_kl_p")
-    assert "die P must add up to 1, but they add up to 10" in at.error[0].value
+    at = set_die(at, [0.2, 0.2, 0.2, 0.2, 0.2, 1.0], prefix="info_kl_p")
+    assert "die P must add up to 1, but they add up to 2" in at.error[0].value
     at.button(key="info_kl_p_normalise").click().run()
     assert at.number_input(key="info_kl_p_6").value == 0.5
     at.selectbox(key="info_kl_q_preset").set_value("loaded").run()
@@ -373,11 +436,21 @@ def test_kl_both_dice_editable_and_validated():
 def test_every_keyed_widget_is_covered():
     """Guard: a new control added to the page must get a test here."""
     at = standalone(PAGE)
-    at.number_input(key="info_p_1").set_value(2.0).run()
-    at.number_input(key="info_kl_p_1").set_value(2.0).run()
-    at.number_input(key="info_joint_0_0").set_value(2.0).run()
-    keys = {w.key for kind in ("selectbox", "number_input", "slider", "button")
-            for w in getattr(at, kind)}
+    keys = set()
+    for name in TAB:
+        tab(at, name)
+        if name == "lln":
+            keys.add(at.slider(key="info_n").key)
+            at.number_input(key="info_p_1").set_value(0.9).run()  # invalid: Normalise button
+        if name == "kl":
+            at.number_input(key="info_kl_p_1").set_value(0.9)
+            at.number_input(key="info_kl_q_1").set_value(0.9).run()
+        if name == "joint":
+            at.number_input(key="info_joint_0_0").set_value(0.9).run()
+        keys |= {w.key for kind in ("selectbox", "number_input", "slider", "button", "radio",
+                                    "toggle", "checkbox", "select_slider", "multiselect")
+                 for w in getattr(at, kind)}
+    assert {"info_kl_q_normalise", "info_joint_normalise", "info_n", "info_coin_p"} <= keys
     source = open(__file__, encoding="utf-8").read()
     for key in keys:
         generic = key.rsplit("_", 1)[0] if key[-1].isdigit() else key
