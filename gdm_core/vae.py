@@ -390,4 +390,4 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-from gdm_core.posterior import elbo_gap, posterior_grid  # noqa: E402,F401 - re-exported
+from gdm_core.posterior import elbo_gap, iw_curve, posterior_grid  # noqa: E402,F401 - re-exported
