@@ -155,19 +155,26 @@ class GANConfig:
         ``"adam"`` or ``"rmsprop"``.
     lr_decay : decay both learning rates linearly to 0 over the run (as in the WGAN-GP code);
         it lets the generator settle sharply onto the modes at the end.
+
+    The defaults are a WGAN-GP run worth showing on the ring within 2,000 generator steps on
+    one CPU thread: the paper's Adam(β = (0.5, 0.9)) and ReLU MLPs, but narrower (64 × 3),
+    batch 128, 3 critic steps instead of 5, λ = 1 instead of 10, and a higher rate (2e-3)
+    decaying to 0. Measured on ring8, seed 0, 2,000 steps (each run one setting changed from
+    these): λ = 10 → 8 modes, 70 % near a mode; 5 critic steps with lr 1e-3, batch 256,
+    λ = 10 → 6 modes, 41 %; these defaults → 8 modes, 80 %.
     """
 
     data: str = "ring8"
     loss: str = "wgan-gp"
     steps: int = 2000
-    n_critic: int = 5
-    lr: float = 1e-3
-    batch: int = 256
+    n_critic: int = 3
+    lr: float = 2e-3
+    batch: int = 128
     latent_dim: int = 2
     hidden: int = 64
     layers: int = 3
     clip: float = 0.01
-    gp_lambda: float = 10.0
+    gp_lambda: float = 1.0
     seed: int = 0
     snapshots: int = 60
     optimizer: str = "auto"
@@ -225,16 +232,16 @@ _LOSS_DEFAULTS = {
     "minimax": dict(lr=1e-3, n_critic=1),
     "nonsaturating": dict(lr=1e-3, n_critic=1),
     "wgan-clip": dict(lr=5e-4, n_critic=5, clip=0.01),
-    "wgan-gp": dict(lr=GANConfig.lr, n_critic=5, gp_lambda=10.0),
+    "wgan-gp": dict(lr=GANConfig.lr, n_critic=GANConfig.n_critic, gp_lambda=GANConfig.gp_lambda),
 }
 
 
 def loss_defaults(loss: str) -> dict:
     """Suggested ``lr``, ``n_critic`` (and ``clip`` / ``gp_lambda``) for an objective.
 
-    Goodfellow et al. use k = 1 discriminator step per generator step; both WGAN papers use
-    5 critic steps. (WGAN's RMSProp rate of 5e-5 is raised to 5e-4 so that 2,000 steps show
-    something.)
+    Goodfellow et al. use k = 1 discriminator step per generator step; the WGAN paper uses
+    5 critic steps (its RMSProp rate of 5e-5 is raised to 5e-4 so that 2,000 steps show
+    something); WGAN-GP gets this module's tuned defaults (see :class:`GANConfig`).
     """
     if loss not in LOSSES:
         raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}.")
@@ -939,21 +946,24 @@ PRESETS: dict[str, tuple[str, GANConfig, str]] = {
     ),
     "mode-collapse": (
         "mode collapse (non-saturating GAN on the ring)",
-        GANConfig(data="ring8", loss="nonsaturating", n_critic=1, lr=1e-3, seed=0),
+        GANConfig(data="ring8", loss="nonsaturating", n_critic=1, lr=1e-3, batch=64,
+                  gp_lambda=10.0, seed=0),
         "The fakes bunch on a few modes and hop between them: D learns to reject the covered "
         "mode, G jumps to another — modes covered stays low while the losses look fine.",
     ),
     "clipping": (
         "clipping: the critic is too simple",
-        GANConfig(data="ring8", loss="wgan-clip", n_critic=5, lr=5e-4, clip=0.01, seed=0),
+        GANConfig(data="ring8", loss="wgan-clip", n_critic=5, lr=5e-4, clip=0.01, batch=256,
+                  gp_lambda=10.0, seed=0),
         "With every weight in [−0.01, 0.01] the critic's surface is nearly flat and smooth: its "
         "gradient cannot single out 8 small modes, and its weights pile up at ±c.",
     ),
     "vanishing-gradient": (
         "vanishing gradient: a discriminator that is too good",
-        GANConfig(data="gaussian", loss="minimax", n_critic=20, lr=1e-3, seed=0),
-        "20 D steps per G step: D rejects every fake with confidence, log(1 − D(G(z))) is flat "
-        "there, and the arrows shrink to nothing — the fakes stop moving.",
+        GANConfig(data="ring8", loss="minimax", n_critic=10, lr=1e-3, batch=256,
+                  gp_lambda=10.0, seed=0),
+        "10 D steps per G step while the fakes sit far inside the ring: D rejects them with "
+        "confidence, log(1 − D(G(z))) is flat there, and the arrows shrink to almost nothing.",
     ),
 }
 
@@ -978,8 +988,27 @@ def preset_metrics(directory: str | Path | None = None) -> dict:
     return json.loads(path.read_text())
 
 
-def make_presets(directory: str | Path, names=None, log=print) -> dict:
-    """Train each preset and write ``<name>.npz``/``.json`` and ``presets.json`` to directory."""
+def _reusable(config: GANConfig, reuse: str | Path | None) -> GANRun | None:
+    """A run saved in ``reuse`` by :func:`save_run` with exactly this config, if any."""
+    if reuse is None:
+        return None
+    for path in sorted(Path(reuse).glob("*.npz")):
+        try:
+            meta = json.loads(path.with_suffix(".json").read_text())
+            if GANConfig.from_dict(meta["config"]) == config and meta["stopped_reason"] is None:
+                return load_run(path)
+        except (OSError, ValueError, KeyError):
+            continue
+    return None
+
+
+def make_presets(directory: str | Path, names=None, log=print, reuse=None) -> dict:
+    """Train each preset and write ``<name>.npz``/``.json`` and ``presets.json`` to directory.
+
+    ``reuse``: a directory of runs saved earlier by :func:`save_run`; a preset whose exact
+    config is there is copied instead of retrained (training is deterministic, so the result
+    is the same run; the summary records which presets were reused).
+    """
     directory = Path(directory)
     names = list(names or PRESETS)
     summary_path = directory / "presets.json"
@@ -989,11 +1018,17 @@ def make_presets(directory: str | Path, names=None, log=print) -> dict:
     summary.setdefault("presets", {})
     for name in names:
         label, config, look_for = PRESETS[name]
-        log(f"{name}: training {config}")
-        run = train_gan(config)
+        run = _reusable(config, reuse)
+        reused = run is not None
+        if run is None:
+            log(f"{name}: training {config}")
+            run = train_gan(config)
+        else:
+            log(f"{name}: reusing a saved run of the same config from {reuse}")
         save_run(run, preset_path(name, directory), extra={"preset": name, "label": label,
                                                             "look_for": look_for})
         summary["presets"][name] = {"label": label, "config": config.to_dict(),
+                                    "reused": reused,
                                     **run.final_metrics()}
         log(f"{name}: {run.final_metrics()}")
         tmp = summary_path.with_name("presets.json.tmp")
@@ -1007,8 +1042,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--make-presets", metavar="DIR", required=True,
                         help="train every preset and write its run to DIR")
     parser.add_argument("--only", nargs="*", choices=list(PRESETS), help="just these presets")
+    parser.add_argument("--reuse", metavar="DIR", help="copy runs of identical configs from DIR")
     args = parser.parse_args(argv)
-    make_presets(args.make_presets, args.only)
+    make_presets(args.make_presets, args.only, reuse=args.reuse)
 
 
 if __name__ == "__main__":
