@@ -87,12 +87,12 @@ def test_two_routes_to_the_gap_and_grid_refinement(shipped):
         assert gap.gap > 0 and gap.elbo < gap.log_px
         fine = posterior.posterior_grid(model, x[digit], n=200)
         assert abs(fine.log_px - gap.log_px) < 0.01
-        wide = posterior.posterior_grid(model, x[digit], n=300, lim=1.5)  # fixed square
+        wide = posterior.posterior_grid(model, x[digit], n=160, lim=1.0)  # fixed square
         assert abs(wide.log_px - gap.log_px) < 0.01
         # The Gauss–Hermite ELBO agrees with the seeded Monte Carlo estimate.
-        rec, kl = vae.elbo_estimate(model, x[digit:digit + 1], samples=4000, seed=0)
+        rec, kl = vae.elbo_estimate(model, x[digit:digit + 1], samples=2000, seed=0)
         assert kl[0] == pytest.approx(gap.kl_prior, abs=1e-4)
-        assert rec[0] == pytest.approx(gap.reconstruction, abs=0.15)
+        assert rec[0] == pytest.approx(gap.reconstruction, abs=0.2)  # ~4 standard errors
 
 
 def test_iw_curve_climbs_from_the_elbo_to_the_evidence(shipped):
