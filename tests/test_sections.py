@@ -234,11 +234,6 @@ def test_url_restores_a_minimax_view():
     assert "| Optimistic GDA |" not in table
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "The step k chosen in Trajectories is not in the URL of the Theory tab: the slider mm_k "
-    "is drawn only by the Trajectories section, and Streamlit removes a bound widget's URL "
-    "parameter when the widget is not drawn; theory.py/saddle.py then read mm_k from session "
-    "state, so a copied link shows k = Steps instead of the k on screen."))
 def test_url_restores_the_theory_table_at_a_chosen_step():
     at = standalone("minimax.py")
     at.slider(key="mm_k").set_value(25).run()
@@ -277,10 +272,6 @@ def test_url_restores_a_divergences_view():
     assert metric_values(fresh)["W2"] == f"{math.hypot(1.5, 0.8):.4f}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "θ chosen under Parallel lines is read by the Gradients and From samples tabs, but its "
-    "slider div_theta is drawn only in Parallel lines, so it leaves the URL when another tab "
-    "opens: a copied link of the Gradients tab shows θ = 0.5."))
 def test_url_restores_theta_on_the_gradients_tab():
     at = standalone("divergences.py")
     at.slider(key="div_theta").set_value(-0.3).run()

@@ -1,16 +1,13 @@
-"""Sections of the Divergences page. ``theta()`` is the shift chosen in §1, read by §2 and §3."""
+"""Sections of the Divergences page. ``theta_slider()`` is the shift θ of the parallel lines,
+drawn by every section that uses it (§1–§3) under one key, so the URL always carries it."""
 
 from __future__ import annotations
-
-import math
-
-import streamlit as st
 
 THETA_DEFAULT = 0.5
 
 
-def theta() -> float:
-    """θ from §1's slider (its default if §1 has not run in this session)."""
-    value = st.session_state.get("div_theta", THETA_DEFAULT)
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    return float(value) if ok and -1 <= value <= 1 else THETA_DEFAULT
+def theta_slider(label: str = "θ (shift of the generated line)") -> float:
+    """θ ∈ [−1, 1], bound to the URL as ``div_theta``."""
+    from gdm_core import ui
+
+    return ui.slider(label, -1.0, 1.0, THETA_DEFAULT, key="div_theta", step=0.01)

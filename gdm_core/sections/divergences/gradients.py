@@ -1,5 +1,5 @@
 """Divergences §2: the gradient each divergence gives the generator, and descent from θ0.
-Reads ``div_theta`` (§1) and the seed; writes ``div_theta0``, ``div_lr``, ``div_steps``."""
+Reads the seed; writes ``div_theta``, ``div_theta0``, ``div_lr``, ``div_steps``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import streamlit as st
 from gdm_core import curves, ui
 from gdm_core import divergences as dv
 from gdm_core.figures import divergences as figs
-from gdm_core.sections.divergences import theta as chosen_theta
+from gdm_core.sections.divergences import theta_slider
 
 RATES = [0.02, 0.05, 0.1, 0.2]
 DESCENT_CAPTION = (
@@ -38,9 +38,10 @@ def show() -> None:
         "always points towards the real data.")
     st.latex(r"\frac{\partial}{\partial\theta}\mathrm{JS}(P_0,P_\theta)=0\ (\theta\ne0),\qquad "
              r"\frac{\partial}{\partial\theta}W(P_0,P_\theta)=\operatorname{sign}\theta")
-    unit, theta = ui.units(), chosen_theta()
+    unit = ui.units()
     ui.show_figure(ui.figure(figs.lines_gradients, *_gradients(ui.seed()),
                              title="d/dθ of each divergence"), key="div_fig_grads")
+    theta = theta_slider("θ, where the slopes below are read")
     here = dv.shifted_lines_gradients(theta)
     g = st.columns(3)
     g[0].metric(f"dKL/dθ at θ = {theta:g}", "none",
@@ -49,7 +50,7 @@ def show() -> None:
                 help="JS is log 2 for every θ ≠ 0 and jumps to 0 at θ = 0: no slope there.")
     g[2].metric(f"dW/dθ at θ = {theta:g}", ui.fmt(here["w1"], digits=0),
                 help="W = |θ| has a kink at 0: any slope in [−1, 1] is a subgradient there.")
-    st.caption("θ is the shift chosen under *Two parallel lines*. The crosses are computed for "
+    st.caption("The crosses are computed for "
                "real: 200 samples on each line, POT's exact optimal transport (`ot.emd2` on "
                "torch tensors) and `backward()` to θ. At |θ| ≥ 0.1 they read 0.96–1.0.")
 

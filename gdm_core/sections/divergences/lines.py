@@ -8,7 +8,7 @@ import streamlit as st
 from gdm_core import curves, ui
 from gdm_core import divergences as dv
 from gdm_core.figures import divergences as figs
-from gdm_core.sections.divergences import THETA_DEFAULT
+from gdm_core.sections.divergences import theta_slider
 
 LATEX = [
     r"\mathrm{KL}(P_\theta\|P_0)=\mathrm{KL}(P_0\|P_\theta)="
@@ -34,8 +34,7 @@ def show() -> None:
     for col, tex in zip(st.columns(4), LATEX):
         with col:
             st.latex(tex)
-    theta = ui.slider("θ (shift of the generated line)", -1.0, 1.0, THETA_DEFAULT,
-                      key="div_theta", step=0.01)
+    theta = theta_slider()
     unit = ui.units()
     lines = dv.shifted_lines(theta)
     cols = st.columns(5)  # units in the labels: five values side by side fit a projector

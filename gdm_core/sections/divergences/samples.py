@@ -1,5 +1,5 @@
-"""Divergences §3: W and JS estimated from samples. Reads ``div_theta`` (§1) and the seed;
-writes ``div_n``."""
+"""Divergences §3: W and JS estimated from samples. Reads the seed; writes ``div_theta`` and
+``div_n``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import streamlit as st
 from gdm_core import divergences as dv
 from gdm_core import ui
 from gdm_core.figures import divergences as figs
-from gdm_core.sections.divergences import theta as chosen_theta
+from gdm_core.sections.divergences import theta_slider
 
 PLAN_UP_TO = 60  # more transport lines than this are a grey smear on a projector
 
@@ -43,9 +43,12 @@ def show() -> None:
     st.latex(r"\widehat{\mathrm{JS}}=\log 2-\min_D\Big(-\tfrac12\,\overline{\log D(x_{\text{"
              r"real}})}-\tfrac12\,\overline{\log\big(1-D(x_{\text{fake}})\big)}\Big)"
              r"\quad\text{(nats)}")
-    theta, unit = chosen_theta(), ui.units()
-    n = ui.slider(f"n, points from each distribution (θ = {theta:g}, from *Two parallel "
-                  "lines*)", 5, 1000, 40, key="div_n", step=5)
+    unit = ui.units()
+    c1, c2 = st.columns(2)
+    with c1:
+        theta = theta_slider()
+    with c2:
+        n = ui.slider("n, points from each distribution", 5, 1000, 40, key="div_n", step=5)
     real, fake, plan, w_hat, js_hat = _estimates(theta, n, ui.seed())
     exact = dv.shifted_lines(theta)
     conv = _convergence(theta, ui.seed())

@@ -1,6 +1,6 @@
 """Gaussians §1: a 2-D Gaussian, its marginal and its conditional.
 
-Writes ``g_mu1``, ``g_mu2``, ``g_s1``, ``g_s2``, ``g_rho`` and ``g_xb`` (bound to the URL).
+Writes P's ``g_mu1`` … ``g_rho`` (shared with the KL tab) and ``g_xb`` (bound to the URL).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import streamlit as st
 from gdm_core import gaussians as gs
 from gdm_core import ui
 from gdm_core.figures import gaussians as figs
-from gdm_core.sections.gaussians import covariance
+from gdm_core.sections.gaussians import p_controls
 
 
 def _normal_curve(mean: float, var: float, x: np.ndarray) -> np.ndarray:
@@ -27,21 +27,10 @@ def show() -> None:
     st.latex(r"p(x_a) = \mathcal N(\mu_a, \Sigma_a),\qquad p(x_a\mid x_b) = \mathcal N\big("
              r"\underbrace{\mu_a + \Sigma_c\Sigma_b^{-1}(x_b-\mu_b)}_{\hat\mu_a},\ "
              r"\underbrace{\Sigma_a - \Sigma_c\Sigma_b^{-1}\Sigma_c^\top}_{\hat\Sigma_a}\big)")
-    c = st.columns(6)
-    with c[0]:
-        mu1 = ui.slider("μ₁", -3.0, 3.0, 0.0, key="g_mu1", step=0.1)
-    with c[1]:
-        mu2 = ui.slider("μ₂", -3.0, 3.0, 0.0, key="g_mu2", step=0.1)
-    with c[2]:
-        s1 = ui.slider("σ₁", 0.2, 3.0, 1.0, key="g_s1", step=0.1)
-    with c[3]:
-        s2 = ui.slider("σ₂", 0.2, 3.0, 1.0, key="g_s2", step=0.1)
-    with c[4]:
-        rho = ui.slider("ρ", -0.95, 0.95, 0.8, key="g_rho", step=0.05,
-                        help="The correlation; |ρ| < 1 keeps Σ positive definite.")
-    with c[5]:
-        x_b = ui.slider("observed x_b = z₂", -4.0, 4.0, 1.0, key="g_xb", step=0.1)
-    mu, cov = np.array([mu1, mu2]), covariance(s1, s2, rho)
+    mu, cov = p_controls()
+    (mu1, mu2), s1, s2 = mu, np.sqrt(cov[0, 0]), np.sqrt(cov[1, 1])
+    rho = cov[0, 1] / (s1 * s2)
+    x_b = ui.slider("observed x_b = z₂", -4.0, 4.0, 1.0, key="g_xb", step=0.1)
     m_mean, m_cov = gs.marginal(mu, cov, [0])
     c_mean, c_cov = gs.condition(mu, cov, [0], [1], [x_b])
     k = st.columns(4)

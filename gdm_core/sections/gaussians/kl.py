@@ -1,8 +1,8 @@
 """Gaussians §2: KL between two 2-D Gaussians, closed form against Monte Carlo, and the VAE's
 KL term as the special case q = N(μ, diag σ²), p = N(0, I).
 
-Writes ``g_kl_*`` (the second Gaussian's parameters) and reads the first from §1's keys
-(``g_mu1`` … ``g_rho``, their defaults if §1 has not run).
+Writes Q's ``g_kl_*`` and P's ``g_mu1`` … ``g_rho`` (shared with the first tab), all bound to
+the URL.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import streamlit as st
 
 from gdm_core import gaussians as gs
 from gdm_core import ui
-from gdm_core.sections.gaussians import covariance
+from gdm_core.sections.gaussians import covariance, p_controls
 
 MC_SAMPLES = 20_000
 
@@ -23,20 +23,14 @@ def _mc(mu0, cov0, mu1, cov1, seed):
                              n=MC_SAMPLES, seed=seed)
 
 
-def _first() -> tuple[np.ndarray, np.ndarray]:
-    ss = st.session_state
-    get = (lambda k, d: float(ss.get(k, d)))
-    return (np.array([get("g_mu1", 0.0), get("g_mu2", 0.0)]),
-            covariance(get("g_s1", 1.0), get("g_s2", 1.0), get("g_rho", 0.8)))
-
-
 @ui.section("KL between Gaussians")
 def show() -> None:
     st.latex(r"\mathrm{KL}(\mathcal N_0\,\|\,\mathcal N_1) = \tfrac12\Big[\operatorname{tr}"
              r"(\Sigma_1^{-1}\Sigma_0) + (\mu_1-\mu_0)^\top\Sigma_1^{-1}(\mu_1-\mu_0) - k + "
              r"\log\frac{\det\Sigma_1}{\det\Sigma_0}\Big],\quad k = 2")
-    st.markdown("P is the Gaussian of the first tab; set Q here. The closed form is checked "
-                f"against a Monte Carlo average of log p − log q over {MC_SAMPLES:,} draws.")
+    st.markdown("The closed form is checked against a Monte Carlo average of log p − log q over "
+                f"{MC_SAMPLES:,} draws.")
+    mu_p, cov_p = p_controls("P: ")
     c = st.columns(5)
     with c[0]:
         m1 = ui.slider("Q: μ₁", -3.0, 3.0, 1.0, key="g_kl_mu1", step=0.1)
@@ -48,7 +42,6 @@ def show() -> None:
         s2 = ui.slider("Q: σ₂", 0.2, 3.0, 1.0, key="g_kl_s2", step=0.1)
     with c[4]:
         rho = ui.slider("Q: ρ", -0.95, 0.95, 0.0, key="g_kl_rho", step=0.05)
-    mu_p, cov_p = _first()
     mu_q, cov_q = np.array([m1, m2]), covariance(s1, s2, rho)
     unit, base = ui.units(), ui.log_base()
     seed = ui.seed()

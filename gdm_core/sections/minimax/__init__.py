@@ -31,7 +31,23 @@ def current():
         return None
 
 
-def chosen_step(steps: int) -> int:
-    """The step k chosen with the slider under *Trajectories* (the end of the run if unset)."""
-    k = st.session_state.get("mm_k", steps)
-    return k if isinstance(k, int) and not isinstance(k, bool) and 0 <= k <= steps else steps
+def step_slider(steps: int) -> int:
+    """The step slider k ∈ [0, steps], drawn by every section that shows step k (one key, so
+    the URL always carries it, whichever tab is open).
+
+    It follows the end of the run unless the student moved it back; a value the new run cannot
+    show is put back to the end before the slider is drawn (drawing it with a stale value is
+    what raised the KeyError on ``mm_k``).
+    """
+    from gdm_core import ui
+
+    ss = st.session_state
+    k = ss.get("mm_k")
+    valid = isinstance(k, int) and not isinstance(k, bool) and 0 <= k <= steps
+    if not valid or k == ss.get("_mm_k_max"):
+        ss.mm_k = steps
+    ss._mm_k_max = steps
+    if steps == 0:
+        return 0  # a slider needs two ends
+    return ui.slider("Show the iterates z₀ … z_k up to step k", 0, steps, steps, key="mm_k",
+                     help="Drag to draw the run step by step, or press ▶ Play under the plot.")

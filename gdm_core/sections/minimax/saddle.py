@@ -1,6 +1,6 @@
 """Minimax §3: the saddle f(x, y) = xy in 3-D, with the runs drawn on it.
 
-Reads the page controls and ``mm_k``.
+Reads the page controls; writes ``mm_k`` (the step slider, shared with the other tabs).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import streamlit as st
 
 from gdm_core import ui
 from gdm_core.figures import games as figs
-from gdm_core.sections.minimax import chosen_step, current
+from gdm_core.sections.minimax import current, step_slider
 
 
 @ui.section("The saddle")
@@ -18,7 +18,7 @@ def show() -> None:
     if ready is None:
         return
     c, results = ready
-    k = chosen_step(c.steps)
+    k = step_slider(c.steps)
     extent = 1.2 * max(abs(c.x0), abs(c.y0)) if (c.x0 or c.y0) else 1.0
     lifted = {m: results[m].path[: k + 1] for m in c.methods}
     s1, s2 = st.columns([3, 2])

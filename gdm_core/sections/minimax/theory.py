@@ -1,6 +1,6 @@
 """Minimax §2: theory beside measurement, one row per method, and where the rates come from.
 
-Reads the page controls and ``mm_k`` (the step chosen in §1; the end of the run if unset).
+Reads the page controls; writes ``mm_k`` (the step slider, shared with the other tabs).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from gdm_core import games, tables, ui
-from gdm_core.sections.minimax import chosen_step, closed_forms, current
+from gdm_core.sections.minimax import closed_forms, current, step_slider
 
 
 @ui.section("Theory and measurement")
@@ -18,7 +18,7 @@ def show() -> None:
     if ready is None:
         return
     c, results = ready
-    k = chosen_step(c.steps)
+    k = step_slider(c.steps)
     st.subheader(f"Theory and measurement at step k = {k}")
     if not c.methods:
         st.info("Switch on at least one method above.")
@@ -27,7 +27,6 @@ def show() -> None:
         th = closed_forms(c.x0, c.y0, c.lr, c.steps)
         shown = {m: results[m] for m in c.methods}
         st.markdown(tables.markdown(tables.minimax_rows(shown, th, c.lr, k, band)))
-        st.caption("k is the step chosen with the slider under *Trajectories*.")
     if "alternating" in c.methods:
         q = games.conserved_quantity(results["alternating"].path[: k + 1], c.lr)
         a, b, d = st.columns(3)

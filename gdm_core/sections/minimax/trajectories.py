@@ -1,7 +1,7 @@
 """Minimax §1: the runs drawn on the plane and their distance to the equilibrium.
 
 Reads the page controls (``controls.current()``); writes ``mm_k`` (the step slider, bound to
-the URL) and ``_mm_k_max`` (the run length the slider last had, so it can follow the end).
+the URL, shared with the other tabs) and ``_mm_k_max`` (the run length it last had).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import streamlit as st
 
 from gdm_core import games, ui
 from gdm_core.figures import games as figs
-from gdm_core.sections.minimax import closed_forms, current
+from gdm_core.sections.minimax import closed_forms, current, step_slider
 
 THEORY_LABELS = {
     "simultaneous": "Simultaneous theory (1+η²)^{k/2}‖z₀‖",
@@ -19,29 +19,13 @@ THEORY_LABELS = {
 }
 
 
-def step(steps: int) -> int:
-    """The step slider k ∈ [0, steps]. It follows the end of the run unless the student moved
-    it back; a value the new run cannot show is put back to the end, before the slider is drawn
-    (drawing it with a stale value is what raised the KeyError on ``mm_k``)."""
-    ss = st.session_state
-    k = ss.get("mm_k")
-    valid = isinstance(k, int) and not isinstance(k, bool) and 0 <= k <= steps
-    if not valid or k == ss.get("_mm_k_max"):
-        ss.mm_k = steps
-    ss._mm_k_max = steps
-    if steps == 0:
-        return 0  # a slider needs two ends
-    return ui.slider("Show the iterates z₀ … z_k up to step k", 0, steps, steps, key="mm_k",
-                     help="Drag to draw the run step by step, or press ▶ Play under the plot.")
-
-
 @ui.section("Trajectories")
 def show() -> None:
     ready = current()
     if ready is None:
         return
     c, results = ready
-    k = step(c.steps)
+    k = step_slider(c.steps)
     if not c.methods:
         st.info("Switch on at least one method above to see its trajectory.")
     if c.x0 == 0 and c.y0 == 0:

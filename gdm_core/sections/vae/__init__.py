@@ -101,3 +101,13 @@ def require_model():
                  f"{net.config.latent_dim}.")
         st.stop()
     return net, meta
+
+
+def digit_input() -> int:
+    """The test digit the ELBO, ELBO-gap, reparameterisation and nudge views look at: one
+    URL-bound key ``vae_digit`` (a click on the scatter sets it too), drawn by each of them."""
+    from gdm_core import ui
+
+    n = len(digits()[1])
+    return int(ui.number("Test digit #", 0, n - 1, 0, key="vae_digit", step=1,
+                         help="A click on a dot of the Encoded digits scatter picks it too."))

@@ -9,7 +9,7 @@ import torch
 
 from gdm_core import estimates, tables, ui, vae
 from gdm_core.figures import vae as figs
-from gdm_core.sections.vae import digits, model, stamp
+from gdm_core.sections.vae import digit_input, digits, model, stamp
 
 REPEATS = 5
 
@@ -46,11 +46,10 @@ def show() -> None:
              r"\tfrac{p(x\mid z_i)\,p(z_i)}{q(z_i\mid x)}\Big]\ \ \text{(Burda et al. 2016; }"
              r"\mathcal L_1 = \mathrm{ELBO},\ \mathcal L_k \uparrow \log p(x))")
     _, labels, x_bin = digits()
-    n, unit, seed = len(labels), ui.units(), ui.seed()
+    unit, seed = ui.units(), ui.seed()
     c1, c2, c3 = st.columns(3)
     with c1:
-        digit = ui.number("Test digit #", 0, n - 1, 0, key="vae_digit", step=1,
-                          help="Clicking a dot on the scatter chooses it too.")
+        digit = digit_input()
     with c2:
         samples = ui.select_slider("Draws of z for the reconstruction term",
                                    [1, 10, 100, 1000], 100, key="vae_elbo_samples")

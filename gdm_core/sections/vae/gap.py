@@ -11,7 +11,7 @@ import torch
 
 from gdm_core import posterior, ui
 from gdm_core.figures import latent as figs
-from gdm_core.sections.vae import digits, model, stamp
+from gdm_core.sections.vae import digit_input, digits, model, stamp
 
 
 @st.cache_data(max_entries=32, show_spinner="Integrating p(x | z) p(z) over the latent plane…")
@@ -38,8 +38,7 @@ def show() -> None:
              r"\qquad\text{(derivation I: the gap is the encoder's error)}")
     _, labels, _ = digits()
     unit = ui.units()
-    digit = ui.number("Test digit #", 0, len(labels) - 1, 0, key="vae_digit", step=1,
-                      help="The same digit as on the ELBO tab; a click on the scatter picks it.")
+    digit = digit_input()
     numbers, grid = _gap(stamp(), int(digit))
 
     def fmt(v):

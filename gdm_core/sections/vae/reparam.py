@@ -1,7 +1,7 @@
 """VAE: the reparameterisation trick — two ways to estimate ∇_{μ,σ} E_q[f(z)].
 
-Writes ``vae_rp_f``, ``vae_rp_mu``, ``vae_rp_sigma``, ``vae_rp_n``. Reads ``vae_digit`` (the
-digit whose log p(x|z) is used for the VAE's own f) and the seed.
+Writes ``vae_rp_f``, ``vae_rp_mu``, ``vae_rp_sigma`` and, for the VAE's own f, ``vae_digit``
+(the digit whose log p(x|z) is used). Reads the seed.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import torch
 
 from gdm_core import reparam, ui
 from gdm_core.figures import latent as figs
-from gdm_core.sections.vae import digits, model, stamp
+from gdm_core.sections.vae import digit_input, digits, model, stamp
 
 QUADRATIC = (1.0, -1.0, 0.0)  # f(z) = z² − z: closed-form gradient (2μ − 1, 2σ)
 FUNCTIONS = {"quadratic": "f(z) = z² − z (closed form known)",
@@ -53,10 +53,10 @@ def show() -> None:
         mu = ui.slider("μ", -2.0, 2.0, 0.5, key="vae_rp_mu", step=0.1, disabled=not quad)
     with c3:
         sigma = ui.slider("σ", 0.1, 2.0, 1.0, key="vae_rp_sigma", step=0.1, disabled=not quad)
-    digit = int(st.session_state.get("vae_digit", 0)) if not quad else 0
+    digit = digit_input() if not quad else 0
     s, exact, mu, sigma = _spread(which, float(mu), float(sigma), ui.seed(), stamp(), digit)
     if not quad:
-        st.caption(f"Digit #{digit} (choose it on the ELBO gap tab): q(z₁|x) has μ = {mu:.3f}, "
+        st.caption(f"Digit #{digit}: q(z₁|x) has μ = {mu:.3f}, "
                    f"σ = {sigma:.3f}; f is the reconstruction term the VAE's training "
                    "differentiates.")
     n_last = int(s.n[-1])

@@ -15,7 +15,7 @@ from gdm_core import autoencoder as ae
 from gdm_core import paths, ui, vae
 from gdm_core.checkpoints import load_autoencoder
 from gdm_core.figures import vae as figs
-from gdm_core.sections.vae import digits, model, stamp
+from gdm_core.sections.vae import digit_input, digits, model, stamp
 
 VIEWS = {
     "codes": "the codes of the test digits",
@@ -87,9 +87,8 @@ def show() -> None:
         with c2:
             size = ui.slider("Noise size s (code units)", 0.0, 2.0, 0.5, key="vae_ae_nudge",
                              step=0.05)
-        digit = int(st.session_state.get("vae_digit", 0))
-        st.caption(f"Digit #{digit} (choose it on the ELBO gap tab): its code c(x) plus s·ε, "
-                   "ε ~ N(0, I), 16 times.")
+            digit = digit_input()
+        st.caption(f"Digit #{digit}: its code c(x) plus s·ε, ε ~ N(0, I), 16 times.")
     seed = ui.seed()
     left, right = st.columns(2)
     with left:
