@@ -118,3 +118,31 @@ def test_chart_text_is_large_and_dark(app, path):
         rgb = [int(v) for v in fill[fill.index("(") + 1:fill.index(")")].split(",")[:3]]
         assert contrast_on_white(rgb) >= 7, (path, fill)  # WCAG AAA: readable when washed out
     assert all(size >= 18 for size in titles), (path, titles)
+
+
+@pytest.mark.parametrize("end", ["Home", "End"])
+def test_step_slider_at_an_end_then_other_inputs_at_theirs_never_raise(app, end):
+    # Issue 9: the old page raised KeyError on mm_k after the step slider was pushed to an end
+    # and then η, Steps or the seed were set to theirs — the browser sends the slider's own
+    # value back, which AppTest does not, so this regression test runs in Chromium.
+    base, browser, log = app
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{base}/minimax")
+    wait_for_app(page)
+    page.locator("[data-testid='stSlider']").filter(has_text="up to step k") \
+        .get_by_role("slider").focus()
+    page.keyboard.press(end)
+    wait_for_app(page)
+    for label, value in (("Step size η", "10"), ("Steps", "5000"), ("Steps", "1")):
+        box = page.get_by_role("spinbutton", name=label)
+        box.fill(value)
+        box.press("Enter")
+        wait_for_app(page)
+        assert page.locator("[data-testid='stException']").count() == 0, (end, label, value)
+    seed = page.get_by_role("spinbutton", name="Random seed")
+    seed.fill(str(2**31 - 1))
+    seed.press("Enter")
+    wait_for_app(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert "This section could not be shown" not in page.inner_text("body")
+    page.close()
