@@ -141,3 +141,13 @@ def gan_hand_rows(history: Sequence[Mapping]) -> list[dict]:
                      "loss": "—" if loss != loss else fmt(loss, None, 3),
                      "W₁": fmt(h["w1"], None, 3), "modes": h["modes"]})
     return rows
+
+
+def latent_dim_rows(study: Sequence[Mapping], unit: str) -> list[dict]:
+    """One row per latent dimension: −ELBO, −reconstruction, KL and the −IW bound, in ``unit``."""
+    from gdm_core.units import fmt, from_nats
+
+    return [{"d": r["d"], "−ELBO": fmt(from_nats(r["neg_elbo"], unit), None, 1),
+             "−reconstruction": fmt(from_nats(-r["reconstruction"], unit), None, 1),
+             "KL": fmt(from_nats(r["kl"], unit), None, 1),
+             "−IW (k = 1000)": fmt(from_nats(r["neg_iw"], unit), None, 1)} for r in study]
