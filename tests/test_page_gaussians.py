@@ -269,3 +269,18 @@ def test_via_app_in_nats():
                                       "KL(Q ‖ P), closed form (nats)"}
     pq = _kl([0, 0], _cov(1, 1, 0.8), [1, 0], np.eye(2))
     assert _num(metric_values(at)["KL(P ‖ Q), closed form (nats)"]) == pytest.approx(pq, abs=6e-5)
+
+
+@pytest.mark.parametrize("bad", [5, "abc"])
+def test_hostile_first_gaussian_in_a_session_opened_on_the_kl_tab(bad):
+    # State set before the first run (a stale or crafted session) may be any object.
+    at = AppTest.from_file(str(ROOT / "pages" / PAGE), default_timeout=TIMEOUT)
+    at.query_params[KEY] = KL
+    at.session_state["g_rho"] = bad
+    at.run()
+    no_exception(at)
+    assert at.session_state[KEY] == KL
+    assert not section_errors(at), section_errors(at)
+    assert any("reset to 0.8" in w for w in reset_warnings(at))
+    pq = _kl([0, 0], _cov(1, 1, 0.8), [1, 0], np.eye(2)) / math.log(2)
+    assert _num(metric_values(at)["KL(P ‖ Q), closed form (bits)"]) == pytest.approx(pq, abs=6e-5)

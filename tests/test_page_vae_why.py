@@ -368,3 +368,32 @@ def test_via_app_in_nats():
     no_exception(at)
     _open(at, GAP)
     assert "log p(x), quadrature (nats)" in metric_values(at)
+
+
+@pytest.mark.parametrize("bad", [10**6, "x"])
+def test_hostile_digit_in_a_session_opened_on_the_reparameterisation_tab(bad):
+    # State set before the first run (a stale or crafted session) may be any object.
+    at = AppTest.from_file(str(ROOT / "pages" / PAGE), default_timeout=TIMEOUT)
+    at.query_params[KEY] = REPARAM
+    at.query_params["vae_rp_f"] = VAE_F
+    at.session_state["vae_digit"] = bad
+    at.run()
+    no_exception(at)
+    assert at.session_state[KEY] == REPARAM and at.radio(key="vae_rp_f").value == "vae"
+    assert not section_errors(at), section_errors(at)
+    assert any("reset to 0" in w for w in reset_warnings(at))
+    assert any(c.value.startswith("Digit #0:") for c in at.caption)
+
+
+@pytest.mark.parametrize("bad", [10**6, "x"])
+def test_hostile_digit_in_a_session_opened_on_the_nudge_view(ae_checkpoint, bad):
+    at = AppTest.from_file(str(ROOT / "pages" / PAGE), default_timeout=TIMEOUT)
+    at.query_params["vae_ae_view"] = "a digit's code, nudged by noise"
+    at.session_state["_ae_checkpoint"] = str(ae_checkpoint[0])
+    at.session_state["vae_digit"] = bad
+    at.run()
+    no_exception(at)
+    assert at.radio(key="vae_ae_view").value == "nudge"
+    assert not section_errors(at), section_errors(at)
+    assert any("reset to 0" in w for w in reset_warnings(at))
+    assert any(c.value.startswith("Digit #0:") for c in at.caption)
