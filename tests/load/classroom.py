@@ -144,8 +144,8 @@ class Sampler:
 class Classroom:
     def __init__(self, base: str, server_pid: int, pages: list, *, sessions: int,
                  pause: tuple[float, float] = (0.8, 2.0), tabs_per_page: int = 2,
-                 controls_per_tab: int = 2, arrival: float = 0.3, timeout: float = 180.0,
-                 seed: int = 0):
+                 controls_per_tab: int = 1, arrival: float = 0.3, timeout: float = 180.0,
+                 deadline: float = 2400.0, seed: int = 0):
         self.base = base
         self.pages = pages  # gdm_core.ui.PAGES: (file, title, path, icon, heading)
         self.n = sessions
@@ -154,6 +154,7 @@ class Classroom:
         self.controls_per_tab = controls_per_tab
         self.arrival = arrival
         self.timeout = timeout
+        self.deadline = deadline  # seconds: no student starts an interaction after this
         self.seed = seed
         self.t0 = time.time()
         self.sampler = Sampler(server_pid, self.t0)
@@ -188,6 +189,8 @@ class Classroom:
                 return "done" if conn == "CONNECTED" else f"disconnected ({conn})"
 
     async def _interact(self, page, student: Student, kind: str, label: str, act) -> str:
+        if time.time() - self.t0 > self.deadline:
+            raise TimeoutError(f"the class ran past its deadline of {self.deadline:.0f} s")
         runs0 = (await page.evaluate(STATE_JS))[2]
         t = time.time()
         try:

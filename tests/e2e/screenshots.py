@@ -1,0 +1,45 @@
+"""Refresh the README's screenshots: every page at 1280×720 and at 1920×1080.
+
+    python -m tests.e2e.screenshots            # writes docs/screenshots/<page>.png (1280×720)
+                                               # and docs/screenshots/1920x1080/<page>.png
+    python -m tests.e2e.screenshots --out DIR  # somewhere else
+
+A separate command on purpose: the tests write screenshots only to temporary directories.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from gdm_core import ui
+from tests.e2e.server import CHROMIUM_ARGS, ROOT, chromium_path, streamlit_server, wait_for_app
+
+SIZES = {"": (1280, 720), "1920x1080": (1920, 1080)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = ap.parse_args()
+    with streamlit_server() as (base, proc, log_path), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        for sub, (w, h) in SIZES.items():
+            folder = args.out / sub if sub else args.out
+            folder.mkdir(parents=True, exist_ok=True)
+            page = browser.new_context(viewport={"width": w, "height": h}).new_page()
+            for _, _, path, _, _ in ui.PAGES:
+                page.goto(base + "/" if path == "home" else f"{base}/{path}")
+                wait_for_app(page)
+                if page.locator("[data-testid='stException']").count():
+                    raise SystemExit(f"{path}: the page shows an exception; not saving it")
+                page.screenshot(path=str(folder / f"{path}.png"))
+                print(folder / f"{path}.png")
+            page.context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
