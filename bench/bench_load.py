@@ -77,8 +77,8 @@ def main() -> None:
             qa, qb = fit(ns[:-1], [r["rss_peak_mb"] for r in rows[:-1]])
             print(f"Check: the line fitted without {ns[-1]} students predicts {qa + qb * ns[-1]:.0f} MB "
                   f"there; measured {rows[-1]['rss_peak_mb']:.0f} MB.")
-        print(f"Server CPU: {cpu * 1000:.0f} ms per interaction over all sizes "
-              f"({', '.join(f'{r['cpu_per_interaction_s'] * 1000:.0f}' for r in rows)} ms at "
+        each = ", ".join(f"{r['cpu_per_interaction_s'] * 1000:.0f}" for r in rows)
+        print(f"Server CPU: {cpu * 1000:.0f} ms per interaction over all sizes ({each} ms at "
               f"{', '.join(map(str, ns))} students).")
         peak40 = pa + pb * 40
         cores40 = 40 / PACE_S * cpu
