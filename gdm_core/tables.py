@@ -10,13 +10,18 @@ from collections.abc import Mapping, Sequence
 from gdm_core import games
 
 
+def _cell_text(value) -> str:
+    # A bare "|" (as in p(x|z)) would end the cell: escape it.
+    return str(value).replace("|", "\\|")
+
+
 def markdown(rows: Sequence[Mapping[str, object]]) -> str:
     """A GitHub-flavoured Markdown table with the keys of the first row as its header."""
     if not rows:
         return ""
     head = list(rows[0])
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(str(row[h]) for h in head) + " |" for row in rows]
+    lines = ["| " + " | ".join(map(_cell_text, head)) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(_cell_text(row[h]) for h in head) + " |" for row in rows]
     return "\n".join(lines)
 
 

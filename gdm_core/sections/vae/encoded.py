@@ -1,8 +1,7 @@
 """VAE §2: the encoded test digits and a point z decoded live.
 
-Writes ``vae_z1``, ``vae_z2`` (bound to the URL) and, on a click on a dot, ``vae_digit``
-(the digit the ELBO tab shows). Reads the interpolation ends ``vae_interp_a``/``_b``/``_steps``
-to draw the interpolation line.
+Writes ``vae_z1``, ``vae_z2``, the interpolation ends ``vae_interp_a``/``_b`` (shared with the
+Reconstruct tab; all bound to the URL) and, on a click on a dot, ``vae_digit``.
 """
 
 from __future__ import annotations
@@ -31,13 +30,15 @@ def _on_pick() -> None:
         st.session_state["vae_digit"] = int(index)
 
 
-def interpolation_path(mu: np.ndarray) -> np.ndarray | None:
-    """The straight line of the interpolation tab, if its ends are valid digits."""
-    ss, n = st.session_state, len(mu)
-    a, b, steps = ss.get("vae_interp_a", 2), ss.get("vae_interp_b", 0), ss.get("vae_interp_steps", 9)
-    if all(isinstance(v, int) for v in (a, b, steps)) and 0 <= a < n and 0 <= b < n and steps >= 2:
-        return vae.interpolate(mu[a], mu[b], steps)
-    return None
+def interpolation_ends(n: int) -> tuple[int, int]:
+    """The two test digits the interpolation walks between: drawn here and on the Reconstruct
+    tab under the same URL-bound keys, so either tab's link carries them."""
+    c1, c2 = st.columns(2)
+    with c1:
+        a = ui.number("From test digit #", 0, n - 1, 2, key="vae_interp_a", step=1)
+    with c2:
+        b = ui.number("To test digit #", 0, n - 1, 0, key="vae_interp_b", step=1)
+    return int(a), int(b)
 
 
 @ui.section("Encoded digits")
@@ -62,6 +63,8 @@ def show() -> None:
                    "pixel switched on with that probability. The black line is the "
                    "interpolation of the *Reconstruct* tab.")
     with left:
+        with st.expander("The interpolation line (the *Reconstruct* tab walks along it)"):
+            a, b = interpolation_ends(len(mu))
         ui.show_selectable_figure(
-            figs.latent_scatter(mu, labels, (z1, z2), RADII, interpolation_path(mu)),
+            figs.latent_scatter(mu, labels, (z1, z2), RADII, vae.interpolate(mu[a], mu[b], 2)),
             key="vae_scatter", on_select=_on_pick)

@@ -10,6 +10,7 @@ import torch
 from gdm_core import ui, vae
 from gdm_core.figures import vae as figs
 from gdm_core.sections.vae import codes, digits, model, stamp
+from gdm_core.sections.vae.encoded import interpolation_ends
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -45,14 +46,11 @@ def show() -> None:
     st.subheader("Interpolation")
     st.markdown("Walk on the straight line between the codes μ of two test digits and decode "
                 "every step (the black line on the *Encoded digits* scatter).")
-    c1, c2, c3 = st.columns(3)
+    c1, c2 = st.columns([2, 1])
     with c1:
-        a = ui.number("From test digit #", 0, n - 1, 2, key="vae_interp_a", step=1)
-        st.caption(f"label {labels[a]}")
+        a, b = interpolation_ends(n)
+        st.caption(f"From a {labels[a]} to a {labels[b]}.")
     with c2:
-        b = ui.number("To test digit #", 0, n - 1, 0, key="vae_interp_b", step=1)
-        st.caption(f"label {labels[b]}")
-    with c3:
         steps = ui.slider("Steps", 3, 15, 9, key="vae_interp_steps")
     ui.show_figure(_interp_figure(stamp(), int(a), int(b), int(steps)), key="vae_fig_interp")
     st.latex(r"z(t) = (1-t)\,\mu(x_A) + t\,\mu(x_B),\quad t\in[0,1]")

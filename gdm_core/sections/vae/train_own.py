@@ -23,7 +23,11 @@ def _time_limit() -> float:
     return float(st.session_state.get("_vae_train_seconds", 120))
 
 
-def _start(n_train: int, epochs: int, hidden: int, lr: float) -> None:
+def _start() -> None:
+    # The settings are read when the click arrives, not when the button was drawn.
+    ss = st.session_state
+    n_train, epochs = int(ss.get("vae_train_n", 1500)), int(ss.get("vae_train_epochs", 10))
+    hidden, lr = int(ss.get("vae_train_hidden", 256)), float(ss.get("vae_train_lr", 0.003))
     images, _, x_bin = digits()
     st.session_state["_vae_run"] = train.TrainingRun(
         images[:n_train], vae.VAEConfig(latent_dim=2, hidden=hidden, enc_layers=1, dec_layers=1),
@@ -63,15 +67,15 @@ def show() -> None:
         n_train = ui.select_slider("Training digits", [250, 500, 1000, 1500], 1500,
                                    key="vae_train_n")
     with c2:
-        epochs = ui.slider("Epochs", 1, 20, 10, key="vae_train_epochs")
+        ui.slider("Epochs", 1, 20, 10, key="vae_train_epochs")
     with c3:
-        hidden = ui.select_slider("Hidden units", [32, 64, 128, 256], 256, key="vae_train_hidden")
+        ui.select_slider("Hidden units", [32, 64, 128, 256], 256, key="vae_train_hidden")
     with c4:
-        lr = ui.select_slider("Learning rate", [0.0003, 0.001, 0.003, 0.01], 0.003,
+        ui.select_slider("Learning rate", [0.0003, 0.001, 0.003, 0.01], 0.003,
                               key="vae_train_lr")
     b1, b2 = st.columns(2)
     b1.button("Train", key="vae_train_go", type="primary", icon=":material/play_arrow:",
-                        on_click=_start, args=(n_train, epochs, hidden, lr))
+              on_click=_start)
     b2.button("Cancel training", key="vae_train_cancel", icon=":material/stop:",
               on_click=_cancel)
     run = st.session_state.get("_vae_run")
