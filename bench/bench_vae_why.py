@@ -3,7 +3,7 @@
     python bench/bench_vae_why.py [--digits 5]
 
 Each is what a page caches per input: the true posterior on the adaptive grid, the ELBO gap,
-the IW curve (5 runs × k up to 1000), both gradient estimators' spread, the Gaussian
+the IW curve (4 runs × k up to 1000), both gradient estimators' spread, the Gaussian
 KL/marginal/conditional, and the autoencoder's nudges (if checkpoints/ae2d.pt is present).
 Prints median and worst wall time over the digits.
 """
@@ -44,9 +44,9 @@ def main() -> None:
     x = vae.model_input(images[:args.digits])
     digits = range(args.digits)
     rows = [
-        ("posterior_grid (64² + 20² decodes)", lambda i: posterior.posterior_grid(model, x[i])),
+        ("posterior_grid (48² + 16² decodes)", lambda i: posterior.posterior_grid(model, x[i])),
         ("elbo_gap (grid + 20² Gauss-Hermite)", lambda i: posterior.elbo_gap(model, x[i])),
-        ("iw_curve (5 runs, k ≤ 1000)", lambda i: posterior.iw_curve(model, x[i])),
+        ("iw_curve (4 runs, k ≤ 1000)", lambda i: posterior.iw_curve(model, x[i])),
         ("reparam.estimator_spread (quadratic, 7 n × 50 seeds)",
          lambda i: reparam.estimator_spread(*reparam.quadratic(1.0, 0.5, 0)[:1], 0.5 + i, 1.0,
                                             df=reparam.quadratic(1.0, 0.5, 0)[1])),

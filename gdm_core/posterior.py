@@ -152,7 +152,7 @@ def _box(model, x, mu, sd, coarse: int, threshold: float) -> tuple[np.ndarray, n
     return lo, hi, decodes
 
 
-def posterior_grid(model, x, n: int = 64, lim: float | None = None, coarse: int = 20,
+def posterior_grid(model, x, n: int = 48, lim: float | None = None, coarse: int = 16,
                    threshold: float = 30.0) -> PosteriorGrid:
     r"""The exact posterior :math:`p(z\mid x)` and evidence :math:`\log p(x)` of one digit.
 
@@ -163,7 +163,8 @@ def posterior_grid(model, x, n: int = 64, lim: float | None = None, coarse: int 
     n : grid points per axis (n² decodes). The rectangle rule converges spectrally for a
         smooth density that vanishes at the border: with the adaptive box, n = 50 already
         agrees with n = 200 to 1e-5 nats on the shipped model (``tests/test_posterior.py``
-        checks < 0.01). The default, 64² + the coarse 20² = 4,496 decodes.
+        checks < 0.01). The default, 48² + the coarse 16² = 2,560 decodes (more for a
+        smoother picture: the page may pass n = 80).
     lim : None (default) for the adaptive box: a coarse ``coarse``×``coarse`` grid around
         q's mean, widened until the border is ``threshold`` nats below the peak, then the
         region within ``threshold`` nats of the peak and q's ±5σ box. A number instead
@@ -236,7 +237,7 @@ class ElboGap:
     grid: PosteriorGrid
 
 
-def elbo_gap(model, x, n: int = 64, lim: float | None = None, order: int = 20,
+def elbo_gap(model, x, n: int = 48, lim: float | None = None, order: int = 20,
              grid: PosteriorGrid | None = None) -> ElboGap:
     r"""log p(x), the ELBO and KL(q(z|x) ‖ p(z|x)) for one digit — two routes to the gap.
 
@@ -274,7 +275,7 @@ def elbo_gap(model, x, n: int = 64, lim: float | None = None, order: int = 20,
 
 
 @torch.no_grad()
-def iw_curve(model, x, ks=(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000), repeats: int = 5,
+def iw_curve(model, x, ks=(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000), repeats: int = 4,
              seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r"""The importance-weighted bound :math:`\mathcal L_k` against k, with its Monte Carlo spread.
 

@@ -64,6 +64,7 @@ def posterior_heatmap(z1, z2, log_post, q_mean, q_cov, title: str | None = None,
     rel = np.maximum(lp - lp.max(), floor)
     fig = go.Figure(go.Heatmap(
         x=np.asarray(z1), y=np.asarray(z2), z=rel, colorscale="Blues", zmin=floor, zmax=0,
+        zsmooth="best",
         colorbar=dict(title=dict(text="log p(z|x)<br>− peak"), thickness=14),
         hovertemplate="z₁ %{x:.3f}<br>z₂ %{y:.3f}<br>%{z:.1f} nats below the peak"
                       "<extra></extra>", name="true posterior"))
