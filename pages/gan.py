@@ -10,9 +10,8 @@ torch_threads.one_thread()
 
 st.title("GAN training")
 st.markdown(
-    "Real networks on toy data in the plane: watch them fail (mode collapse, a vanishing "
-    "gradient, a too-simple critic) and succeed, refereed by the exact Wasserstein-1 distance "
-    "between the generated and the real points.")
+    "Real networks on 2-D toy data: watch them fail and succeed, refereed by the exact "
+    "Wasserstein-1 distance between generated and real points.")
 controls.draw()
 ui.show_tabs("gan_tab", [
     ("Watch it train", watch.show),

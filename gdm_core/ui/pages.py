@@ -56,7 +56,7 @@ def page_link(file: str, label: str, icon: str | None = None) -> None:
 COMPACT_CSS = """<style>
 .stMainBlockContainer, .block-container {padding-top: 1.5rem; padding-left: 2rem;
   padding-right: 2rem; padding-bottom: 2rem;}
-h1 {padding-top: 0.25rem; padding-bottom: 0.25rem;}
+h1 {padding-top: 0.1rem; padding-bottom: 0.1rem; font-size: 2.2rem !important;}
 </style>"""
 
 

@@ -55,22 +55,26 @@ def ready_run(config: gan.GANConfig, button_key: str) -> gan.GANRun | None:
     return run
 
 
-def _frames(key: tuple, n: int, steps, playing: bool) -> None:
+def _frames(key: tuple, n: int, steps, playing: bool, look_for: str | None,
+            summary: list[tuple[str, str, str | None]]) -> None:
     ss = st.session_state
     if playing:
         current = ss.get("gan_frame", n - 1)
         ss["gan_frame"] = (current + 1) % n if isinstance(current, int) else 0
-    i = ui.slider("Snapshot", 0, n - 1, n - 1, key="gan_frame",
-                  help="Drag through training, or press Play.")
-    left, right = st.columns([1.15, 1])
-    with left:
-        ui.show_figure(frame_figure(key, i, bool(ss.get("gan_manifold", False))),
-                       key="gan_fig_frame")
+    left, right = st.columns([1.1, 1])
     with right:
+        for col, (label, value, help_) in zip(st.columns(len(summary)), summary):
+            col.metric(label, value, help=help_)
+        i = ui.slider("Snapshot", 0, n - 1, n - 1, key="gan_frame",
+                      help="Drag through training, or press Play.")
         which = ui.radio("Over training", list(CURVES), "w1", key="gan_curve", horizontal=True,
                          format_func=CURVES.get)
         ui.show_figure(curve_figure(key, which), key="gan_fig_curve")
-        st.caption(f"This snapshot: generator step {int(steps[i]):,}.")
+        if look_for:
+            st.caption(f"**What to look for.** {look_for}")
+    with left:
+        ui.show_figure(frame_figure(key, i, bool(ss.get("gan_manifold", False))),
+                       key="gan_fig_frame")
 
 
 @ui.section("Watch it train")
@@ -89,20 +93,19 @@ def show() -> None:
     m = run.final_metrics()
     n_modes = f"{m['modes_covered']} of {m['n_modes']}" if m["n_modes"] else "—"
     near = "—" if m["share_near_mode"] is None else f"{100 * m['share_near_mode']:.0f} %"
-    c = st.columns([1, 1, 1, 1.3])
-    c[0].metric("W₁ at the end", f"{m['w1']:.3f}", help=f"floor (two real samples): "
-                f"{m['w1_floor']:.3f}")
-    c[1].metric("modes covered", n_modes)
-    c[2].metric("fakes near a mode", near)
-    with c[3]:
+    summary = [("W₁ at the end", f"{m['w1']:.3f}",
+                f"floor (two real samples): {m['w1_floor']:.3f}"),
+               ("modes covered", n_modes, None), ("fakes near a mode", near, None)]
+    c = st.columns(2)
+    with c[0]:
         playing = ui.toggle("▶ Play", False, key="gan_play")
+    with c[1]:
         ui.toggle("show G's latent grid", False, key="gan_manifold")
-    if preset:
-        st.caption(f"**What to look for.** {preset[2]}")
     # A nested fragment: Play reruns only the snapshot view, once per tick, while it is on.
     st.fragment(ui.guarded(_frames, "Watch it train"),
                 run_every=PLAY_SECONDS if playing else None)(
-        config_key(config), run.n_frames, run.steps, playing)
+        config_key(config), run.n_frames, run.steps, playing, preset[2] if preset else None,
+        summary)
     st.caption("Black dots: real data; orange: generated. Arrows: the direction the generator's "
                "loss pushes each fake (−∇ₓ of its loss). Background: D(x) for a GAN, the "
                "critic f(x) for a WGAN. Open circles: the modes.")
