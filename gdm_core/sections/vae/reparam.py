@@ -53,7 +53,10 @@ def show() -> None:
         mu = ui.slider("μ", -2.0, 2.0, 0.5, key="vae_rp_mu", step=0.1, disabled=not quad)
     with c3:
         sigma = ui.slider("σ", 0.1, 2.0, 1.0, key="vae_rp_sigma", step=0.1, disabled=not quad)
-    digit = digit_input() if not quad else 0
+    digit = 0
+    if not quad:
+        with c1:
+            digit = digit_input()
     s, exact, mu, sigma = _spread(which, float(mu), float(sigma), ui.seed(), stamp(), digit)
     if not quad:
         st.caption(f"Digit #{digit}: q(z₁|x) has μ = {mu:.3f}, "
