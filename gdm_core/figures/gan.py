@@ -14,7 +14,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from gdm_core.figures import COLORS, styled
+from gdm_core.figures import COLORS, log_axis, styled
 
 REAL = COLORS["black"]
 FAKE = COLORS["red"]
@@ -175,8 +175,9 @@ def _curves(series: dict[str, tuple], title, y_title, height, log_y=False) -> go
         fig.add_trace(go.Scatter(x=np.asarray(x), y=np.asarray(y, dtype=float), mode="lines",
                                  name=name, line=dict(color=color, width=3, dash=dash)))
     styled(fig, title, height)
-    if log_y:
-        fig.update_yaxes(type="log")
+    if log_y:  # decades only: Plotly's own log ticks label minor digits ("10 2 5 100")
+        values = np.concatenate([np.asarray(v[1], dtype=float).ravel() for v in series.values()])
+        fig.update_yaxes(**log_axis(values))
     return _axes(fig, "generator step", y_title)
 
 
