@@ -82,8 +82,6 @@ def contrast_on_white(rgb: str) -> float:
     return 1.05 / (lum + 0.05)
 
 
-@pytest.mark.xfail(strict=False, reason="until the pages pass theme=None and the shared Plotly "
-                   "template sets 16 px dark tick labels (issue 13)")
 def test_every_chart_tick_label_is_projector_readable(browser_page):
     # Readable from the back of a classroom: tick labels at least 16 px, dark on white
     # (contrast at least 7:1, WCAG AAA).
