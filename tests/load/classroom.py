@@ -348,9 +348,12 @@ class Classroom:
                     await nav.first.click(timeout=30000)
 
                 await self._interact(page, student, "navigate", path, go)
-                h1 = page.locator('[data-testid="stMain"] h1').first
-                text = (await h1.inner_text(timeout=30000)).strip() if await h1.count() else ""
-                if text != heading:
+                h1 = page.locator('[data-testid="stMain"] h1').filter(has_text=heading).first
+                try:
+                    await h1.wait_for(timeout=30000)
+                except Exception:  # noqa: BLE001 - reported, and fails the test
+                    shown = page.locator('[data-testid="stMain"] h1')
+                    text = (await shown.first.inner_text()).strip() if await shown.count() else ""
                     student.problems.append(f"{path}: heading {text!r}, expected {heading!r}")
                 student.pages_seen.append(path)
                 await self._think(rng)
