@@ -24,6 +24,7 @@ import plotly.graph_objects  # noqa: F401
 
 from gdm_core.units import UNITS, fmt, from_nats  # noqa: F401
 
+from . import protocol
 from .heap import freeze_long_lived  # noqa: F401
 from .charts import figure, show_figure, show_selectable_figure  # noqa: F401
 from .pages import PAGES, compact_layout, ensure_entrypoint, page_link  # noqa: F401
@@ -33,3 +34,5 @@ from .state import (  # noqa: F401
     checkbox, clean, multiselect, number, preset_from_url, radio, select, select_slider,
     slider, toggle,
 )
+
+protocol.install()

@@ -46,8 +46,13 @@ def settings_sidebar() -> None:
 
     Both are bound to the address bar (``?units=nats&seed=3``), so a shared link carries them.
     """
+    from .protocol import take_refused
     from .state import number, radio  # the widgets bound to the URL, sanitised first
 
+    refused = take_refused()
+    if refused:
+        st.warning(f"{refused} value(s) sent for this page could not be read as numbers; each "
+                   "control kept its default.")
     with st.sidebar:
         st.subheader("Settings")
         radio("Units", UNITS, DEFAULTS["units"], key="units", horizontal=True,
