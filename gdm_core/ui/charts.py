@@ -11,7 +11,7 @@ import gdm_core.figures  # noqa: F401 - registers the projector template as Plot
 CONFIG = {"displaylogo": False}
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=128, ttl=3600, show_spinner=False)
 def _build(module: str, name: str, args: tuple, kwargs: tuple):
     # A resource, not a copy: the same Figure object is handed to every session. Building and
     # styling a Plotly figure costs tens of milliseconds; st.plotly_chart only reads it.

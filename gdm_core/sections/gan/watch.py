@@ -17,7 +17,7 @@ CURVES = {"w1": "W₁ to the data (exact)", "modes": "mode coverage", "losses": 
 PLAY_SECONDS = 0.7  # one frame per tick: fast enough to see motion, slow enough to read
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=96, ttl=3600, show_spinner=False)
 def frame_figure(config_key: tuple, i: int, manifold: bool, height: int = 560):
     run = get_run(gan.GANConfig(**dict(config_key)))
     return figs.frame_figure_from_run(run, i, show_manifold=manifold, height=height)
