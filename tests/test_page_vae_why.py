@@ -101,7 +101,8 @@ def test_all_tabs_run_and_only_the_open_one(run_page, tmp_path):
     assert [t.label for t in at.tabs] == [VERSUS, GAP, REPARAM, DIMS]
     calls = CallCounter()
     charts = {VERSUS: set(), GAP: {"vae_fig_posterior", "vae_fig_iw_curve"},
-              REPARAM: {"vae_fig_reparam", "vae_fig_graphs"}, DIMS: set()}
+              REPARAM: {"vae_fig_reparam", "vae_fig_graphs"},
+              DIMS: {"vae_fig_latent_dims", "vae_fig_latent_samples"}}
     for label in (DIMS, REPARAM, GAP, VERSUS):
         calls.start()
         _open(at, label)
@@ -121,11 +122,24 @@ def test_missing_autoencoder_says_so(tmp_path):
     assert "README" in text and not at.get("plotly_chart") and not at.error
 
 
-def test_latent_dimension_tab_says_it_is_coming():
-    at = _open(standalone(PAGE), DIMS)
-    assert [i.value for i in at.info] == [
-        "The latent-dimension models are being trained; their figures appear here once they "
-        "are shipped."]
+def test_latent_dimension_tab_shows_the_shipped_study():
+    from gdm_core import vae as vae_core
+
+    study = vae_core.load_latent_dims()
+    assert [r["d"] for r in study] == [2, 5, 10, 20, 50]
+    at = _open(standalone(PAGE, units="nats"), DIMS)
+    no_exception(at)
+    assert not at.info and not section_errors(at)
+    table = next(m.value for m in at.markdown if m.value.startswith("| d |"))
+    for r in study:  # every row's numbers, from the shipped metrics (nats, one decimal)
+        assert (f"| {r['d']} | {r['neg_elbo']:.1f} | {-r['reconstruction']:.1f} | "
+                f"{r['kl']:.1f} | {r['neg_iw']:.1f} |") in table
+    bars = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                if c.proto.id.endswith("vae_fig_latent_dims"))
+    assert [t["name"].split()[0] for t in bars["data"][:2]] == ["−reconstruction", "KL(q(z|x)"]
+    # another d's samples on request
+    at.radio(key="vae_ld_d").set_value(10).run()
+    assert any("d = 10 model" in c.value for c in at.caption)
 
 
 # --- autoencoder vs VAE, with a small temporary autoencoder ---
