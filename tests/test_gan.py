@@ -361,6 +361,42 @@ def test_shipped_mode_collapse_collapses():
     assert modes <= 4
 
 
+def _nearest_mode_distance(fakes, data="ring8"):
+    modes = toy_modes(data)
+    return float(np.linalg.norm(fakes[:, None, :] - modes[None], axis=2).min(axis=1).mean())
+
+
+def test_shipped_vanishing_gradient_stalls():
+    # minimax loss, 100 D steps per G step: D rejects the fakes at the centre of the ring so
+    # confidently that the saturating loss's push σ(ℓ)∇ℓ on them is ~1e-12 — below Adam's ε, so
+    # even Adam cannot rescale it back up — and the fakes stay where they started.
+    run = load_preset_run("vanishing-gradient")
+    h = run.history
+    half = len(h.grad_norm) // 2
+    assert h.grad_norm.max() <= 1.5 * h.grad_norm[0]          # the push never grows ...
+    assert h.grad_norm[half:].max() < 1e-6 * h.grad_norm[0]   # ... and then all but vanishes
+    s = run.n_frames // 2
+    step_moves = np.linalg.norm(np.diff(run.fake[s:], axis=0), axis=2).mean(axis=1)
+    assert step_moves.max() < 1e-3                            # frame to frame: still
+    assert np.linalg.norm(run.fake[-1] - run.fake[s], axis=1).mean() < 1e-2
+    assert h.w1[-1] > 5 * run.w1_floor                        # far from the data ...
+    assert _nearest_mode_distance(run.fake[-1]) > 1.5         # ... still in the ring's centre
+    assert mode_coverage(run.final_fake, "ring8") == (0, 0.0)
+
+
+@pytest.mark.slow
+def test_vanishing_gradient_twin_with_the_nonsaturating_loss_moves():
+    # the same run with −log D(G(z)): the push σ(−ℓ)∇ℓ ≈ ∇ℓ does not saturate where D rejects
+    # the fakes, so they leave the centre for the ring (60 steps are enough to see it)
+    config = PRESETS["vanishing-gradient"][1].replace(loss="nonsaturating", steps=60,
+                                                       snapshots=4)
+    run = train_gan(config)
+    assert run.stopped_reason is None
+    assert _nearest_mode_distance(run.fake[0]) > 1.5
+    assert _nearest_mode_distance(run.final_fake) < 0.5
+    assert run.history.grad_norm[len(run.history.grad_norm) // 2:].min() > 1e-2
+
+
 def test_shipped_summary_and_size():
     summary = gan.preset_metrics()
     assert summary["command"].startswith("python -m gdm_core.gan --make-presets")
