@@ -61,7 +61,7 @@ def draw() -> None:
                              key="gan_steps")
             ui.select_slider("Batch size", BATCHES, DEFAULT.batch, key="gan_batch")
         with c[1]:
-            ui.slider("D / critic steps per G step", 1, 20, DEFAULT.n_critic, key="gan_ncritic")
+            ui.slider("D / critic steps per G step", 1, 100, DEFAULT.n_critic, key="gan_ncritic")
             ui.select_slider("Learning rate", LRS, DEFAULT.lr, key="gan_lr",
                              help="RMSProp for WGAN with clipping, Adam for the others.")
         with c[2]:

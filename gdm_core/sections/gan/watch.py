@@ -51,7 +51,8 @@ def ready_run(config: gan.GANConfig, button_key: str) -> gan.GANRun | None:
         return None
     run = get_run(config)
     mark_trained(config)
-    st.session_state.pop("_gan_train_now", None)
+    if st.session_state.get("_gan_train_now") == config_key(config):
+        del st.session_state["_gan_train_now"]  # only this run's click: Compare has several
     return run
 
 

@@ -1,0 +1,176 @@
+"""The GAN training page in AppTest: presets, every control, the snapshot slider, hand
+stepping, compare mode, a run that stopped early, and the formulas."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+
+from gdm_core import gan
+from tests.conftest import no_exception, open_tab, standalone, via_app
+
+PAGE = "gan.py"
+KEY = "gan_tab"
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def chart(at, key: str) -> dict:
+    return next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                if c.proto.id.endswith(key))
+
+
+def trace(fig: dict, name: str) -> dict:
+    return next(t for t in fig["data"] if t.get("name") == name)
+
+
+def xy(t: dict) -> np.ndarray:
+    import base64
+
+    def dec(v):
+        if isinstance(v, dict) and "bdata" in v:
+            return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"])
+        return np.asarray(v, float)
+    return np.c_[dec(t["x"]), dec(t["y"])]
+
+
+def section_errors(at) -> list[str]:
+    return [e.value for e in at.error if "could not be shown" in e.value]
+
+
+@pytest.mark.parametrize("name", list(gan.PRESETS))
+def test_each_preset_opens_its_shipped_run_instantly(name):
+    at = standalone(PAGE)
+    at.selectbox(key="gan_preset").set_value(name).run()
+    no_exception(at)
+    assert not at.info, "a shipped preset must not ask to train"
+    run = gan.load_preset_run(name)
+    m, shown = run.final_metrics(), metrics(at)
+    assert shown["W₁ at the end"] == f"{m['w1']:.3f}"
+    assert shown["modes covered"] == f"{m['modes_covered']} of {m['n_modes']}"
+    # the settings show the preset's configuration
+    config = gan.PRESETS[name][1]
+    assert at.slider(key="gan_ncritic").value == config.n_critic
+    assert at.selectbox(key="gan_loss").value == config.loss
+    # the last snapshot's generated points are the run's
+    fake = xy(trace(chart(at, "gan_fig_frame"), "generated"))
+    np.testing.assert_allclose(fake, run.fake[-1][: len(fake)], atol=1e-6)
+
+
+def test_snapshot_slider_and_curves():
+    at = via_app(PAGE)
+    run = gan.load_preset_run("wgan-gp")
+    at.slider(key="gan_frame").set_value(10).run()
+    no_exception(at)
+    fake = xy(trace(chart(at, "gan_fig_frame"), "generated"))
+    np.testing.assert_allclose(fake, run.fake[10][: len(fake)], atol=1e-6)
+    assert chart(at, "gan_fig_frame")["layout"]["title"]["text"] == f"generator step {run.steps[10]}"
+    for which in ("modes", "losses"):
+        at.radio(key="gan_curve").set_value(which).run()
+        no_exception(at)
+        assert len(chart(at, "gan_fig_curve")["data"]) >= 2  # two curves each
+    at.radio(key="gan_curve").set_value("w1").run()
+    w1 = xy(trace(chart(at, "gan_fig_curve"), gan.LOSS_LABELS["wgan-gp"]))
+    np.testing.assert_allclose(w1[:, 1], run.history.w1, rtol=1e-9)
+    at.toggle(key="gan_manifold").set_value(True).run()
+    assert any(t.get("name") == "G(latent grid)" for t in chart(at, "gan_fig_frame")["data"])
+    at.toggle(key="gan_play").set_value(True).run()  # Play advances one snapshot per tick
+    no_exception(at)
+    assert at.slider(key="gan_frame").value == 11
+
+
+def test_changing_the_objective_takes_the_papers_settings():
+    at = standalone(PAGE)
+    at.selectbox(key="gan_loss").set_value("wgan-clip").run()
+    no_exception(at)
+    d = gan.loss_defaults("wgan-clip")
+    assert at.select_slider(key="gan_lr").value == d["lr"]
+    assert at.slider(key="gan_ncritic").value == d["n_critic"]
+    assert at.info and "not been trained" in at.info[0].value  # a new configuration
+
+
+def test_a_new_configuration_trains_on_demand_and_is_cached():
+    at = standalone(PAGE)
+    at.select_slider(key="gan_steps").set_value(500).run()
+    at.button(key="gan_train").click().run()
+    no_exception(at)
+    config = dataclasses.replace(gan.PRESETS["wgan-gp"][1], steps=500)
+    run = gan.train_gan(config)  # deterministic: the page must show this very run
+    assert metrics(at)["W₁ at the end"] == f"{run.final_metrics()['w1']:.3f}"
+    at.slider(key="gan_frame").set_value(0).run()  # cached: no second Train click needed
+    assert not at.info
+
+
+def test_step_by_hand():
+    at = open_tab(standalone(PAGE), KEY, "Step by hand")
+    assert at.button(key="gan_hand_d").disabled and at.button(key="gan_hand_g").disabled
+    at.button(key="gan_hand_start").click().run()
+    assert metrics(at)["G steps / D steps"] == "0 / 0"
+    at.number_input(key="gan_hand_k").set_value(7).run()
+    at.button(key="gan_hand_d").click().run()
+    assert metrics(at)["G steps / D steps"] == "0 / 7"
+    at.button(key="gan_hand_g").click().run()
+    no_exception(at)
+    assert metrics(at)["G steps / D steps"] == "1 / 7"
+    table = next(m.value for m in at.markdown if m.value.startswith("| action"))
+    assert "| train D | 0 / 7 |" in table and "| train G | 1 / 7 |" in table
+
+
+def test_a_step_that_blows_up_says_so(monkeypatch):
+    at = open_tab(standalone(PAGE), KEY, "Step by hand")
+    at.button(key="gan_hand_start").click().run()
+
+    def explode(self, k=1):
+        raise ValueError("the losses became NaN; start again with a smaller learning rate")
+    monkeypatch.setattr(gan.GANSession, "train_g", explode)
+    at.button(key="gan_hand_g").click().run()
+    no_exception(at)
+    assert any("became NaN" in e.value for e in at.error)
+    assert not section_errors(at)
+
+
+def test_a_run_that_stopped_early_is_shown_with_its_reason(monkeypatch):
+    from gdm_core import sections
+
+    run = gan.load_preset_run("wgan-gp")
+    stopped = dataclasses.replace(run, stopped_reason="the losses became NaN at step 812")
+    monkeypatch.setattr(sections.gan, "shipped_run", lambda config: stopped)
+    at = standalone(PAGE)
+    no_exception(at)
+    assert any("stopped early: the losses became NaN at step 812" in w.value for w in at.warning)
+
+
+def test_compare_two_objectives_one_slider():
+    at = open_tab(standalone(PAGE), KEY, "Compare")
+    at.select_slider(key="gan_steps").set_value(500).run()
+    for loss in ("nonsaturating", "wgan-gp"):  # each new configuration trains once
+        train = [b for b in at.button if b.key == f"gan_compare_train_{loss}"]
+        if train:
+            train[0].click().run()
+    no_exception(at)
+    assert not at.info
+    at.slider(key="gan_compare_frame").set_value(5).run()
+    base = dataclasses.replace(gan.PRESETS["wgan-gp"][1], steps=500)
+    for j, config in enumerate(gan.compare_configs(base, ["nonsaturating", "wgan-gp"])):
+        run = gan.train_gan(config)
+        fake = xy(trace(chart(at, f"gan_fig_compare_{j}"), "generated"))
+        np.testing.assert_allclose(fake, run.fake[5][: len(fake)], atol=1e-6)
+    at.multiselect(key="gan_compare").set_value(["wgan-gp"]).run()
+    assert any("at least two" in i.value for i in at.info)
+
+
+def test_clipping_vs_penalty_and_the_maths():
+    at = open_tab(standalone(PAGE), KEY, "Clipping vs penalty")
+    no_exception(at)
+    clip = gan.load_preset_run("clipping")
+    hist = chart(at, "gan_fig_weights")
+    assert len(hist["data"]) >= 2
+    assert np.max(np.abs(clip.critic_weights)) <= clip.config.clip + 1e-6  # clipped
+    at = open_tab(at, KEY, "The maths")
+    assert any("sup_{\\|f\\|_L \\le 1}" in x.value for x in at.latex)
+    assert any("D^*(x)" in x.value for x in at.latex)
