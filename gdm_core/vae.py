@@ -372,12 +372,12 @@ def prior_mass_radius(p: float) -> float:
 
 
 def nats_to(value, unit: str):
-    """Convert nats to ``unit`` ("nats" unchanged, "bits" divided by ln 2)."""
-    if unit == "nats":
-        return value
-    if unit == "bits":
-        return value / math.log(2)
-    raise ValueError(f"unit must be 'bits' or 'nats', got {unit!r}.")
+    """Convert nats to ``unit`` ("nats" unchanged, "bits" divided by ln 2).
+
+    Kept for old callers; the app's one conversion is :func:`gdm_core.units.from_nats`."""
+    from gdm_core.units import from_nats
+
+    return from_nats(value, unit)
 
 
 def __getattr__(name: str):

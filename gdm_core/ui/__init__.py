@@ -8,7 +8,11 @@
   ``?preset=`` links read once per session;
 - :mod:`.sections` — a section is a fragment with its own error boundary; tabs that run only
   the open section;
-- :mod:`.charts` — figures drawn with the app's own template and cached by their inputs.
+- :mod:`.charts` — figures drawn with the app's own template and cached by their inputs;
+- :mod:`.heap` — the long-lived heap frozen after imports, so Streamlit's per-run garbage
+  collection stays cheap;
+- :mod:`.protocol` — values a crafted client sends that Streamlit itself cannot read are taken
+  as the widget's default (installed on import).
 """
 
 from __future__ import annotations
