@@ -69,12 +69,6 @@ def codes() -> tuple[np.ndarray, np.ndarray]:
     return _encoded(stamp())
 
 
-def to_units(nats):
-    from gdm_core import ui
-
-    return ui.to_units(nats)
-
-
 def require_model():
     """The model and its metadata, or a clear message and a stopped page (no traceback) when
     the checkpoint or the shipped digits cannot be read. Call it before drawing sections."""
