@@ -133,3 +133,35 @@ def url_value(value) -> str:
     if isinstance(value, float) and math.isfinite(value) and value == int(value):
         return str(int(value))
     return str(value)
+
+
+# --- Plotly figures as the page sent them --------------------------------------------------------
+
+def chart(at: AppTest, key: str) -> dict:
+    """The Plotly figure (as JSON) of the chart with this widget key."""
+    import json
+
+    for el in at.get("plotly_chart"):
+        if el.proto.id.endswith("-" + key):
+            return json.loads(el.proto.spec)
+    raise AssertionError(f"no chart {key}; have {[e.proto.id for e in at.get('plotly_chart')]}")
+
+
+def plotly_array(value):
+    """A trace array from figure JSON: a plain list, or Plotly's typed array {dtype, bdata}."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(value, dict) and "bdata" in value:
+        out = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        if isinstance(shape, str):
+            shape = [int(n) for n in shape.split(",")]
+        return out.reshape(shape) if shape else out
+    return np.asarray(value)
+
+
+def trace(fig: dict, name: str) -> dict:
+    """The trace of a figure with this name."""
+    return next(t for t in fig["data"] if t.get("name") == name)

@@ -4,13 +4,13 @@ stepping, compare mode, a run that stopped early, and the formulas."""
 from __future__ import annotations
 
 import dataclasses
-import json
-
 import numpy as np
 import pytest
 
 from gdm_core import gan
-from tests.conftest import no_exception, open_tab, standalone, via_app
+from tests.conftest import (
+    chart, no_exception, open_tab, plotly_array, standalone, trace, via_app,
+)
 
 PAGE = "gan.py"
 KEY = "gan_tab"
@@ -20,23 +20,8 @@ def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def chart(at, key: str) -> dict:
-    return next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
-                if c.proto.id.endswith(key))
-
-
-def trace(fig: dict, name: str) -> dict:
-    return next(t for t in fig["data"] if t.get("name") == name)
-
-
 def xy(t: dict) -> np.ndarray:
-    import base64
-
-    def dec(v):
-        if isinstance(v, dict) and "bdata" in v:
-            return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"])
-        return np.asarray(v, float)
-    return np.c_[dec(t["x"]), dec(t["y"])]
+    return np.c_[plotly_array(t["x"]), plotly_array(t["y"])]
 
 
 def section_errors(at) -> list[str]:

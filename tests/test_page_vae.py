@@ -18,6 +18,9 @@ import torch
 
 from gdm_core import estimates, train, vae
 from gdm_core.data import load_mnist
+from tests.conftest import chart as _chart
+from tests.conftest import plotly_array as _arr
+from tests.conftest import trace as _trace
 from tests.conftest import (
     ROOT, TIMEOUT, CallCounter, no_exception, reset_warnings, section_errors, standalone, via_app,
 )
@@ -26,31 +29,6 @@ PAGE = "vae.py"
 KEY = "vae_tab"
 TABS = ["Latent plane", "Encoded digits", "Generate", "Reconstruct", "ELBO", "Train your own"]
 LN2 = math.log(2)
-
-
-def _chart(at, key: str) -> dict:
-    """The Plotly figure (as JSON) of the chart with this widget key."""
-    for el in at.get("plotly_chart"):
-        if el.proto.id.endswith("-" + key):
-            return json.loads(el.proto.spec)
-    raise AssertionError(f"no chart {key}; have {[e.proto.id for e in at.get('plotly_chart')]}")
-
-
-def _arr(value) -> np.ndarray:
-    """A trace array from figure JSON: a plain list, or Plotly's typed array {dtype, bdata}."""
-    if isinstance(value, dict) and "bdata" in value:
-        import base64
-
-        out = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        shape = value.get("shape")
-        if isinstance(shape, str):
-            shape = [int(n) for n in shape.split(",")]
-        return out.reshape(shape) if shape else out
-    return np.asarray(value)
-
-
-def _trace(fig: dict, name: str) -> dict:
-    return next(t for t in fig["data"] if t.get("name") == name)
 
 
 def _open(at: AppTest, label: str) -> AppTest:

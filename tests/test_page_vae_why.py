@@ -4,7 +4,6 @@ state."""
 
 from __future__ import annotations
 
-import base64
 import json
 import math
 import re
@@ -18,6 +17,9 @@ from gdm_core import autoencoder as ae
 from gdm_core import posterior, vae
 from gdm_core.checkpoints import load_vae, save_checkpoint
 from gdm_core.data import load_mnist
+from tests.conftest import chart as _chart
+from tests.conftest import plotly_array as _arr
+from tests.conftest import trace as _trace
 from tests.conftest import (
     ROOT, TIMEOUT, CallCounter, metric_values, no_exception, reset_warnings, section_errors,
     standalone, via_app,
@@ -38,27 +40,6 @@ def _open(at: AppTest, label: str) -> AppTest:
     assert at.session_state[KEY] == label
     no_exception(at)
     return at
-
-
-def _chart(at, key: str) -> dict:
-    for el in at.get("plotly_chart"):
-        if el.proto.id.endswith("-" + key):
-            return json.loads(el.proto.spec)
-    raise AssertionError(f"no chart {key}; have {[e.proto.id for e in at.get('plotly_chart')]}")
-
-
-def _arr(value) -> np.ndarray:
-    if isinstance(value, dict) and "bdata" in value:
-        out = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        shape = value.get("shape")
-        if isinstance(shape, str):
-            shape = [int(n) for n in shape.split(",")]
-        return out.reshape(shape) if shape else out
-    return np.asarray(value)
-
-
-def _trace(fig: dict, name: str) -> dict:
-    return next(t for t in fig["data"] if t.get("name") == name)
 
 
 def _num(text: str) -> float:
