@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from gdm_core import games
+from gdm_core.units import fmt, from_nats
 
 
 def _cell_text(value) -> str:
@@ -63,8 +64,6 @@ def minimax_rows(runs: Mapping[str, games.Run], theory: Mapping[str, object], lr
 
 def huffman_rows(p, code, surprise_bits, labels) -> list[dict]:
     """The Huffman table: each outcome's probability, answers, question count and −log₂ p."""
-    from gdm_core.units import fmt
-
     return [{
         "face": label,
         "p(x)": round(float(px), 4),
@@ -77,8 +76,6 @@ def huffman_rows(p, code, surprise_bits, labels) -> list[dict]:
 def support_rows(unit: str) -> list[dict]:
     """KL both ways, JS and W1 for each support preset of the Divergences page."""
     from gdm_core import divergences as dv
-    from gdm_core.units import fmt, from_nats
-
     rows = []
     for label, p, q in dv.SUPPORT_PRESETS.values():
         d = dv.support_divergences(p, q)
@@ -89,8 +86,6 @@ def support_rows(unit: str) -> list[dict]:
 
 
 def _cell(nats, unit: str, spread=None) -> str:
-    from gdm_core.units import fmt, from_nats
-
     if not isinstance(nats, (int, float)):
         return "—"
     text = fmt(from_nats(nats, unit), None, 2)
@@ -124,8 +119,6 @@ def elbo_rows(b: dict, rec_all, kl_all, logged: dict, digit: int, k: int,
 
 def elbo_bar_rows(b: dict, rec_all, kl_all, digit: int, unit: str) -> list[tuple]:
     """(label, reconstruction, KL) in ``unit`` for the ELBO bar chart."""
-    from gdm_core.units import from_nats
-
     return [(f"digit #{digit}", from_nats(b["rec"], unit), from_nats(b["kl"], unit)),
             (f"mean of {len(rec_all):,} test digits", from_nats(float(rec_all.mean()), unit),
              from_nats(float(kl_all.mean()), unit))]
@@ -133,8 +126,6 @@ def elbo_bar_rows(b: dict, rec_all, kl_all, digit: int, unit: str) -> list[tuple
 
 def gan_hand_rows(history: Sequence[Mapping]) -> list[dict]:
     """What each hand step did: the step counts after it, its loss, W1 and modes covered."""
-    from gdm_core.units import fmt
-
     rows = []
     for h in history:
         if h["g_steps"] == 0 and h["d_steps"] == 0:
@@ -150,8 +141,6 @@ def gan_hand_rows(history: Sequence[Mapping]) -> list[dict]:
 
 def latent_dim_rows(study: Sequence[Mapping], unit: str) -> list[dict]:
     """One row per latent dimension: −ELBO, −reconstruction, KL and the −IW bound, in ``unit``."""
-    from gdm_core.units import fmt, from_nats
-
     return [{"d": r["d"], "−ELBO": fmt(from_nats(r["neg_elbo"], unit), None, 1),
              "−reconstruction": fmt(from_nats(-r["reconstruction"], unit), None, 1),
              "KL": fmt(from_nats(r["kl"], unit), None, 1),
