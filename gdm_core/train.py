@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import argparse
 import copy
+import json
 import math
+import os
 import shlex
 import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -116,6 +119,11 @@ class TrainingRun:
     test_x : optional tensor (M, 784) evaluated after every epoch (``evaluate``).
     time_limit : optional seconds of compute after which the run stops itself (status
         ``"stopped"``), checked between batches.
+    kl_warmup : epochs over which the KL term's weight rises linearly from 0 to 1 (VAE only;
+        Bowman et al. 2016, Sønderby et al. 2016). 0: the plain ELBO from the first step.
+    valid_x : optional held-out tensor (M, 784); after each epoch the model is scored on it
+        (``evaluate``) and the best epoch's weights are kept (:meth:`best_model`): early
+        stopping by model selection, as in Davidson et al. 2018.
 
     Examples
     --------
@@ -128,6 +136,7 @@ class TrainingRun:
         self, images: np.ndarray, config: VAEConfig = VAEConfig(), *, kind: str = "vae",
         epochs: int = 10, lr: float = 1e-3, batch_size: int = 128, seed: int = 0,
         test_x: torch.Tensor | None = None, time_limit: float | None = None,
+        kl_warmup: int = 0, valid_x: torch.Tensor | None = None,
     ):
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, got {kind!r}.")
@@ -145,10 +154,14 @@ class TrainingRun:
         self.images, self.config, self.kind = images, config, kind
         self.epochs, self.lr, self.batch_size, self.seed = int(epochs), lr, int(batch_size), seed
         self.test_x, self.time_limit = test_x, time_limit
+        if not (isinstance(kl_warmup, (int, np.integer)) and kl_warmup >= 0):
+            raise ValueError(f"the KL warm-up must be a whole number of epochs >= 0, got {kl_warmup}.")
+        self.kl_warmup, self.valid_x = int(kl_warmup), valid_x
+        self.best: dict | None = None  # {"epoch", "valid", "state"}: the best validation epoch
         with _INIT_LOCK, torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             self.model = (VAE if kind == "vae" else Autoencoder)(config)
-        self._rng = np.random.default_rng(seed)
+        self._rng: np.random.Generator | None = None  # set per epoch in _one_batch
         # ε gets its own stream, derived from the seed (not equal to the initialisation's).
         noise_seed = int(np.random.SeedSequence([int(seed), 1]).generate_state(1)[0])
         self._noise = torch.Generator().manual_seed(noise_seed)
@@ -179,10 +192,16 @@ class TrainingRun:
         return Progress(self.step_count, self.total, self.epoch, self.running, self.status,
                         self.seconds, sum(1 for h in self.history if not h.get("stopped")))
 
+    def kl_weight(self) -> float:
+        """The KL term's weight β at the current step: 1, or rising linearly during warm-up."""
+        if self.kl_warmup == 0:
+            return 1.0
+        return min(1.0, self.step_count / (self.kl_warmup * self.steps_per_epoch))
+
     def _loss(self, x: torch.Tensor) -> torch.Tensor:
         if self.kind == "vae":
             rec, kl = elbo(self.model, x, self._noise)
-            return (kl - rec).mean()
+            return (self.kl_weight() * kl - rec).mean()
         return ae_loss(self.model, x).mean()
 
     def _one_batch(self) -> dict | None:
@@ -190,6 +209,9 @@ class TrainingRun:
         n = len(self.images)
         if self._pos == 0:
             self.epoch += 1
+            # One generator per epoch, derived from (seed, epoch): a run resumed at an epoch
+            # boundary draws exactly what the uninterrupted run would have drawn.
+            self._rng = np.random.default_rng([int(self.seed), self.epoch])
             self._x_all = torch.from_numpy(binarize(self.images, self._rng))
             self._order = torch.from_numpy(self._rng.permutation(n))
             self._epoch_seconds = 0.0
@@ -211,6 +233,8 @@ class TrainingRun:
             record = {"epoch": self.epoch, self.loss_name: round(self.running, 3)}
             if self.test_x is not None:
                 record.update(evaluate(self.model, self.test_x))
+            if self.valid_x is not None:
+                self._select(record)
         elapsed = time.perf_counter() - started
         self.seconds += elapsed
         self._epoch_seconds += elapsed
@@ -247,6 +271,52 @@ class TrainingRun:
             if max_seconds is not None and time.perf_counter() - started >= max_seconds:
                 break
         return self.progress()
+
+    def _select(self, record: dict) -> None:
+        """Score the epoch on the validation set; keep the weights if it is the best so far."""
+        scores = evaluate(self.model, self.valid_x)
+        value = scores.get("test_neg_elbo", scores.get("test_neg_rec"))
+        record["valid_loss"] = value
+        if self.best is None or value < self.best["valid"]:
+            state = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+            self.best = {"epoch": self.epoch, "valid": value, "state": state}
+
+    def best_model(self):
+        """A copy of the model at its best validation epoch (eval mode); the last one if there
+        is no validation set."""
+        model = copy.deepcopy(self.model)
+        if self.best is not None:
+            model.load_state_dict(self.best["state"])
+        return model.eval()
+
+    def state_dict(self) -> dict:
+        """Everything needed to resume at an epoch boundary, as tensors and plain values only
+        (saved with ``torch.save``, read back with ``weights_only=True``)."""
+        if self._pos != 0:
+            raise ValueError("a run can be saved for resuming only between epochs.")
+        return {
+            "model": self.model.state_dict(), "optimizer": self.optimizer.state_dict(),
+            "schedule": self.schedule.state_dict(), "noise": self._noise.get_state(),
+            "step_count": self.step_count, "epoch": self.epoch, "seconds": self.seconds,
+            "running": self.running, "history": json.dumps(self.history),
+            "best": None if self.best is None else {
+                "epoch": self.best["epoch"], "valid": self.best["valid"],
+                "state": self.best["state"]},
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        """Resume from :meth:`state_dict` (the same recipe must have built this run)."""
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.schedule.load_state_dict(state["schedule"])
+        self._noise.set_state(state["noise"])
+        self.step_count, self.epoch = int(state["step_count"]), int(state["epoch"])
+        self.seconds, self.running = float(state["seconds"]), state["running"]
+        self.history = json.loads(state["history"])
+        self.best = state["best"]
+        if self.step_count >= self.total:
+            self.status = "done"
+            self.model.eval()
 
     def _stop(self, status: str) -> None:
         self.status = status
@@ -373,6 +443,14 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--iw-n", type=int, default=1000, help="test images for the final IW bound")
     p.add_argument("--limit", type=int, default=0, help="train on the first N images only (0: all)")
     p.add_argument("--note", default="", help="a remark stored in the metadata")
+    p.add_argument("--kl-warmup", type=int, default=0,
+                   help="epochs over which the KL weight rises from 0 to 1 (VAE)")
+    p.add_argument("--valid", type=int, default=0,
+                   help="hold out the last N training images; keep the best epoch on them")
+    p.add_argument("--resume", action="store_true",
+                   help="continue from OUT.state.pt (written after every epoch) if it exists")
+    p.add_argument("--paired-with", default="",
+                   help="the checkpoint this one is trained to be compared with (metadata)")
     args = p.parse_args(argv)
     if args.threads:
         set_threads(args.threads)
@@ -380,12 +458,23 @@ def main(argv: list[str] | None = None) -> None:
     train_images, _ = load_mnist(args.data, "train")
     if args.limit:
         train_images = train_images[: args.limit]
+    valid_x = None
+    if args.valid:
+        # The held-out digits get the test set's fixed binarisation, so every epoch is scored
+        # on the same bits.
+        train_images, valid_images = train_images[:-args.valid], train_images[-args.valid:]
+        valid_x = torch.from_numpy(_data.binarize_test(valid_images))
     test_images, _ = load_mnist(args.data, "test")
-    test_x = binarize_test(test_images)
+    test_x = torch.from_numpy(_data.binarize_test(test_images))
     config = VAEConfig(args.latent, args.hidden, args.enc_layers, args.dec_layers)
-    started = time.time()
     from gdm_core.checkpoints import save_checkpoint
 
+    recipe = (f"Adam lr {args.lr:g}, cosine decay to 2% over {args.epochs} epochs, "
+              f"batch {args.batch_size}, dynamic binarisation")
+    if args.kl_warmup and args.model == "vae":
+        recipe += f", KL weight 0 -> 1 over {args.kl_warmup} epochs"
+    if args.valid:
+        recipe += (f", {args.valid} training digits held out; the best epoch on them is kept")
     provenance = {
         "command": "python -m gdm_core.train " + shlex.join(argv),
         "seed": args.seed,
@@ -393,25 +482,46 @@ def main(argv: list[str] | None = None) -> None:
         "torch_threads": torch.get_num_threads(),
         "data_md5": {**md5_of_files(args.data, "train"), **md5_of_files(args.data, "test")},
         "test_binarization": _data.TEST_BINARIZATION,
-        "recipe": (f"Adam lr {args.lr:g}, cosine decay to 2% over {args.epochs} epochs, "
-                   f"batch {args.batch_size}, dynamic binarisation"),
+        "recipe": recipe,
+        "epochs": args.epochs,
     }
     if args.note:
         provenance["note"] = args.note
+    if args.paired_with:
+        provenance["paired_with"] = args.paired_with
 
-    def save_partial(model, history: list[dict]) -> None:
-        # A long run that is cut off still leaves a usable checkpoint behind.
-        save_checkpoint(model, args.out, {**provenance, "history": history, "partial": True})
-
-    model, history = train_vae(
-        train_images, config, args.epochs, args.lr, args.batch_size, args.seed, test_x,
-        on_progress=_ProgressBar(label="-ELBO" if args.model == "vae" else "-log p(x|f(x))"),
-        log=lambda s: print("\n" + s, flush=True), on_epoch=save_partial, kind=args.model,
-    )
+    run = TrainingRun(train_images, config, kind=args.model, epochs=args.epochs, lr=args.lr,
+                      batch_size=args.batch_size, seed=args.seed, test_x=test_x,
+                      kl_warmup=args.kl_warmup if args.model == "vae" else 0, valid_x=valid_x)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    state_file = out.with_suffix(".state.pt")
+    if args.resume and state_file.is_file():
+        run.load_state_dict(torch.load(state_file, map_location="cpu", weights_only=True))
+        print(f"resumed after epoch {run.epoch} ({run.step_count}/{run.total} steps)", flush=True)
+    bar = _ProgressBar(label="-ELBO" if args.model == "vae" else "-log p(x|f(x))")
+    while run.status == "running":
+        record = run._one_batch()
+        bar(run.step_count, run.total, run.running)
+        if record is not None:
+            print("\n" + " ".join(f"{k}={v}" for k, v in record.items()), flush=True)
+            tmp = state_file.with_name(state_file.name + ".tmp")
+            torch.save(run.state_dict(), tmp)
+            os.replace(tmp, state_file)  # a long run that is cut off resumes from here
+            save_checkpoint(run.best_model(), out,
+                            {**provenance, "history": run.history, "partial": True})
+    model = run.best_model()
+    started = time.time()
     metrics = final_metrics(model, test_x, args.seed, args.iw_k, args.iw_n)
-    metrics["train_seconds"] = round(time.time() - started, 1)
+    metrics["eval_seconds"] = round(time.time() - started, 1)
+    metrics["train_seconds"] = round(run.seconds, 1)
+    metrics["seconds_per_epoch"] = round(run.seconds / max(run.epoch, 1), 1)
+    if run.best is not None:
+        metrics["best_epoch"] = run.best["epoch"]
+        metrics["valid_loss"] = run.best["valid"]
     print(metrics, flush=True)
-    save_checkpoint(model, args.out, {**provenance, "history": history, "metrics": metrics})
+    save_checkpoint(model, out, {**provenance, "history": run.history, "metrics": metrics})
+    state_file.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
