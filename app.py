@@ -6,7 +6,7 @@ cap_malloc_arenas(2)  # first, before torch and friends allocate: see gdm_core/m
 
 import streamlit as st  # noqa: E402
 
-from gdm_core import ui  # noqa: E402
+from gdm_app import ui  # noqa: E402
 
 st.set_page_config(page_title="gdm-explorer", page_icon=":material/casino:", layout="wide")
 
@@ -19,4 +19,4 @@ ui.settings_sidebar()
 try:
     page.run()
 finally:
-    ui.freeze_long_lived()  # cheap per-run garbage collection: see gdm_core/ui/heap.py
+    ui.freeze_long_lived()  # cheap per-run garbage collection: see gdm_app/ui/heap.py

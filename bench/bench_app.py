@@ -26,7 +26,7 @@ import psutil  # noqa: E402
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from gdm_core import ui  # noqa: E402
+from gdm_app import ui  # noqa: E402
 
 APP = str(ROOT / "app.py")
 KINDS = ("slider", "number_input", "selectbox", "radio", "checkbox", "toggle",

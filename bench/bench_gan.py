@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gdm_core import gan  # noqa: E402
-from gdm_core.figures import gan as figs  # noqa: E402
+from gdm_app.figures import gan as figs  # noqa: E402
 from gdm_core.torch_threads import one_thread  # noqa: E402
 
 

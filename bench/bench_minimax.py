@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from gdm_core import games  # noqa: E402
-from gdm_core.figures import games as figs  # noqa: E402
+from gdm_app.figures import games as figs  # noqa: E402
 
 Z0, LR = (1.0, 0.5), 0.1
 

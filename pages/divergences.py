@@ -3,8 +3,8 @@
 import streamlit as st
 
 from gdm_core import divergences as dv
-from gdm_core import ui
-from gdm_core.sections.divergences import (
+from gdm_app import ui
+from gdm_app.sections.divergences import (
     critic, gaussians, gradients, lines, samples, support,
 )
 

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from gdm_core import torch_threads, ui
-from gdm_core.sections.gan import by_hand, clipping, compare, controls, maths, watch
+from gdm_core import torch_threads
+from gdm_app import ui
+from gdm_app.sections.gan import by_hand, clipping, compare, controls, maths, watch
 
 ui.ensure_entrypoint()  # a deep link must still go through app.py
 torch_threads.one_thread()

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from gdm_core import ui
-from gdm_core.sections.gaussians import conditional, kl
+from gdm_app import ui
+from gdm_app.sections.gaussians import conditional, kl
 
 ui.ensure_entrypoint()  # a deep link must still go through app.py
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from gdm_core import ui
+from gdm_app import ui
 
 ui.ensure_entrypoint()  # a deep link must still go through app.py
 

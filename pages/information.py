@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from gdm_core import ui
-from gdm_core.sections.information import (
+from gdm_app import ui
+from gdm_app.sections.information import (
     coin, die, kl, many_rolls, questions, surprise, two_rolls, two_variables,
 )
 

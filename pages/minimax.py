@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from gdm_core import ui
-from gdm_core.sections.minimax import controls, gan_link, saddle, theory, trajectories
+from gdm_app import ui
+from gdm_app.sections.minimax import controls, gan_link, saddle, theory, trajectories
 
 ui.ensure_entrypoint()  # a deep link must still go through app.py
 

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from gdm_core import torch_threads, ui
-from gdm_core.sections import vae as shared
-from gdm_core.sections.vae import gap, latent_dims, reparam, versus
+from gdm_core import torch_threads
+from gdm_app import ui
+from gdm_app.sections import vae as shared
+from gdm_app.sections.vae import gap, latent_dims, reparam, versus
 
 ui.ensure_entrypoint()  # a deep link must still go through app.py
 torch_threads.one_thread()

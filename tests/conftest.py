@@ -108,7 +108,7 @@ class CallCounter:
     process-wide Counter; AppTest runs the script in this process)."""
 
     def __init__(self):
-        from gdm_core.ui import SECTION_CALLS
+        from gdm_app.ui import SECTION_CALLS
 
         self.calls = SECTION_CALLS
         self.before = Counter()

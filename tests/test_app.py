@@ -2,7 +2,7 @@
 
 import pytest
 
-from gdm_core import ui
+from gdm_app import ui
 from tests.conftest import no_exception, standalone, via_app
 
 PAGE_FILES = [p[0] for p in ui.PAGES]

@@ -530,7 +530,7 @@ def test_core_imports_without_streamlit():
     import sys
 
     code = ("import sys; sys.modules['streamlit'] = None\n"
-            "import gdm_core.divergences, gdm_core.figures.divergences\nprint('ok')")
+            "import gdm_core.divergences, gdm_app.figures.divergences\nprint('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "ok", out.stderr
 

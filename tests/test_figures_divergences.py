@@ -10,8 +10,8 @@ import pytest
 from gdm_core import divergences as dv
 import plotly.graph_objects as go
 
-from gdm_core.figures import COLORS, styled
-from gdm_core.figures import divergences as figs
+from gdm_app.figures import COLORS, styled
+from gdm_app.figures import divergences as figs
 
 
 def _trace(fig, name):
@@ -169,7 +169,7 @@ def test_gradient_vs_gap_draws_both_generator_losses():
 def _every_figure():
     """One figure from every builder of the four topic modules I own, with small inputs."""
     from gdm_core import games, information as info
-    from gdm_core.figures import games as gfigs, information as ifigs, vae as vfigs
+    from gdm_app.figures import games as gfigs, information as ifigs, vae as vfigs
 
     real, fake = dv.sample_shifted_lines(0.6, 6, 0)
     pic = dv.wgan_picture(3.0, 0.0, 1.0, points=40)
@@ -294,7 +294,7 @@ def test_log_axes_label_decades_or_full_numbers_only(name, fig):
 
 
 def test_log_axis_ranges_cover_the_data():
-    from gdm_core.figures import log_axis
+    from gdm_app.figures import log_axis
 
     for values in ([1e-47, 3.0], [0.9, 1.2], [1, 10_000], [0.05, 1.3], [1e-18, 250], [2.0]):
         ax = log_axis(values)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from gdm_core import games
-from gdm_core.figures import games as figs
+from gdm_app.figures import games as figs
 from gdm_core.games import METHODS
 
 

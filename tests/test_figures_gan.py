@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 import pytest
 
 from gdm_core import gan
-from gdm_core.figures import COLORS
-from gdm_core.figures import gan as figs
+from gdm_app.figures import COLORS
+from gdm_app.figures import gan as figs
 
 
 @pytest.fixture(scope="module")

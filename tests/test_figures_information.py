@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from gdm_core import information as info
-from gdm_core.figures import information as figs
+from gdm_app.figures import information as figs
 
 FACES = ["1", "2", "3", "4", "5", "6"]
 FAIR = np.full(6, 1 / 6)

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from gdm_core import gaussians as g
-from gdm_core.figures import gaussians as gfig
-from gdm_core.figures import latent as figs
+from gdm_app.figures import gaussians as gfig
+from gdm_app.figures import latent as figs
 
 
 def _readable(fig):

@@ -10,7 +10,7 @@ import zlib
 import numpy as np
 import pytest
 
-from gdm_core.figures import vae as figs
+from gdm_app.figures import vae as figs
 
 
 def _decode_png(uri: str) -> np.ndarray:

@@ -257,7 +257,7 @@ def test_imports_without_streamlit():
     import sys
 
     code = ("import sys; sys.modules['streamlit'] = None\n"
-            "import gdm_core.games, gdm_core.figures.games\nprint('ok')")
+            "import gdm_core.games, gdm_app.figures.games\nprint('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "ok", out.stderr
 

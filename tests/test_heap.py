@@ -9,7 +9,7 @@ def test_freezing_after_imports_makes_a_full_collection_skip_long_lived_objects(
     code = (
         "import gc, time\n"
         "import plotly.graph_objects, pandas, scipy.stats\n"
-        "from gdm_core.ui.heap import freeze_long_lived\n"
+        "from gdm_app.ui.heap import freeze_long_lived\n"
         "def tracked(): return len(gc.get_objects())\n"
         "before = tracked()\n"
         "assert freeze_long_lived() is True\n"
@@ -31,7 +31,7 @@ def test_freezing_after_imports_makes_a_full_collection_skip_long_lived_objects(
 def test_garbage_is_collected_before_it_could_be_frozen():
     code = (
         "import gc, weakref\n"
-        "from gdm_core.ui.heap import freeze_long_lived\n"
+        "from gdm_app.ui.heap import freeze_long_lived\n"
         "class Node: pass\n"
         "a, b = Node(), Node(); a.other, b.other = b, a  # a reference cycle\n"
         "probe = weakref.ref(a); del a, b\n"

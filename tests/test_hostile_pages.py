@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from gdm_core import ui
+from gdm_app import ui
 from tests.conftest import APP, TIMEOUT
 
 

@@ -120,7 +120,7 @@ def test_a_step_that_blows_up_says_so(monkeypatch):
 
 
 def test_a_run_that_stopped_early_is_shown_with_its_reason(monkeypatch):
-    from gdm_core import sections
+    from gdm_app import sections
 
     run = gan.load_preset_run("wgan-gp")
     stopped = dataclasses.replace(run, stopped_reason="the losses became NaN at step 812")

@@ -202,7 +202,7 @@ def test_grid_slider_sets_the_manifold_size():
 
 def _png(uri: str) -> np.ndarray:
     """The grey levels of a figure's PNG data URI (8-bit greyscale, filter 0, as written by
-    gdm_core.figures.vae.png_bytes)."""
+    gdm_app.figures.vae.png_bytes)."""
     import base64
     import struct
     import zlib
@@ -221,7 +221,7 @@ def _png(uri: str) -> np.ndarray:
 
 
 def test_z_sliders_decode_the_chosen_point(shipped):
-    from gdm_core.figures import vae as figs
+    from gdm_app.figures import vae as figs
 
     at = _open(standalone(PAGE), "Encoded digits")
     at.slider(key="vae_z1").set_value(1.5)

@@ -18,7 +18,7 @@ import math
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gdm_core import ui
+from gdm_app import ui
 from tests.conftest import APP, TIMEOUT
 
 PAGES = [p[0] for p in ui.PAGES if p[0] != "home.py"]
@@ -117,7 +117,7 @@ def test_other_sessions_are_unaffected(file):
 
 def test_an_unreadable_number_is_named_in_a_message():
     # NaN for an integer input made Streamlit's own deserialiser raise (int(nan)) before any
-    # page code ran; gdm_core.ui.protocol reads it as the default and the page says so.
+    # page code ran; gdm_app.ui.protocol reads it as the default and the page says so.
     at = open_page("minimax.py")
     steps = next(w for w in numeric_widgets(at) if w.key == "mm_steps")
     crafted_run(at, steps.id, out_of_range("number", math.nan))

@@ -67,7 +67,7 @@ def _boom(*args, **kwargs):
     ("divergences.py", "gdm_core.divergences.support_divergences", "Support", None),
     ("divergences.py", "gdm_core.divergences.gaussians", "Two Gaussians", None),
     ("minimax.py", "gdm_core.tables.minimax_rows", "Theory vs measurement", "mm_lr"),
-    ("minimax.py", "gdm_core.figures.games.saddle_surface", "The saddle", "mm_steps"),
+    ("minimax.py", "gdm_app.figures.games.saddle_surface", "The saddle", "mm_steps"),
 ])
 def test_a_failing_section_shows_its_message_and_the_page_goes_on(
         monkeypatch, page, target, label, still_there):

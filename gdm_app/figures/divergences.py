@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from gdm_core.figures import COLORS, log_axis, styled
+from gdm_app.figures import COLORS, log_axis, styled
 
 SERIES_COLORS = {
     "KL(Pθ‖P0)": COLORS["red"], "KL(P0‖Pθ)": COLORS["purple"], "JS": COLORS["orange"],

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from gdm_core.figures import COLORS, log_axis, styled
+from gdm_app.figures import COLORS, log_axis, styled
 from gdm_core.games import METHOD_LABELS, METHODS, XY, BilinearGame
 
 METHOD_COLORS = {

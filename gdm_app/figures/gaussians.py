@@ -10,8 +10,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from gdm_core.figures import COLORS
-from gdm_core.figures.latent import _projector
+from gdm_app.figures import COLORS
+from gdm_app.figures.latent import _projector
 
 
 def density_with_slices(x, y, density, marginal_x, marginal_pdf, x_b: float,

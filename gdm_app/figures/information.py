@@ -8,7 +8,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from gdm_core.figures import COLORS, log_axis, styled
+from gdm_app.figures import COLORS, log_axis, styled
 from gdm_core.information import HuffmanNode, question_text
 
 INF_TEXT = "∞"

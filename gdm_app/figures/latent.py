@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from gdm_core.figures import COLORS, styled
+from gdm_app.figures import COLORS, styled
 
 INK = "#111111"  # near-black text: contrast 18.9:1 on white
 TICK_FONT = dict(size=16, color=INK)

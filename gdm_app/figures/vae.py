@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from gdm_core.figures import COLORS, styled
+from gdm_app.figures import COLORS, styled
 
 # Ten digits need ten colours that stay apart on white and on a washed-out projector: no
 # yellow (faint on white), every colour at least 2.5:1 against white, and every pair at least

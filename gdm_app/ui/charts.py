@@ -6,7 +6,7 @@ import importlib
 
 import streamlit as st
 
-import gdm_core.figures  # noqa: F401 - registers the projector template as Plotly's default
+import gdm_app.figures  # noqa: F401 - registers the projector template as Plotly's default
 
 CONFIG = {"displaylogo": False}
 
@@ -21,7 +21,7 @@ def _build(module: str, name: str, args: tuple, kwargs: tuple):
 def figure(builder, *args, **kwargs):
     """``builder(*args, **kwargs)``, built once per distinct input for the whole server.
 
-    ``builder`` is a figure builder from :mod:`gdm_core.figures`; it must not be mutated later.
+    ``builder`` is a figure builder from :mod:`gdm_app.figures`; it must not be mutated later.
     """
     return _build(builder.__module__, builder.__qualname__, args, tuple(sorted(kwargs.items())))
 

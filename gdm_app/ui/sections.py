@@ -18,7 +18,7 @@ import streamlit as st
 
 from .state import clean
 
-_LOGGER = logging.getLogger("gdm_core.ui")
+_LOGGER = logging.getLogger("gdm_app.ui")
 
 # How often each section ran in this process: the tests read it to prove that a widget change
 # in one section does not rerun the others. With $GDM_SECTION_LOG set (the browser tests give a

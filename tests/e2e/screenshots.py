@@ -14,7 +14,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from gdm_core import ui
+from gdm_app import ui
 from tests.e2e.server import CHROMIUM_ARGS, ROOT, chromium_path, streamlit_server, wait_for_app
 
 SIZES = {"": (1280, 720), "1920x1080": (1920, 1080)}

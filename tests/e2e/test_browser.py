@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gdm_core import ui
+from gdm_app import ui
 from tests.e2e.server import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_for_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")

@@ -147,7 +147,7 @@ class Classroom:
                  controls_per_tab: int = 1, arrival: float = 0.3, timeout: float = 180.0,
                  deadline: float = 2400.0, seed: int = 0):
         self.base = base
-        self.pages = pages  # gdm_core.ui.PAGES: (file, title, path, icon, heading)
+        self.pages = pages  # gdm_app.ui.PAGES: (file, title, path, icon, heading)
         self.n = sessions
         self.pause = pause
         self.tabs_per_page = tabs_per_page
@@ -446,7 +446,7 @@ class Classroom:
 def run_class(sessions: int, *, env: dict | None = None, out: Path | None = None,
               **kwargs) -> tuple[dict, str]:
     """Start a fresh server, run a class of ``sessions`` students; return (report, server log)."""
-    from gdm_core import ui
+    from gdm_app import ui
     from tests.e2e.server import CHROMIUM_ARGS, chromium_path, streamlit_server
 
     with streamlit_server(env=env) as (base, proc, log_path):

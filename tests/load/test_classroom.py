@@ -22,7 +22,7 @@ import os
 
 import pytest
 
-from gdm_core import ui
+from gdm_app import ui
 
 pytestmark = pytest.mark.load
 pytest.importorskip("playwright.async_api")

@@ -8,6 +8,6 @@ THETA_DEFAULT = 0.5
 
 def theta_slider(label: str = "θ (shift of the generated line)") -> float:
     """θ ∈ [−1, 1], bound to the URL as ``div_theta``."""
-    from gdm_core import ui
+    from gdm_app import ui
 
     return ui.slider(label, -1.0, 1.0, THETA_DEFAULT, key="div_theta", step=0.01)

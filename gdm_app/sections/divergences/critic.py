@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gdm_core import curves, ui
+from gdm_core import curves
+from gdm_app import ui
 from gdm_core import divergences as dv
-from gdm_core.figures import divergences as figs
+from gdm_app.figures import divergences as figs
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

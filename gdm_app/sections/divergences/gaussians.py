@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from gdm_core import curves, ui
+from gdm_core import curves
+from gdm_app import ui
 from gdm_core import divergences as dv
-from gdm_core.figures import divergences as figs
+from gdm_app.figures import divergences as figs
 
 SIGMAS = [2.0, 1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01]
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gdm_core import curves, ui
+from gdm_core import curves
+from gdm_app import ui
 from gdm_core import divergences as dv
-from gdm_core.figures import divergences as figs
-from gdm_core.sections.divergences import theta_slider
+from gdm_app.figures import divergences as figs
+from gdm_app.sections.divergences import theta_slider
 
 RATES = [0.02, 0.05, 0.1, 0.2]
 DESCENT_CAPTION = (

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gdm_core import curves, ui
+from gdm_core import curves
+from gdm_app import ui
 from gdm_core import divergences as dv
-from gdm_core.figures import divergences as figs
-from gdm_core.sections.divergences import theta_slider
+from gdm_app.figures import divergences as figs
+from gdm_app.sections.divergences import theta_slider
 
 LATEX = [
     r"\mathrm{KL}(P_\theta\|P_0)=\mathrm{KL}(P_0\|P_\theta)="

@@ -7,9 +7,9 @@ import numpy as np
 import streamlit as st
 
 from gdm_core import divergences as dv
-from gdm_core import ui
-from gdm_core.figures import divergences as figs
-from gdm_core.sections.divergences import theta_slider
+from gdm_app import ui
+from gdm_app.figures import divergences as figs
+from gdm_app.sections.divergences import theta_slider
 
 PLAN_UP_TO = 60  # more transport lines than this are a grey smear on a projector
 

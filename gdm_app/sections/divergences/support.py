@@ -7,9 +7,10 @@ import numpy as np
 import streamlit as st
 
 from gdm_core import divergences as dv
-from gdm_core import gaussians, tables, ui
-from gdm_core.figures import divergences as figs
-from gdm_core.figures import gaussians as figures_gaussians
+from gdm_core import gaussians, tables
+from gdm_app import ui
+from gdm_app.figures import divergences as figs
+from gdm_app.figures import gaussians as figures_gaussians
 
 PRESETS = list(dv.SUPPORT_PRESETS)
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gdm_core import gan, tables, ui
-from gdm_core.figures import gan as figs
-from gdm_core.sections.gan import controls
+from gdm_core import gan, tables
+from gdm_app import ui
+from gdm_app.figures import gan as figs
+from gdm_app.sections.gan import controls
 
 
 def _session() -> gan.GANSession | None:

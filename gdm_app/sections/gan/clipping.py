@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gdm_core import gan, ui
-from gdm_core.figures import gan as figs
-from gdm_core.sections.gan import get_run
+from gdm_core import gan
+from gdm_app import ui
+from gdm_app.figures import gan as figs
+from gdm_app.sections.gan import get_run
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

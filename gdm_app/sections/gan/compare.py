@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gdm_core import gan, ui
-from gdm_core.figures import gan as figs
-from gdm_core.sections.gan import controls
-from gdm_core.sections.gan.watch import config_key, frame_figure, ready_run
+from gdm_core import gan
+from gdm_app import ui
+from gdm_app.figures import gan as figs
+from gdm_app.sections.gan import controls
+from gdm_app.sections.gan.watch import config_key, frame_figure, ready_run
 
 DEFAULT = ["nonsaturating", "wgan-gp"]
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _w1_figure(keys: tuple):
-    from gdm_core.sections.gan import get_run
+    from gdm_app.sections.gan import get_run
 
     runs = {}
     for key in keys:

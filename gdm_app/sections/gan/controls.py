@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gdm_core import gan, ui
+from gdm_core import gan
+from gdm_app import ui
 
 DEFAULT = gan.PRESETS["wgan-gp"][1]
 PRESET_NAMES = {name: label for name, (label, _, _) in gan.PRESETS.items()}

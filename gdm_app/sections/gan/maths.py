@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gdm_core import ui
+from gdm_app import ui
 
 
 @ui.section("The maths")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gdm_core import gan, ui
-from gdm_core.figures import gan as figs
-from gdm_core.sections.gan import controls, get_run, is_ready, mark_trained
+from gdm_core import gan
+from gdm_app import ui
+from gdm_app.figures import gan as figs
+from gdm_app.sections.gan import controls, get_run, is_ready, mark_trained
 
 CURVES = {"w1": "W₁ to the data (exact)", "modes": "mode coverage", "losses": "losses"}
 PLAY_SECONDS = 0.7  # one frame per tick: fast enough to see motion, slow enough to read

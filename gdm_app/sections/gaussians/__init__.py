@@ -14,7 +14,7 @@ def covariance(s1: float, s2: float, rho: float) -> np.ndarray:
 def p_controls(prefix: str = "") -> tuple[np.ndarray, np.ndarray]:
     """The first Gaussian P = N(μ, Σ): five URL-bound sliders (``g_mu1`` … ``g_rho``) in one
     row, drawn by every tab that uses P; returns (μ, Σ)."""
-    from gdm_core import ui
+    from gdm_app import ui
 
     c = st.columns(5)
     with c[0]:

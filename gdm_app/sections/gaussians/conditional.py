@@ -9,9 +9,9 @@ import numpy as np
 import streamlit as st
 
 from gdm_core import gaussians as gs
-from gdm_core import ui
-from gdm_core.figures import gaussians as figs
-from gdm_core.sections.gaussians import p_controls
+from gdm_app import ui
+from gdm_app.figures import gaussians as figs
+from gdm_app.sections.gaussians import p_controls
 
 
 def _normal_curve(mean: float, var: float, x: np.ndarray) -> np.ndarray:

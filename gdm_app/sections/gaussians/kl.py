@@ -11,8 +11,8 @@ import numpy as np
 import streamlit as st
 
 from gdm_core import gaussians as gs
-from gdm_core import ui
-from gdm_core.sections.gaussians import covariance, p_controls
+from gdm_app import ui
+from gdm_app.sections.gaussians import covariance, p_controls
 
 MC_SAMPLES = 20_000
 

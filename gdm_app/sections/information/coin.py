@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from gdm_core import information as info
-from gdm_core import ui
-from gdm_core.figures import information as figs
+from gdm_app import ui
+from gdm_app.figures import information as figs
 
 
 @ui.section("Coin")

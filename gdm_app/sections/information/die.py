@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 from gdm_core import information as info
-from gdm_core import ui
+from gdm_app import ui
 
 FACES = ["1", "2", "3", "4", "5", "6"]
 DIE_PRESETS = {

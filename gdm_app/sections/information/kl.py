@@ -8,9 +8,9 @@ from __future__ import annotations
 import streamlit as st
 
 from gdm_core import information as info
-from gdm_core import ui
-from gdm_core.figures import information as figs
-from gdm_core.sections.information.die import FACES, KL_PRESETS, editor
+from gdm_app import ui
+from gdm_app.figures import information as figs
+from gdm_app.sections.information.die import FACES, KL_PRESETS, editor
 
 
 @ui.section("KL: extra bits")

@@ -7,10 +7,10 @@ import numpy as np
 import streamlit as st
 
 from gdm_core import information as info
-from gdm_core import ui
-from gdm_core.figures import information as figs
-from gdm_core.sections.information.die import FACES
-from gdm_core.sections.information.surprise import need_die
+from gdm_app import ui
+from gdm_app.figures import information as figs
+from gdm_app.sections.information.die import FACES
+from gdm_app.sections.information.surprise import need_die
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

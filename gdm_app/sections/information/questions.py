@@ -7,10 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from gdm_core import information as info
-from gdm_core import tables, ui
-from gdm_core.figures import information as figs
-from gdm_core.sections.information.die import FACES
-from gdm_core.sections.information.surprise import need_die
+from gdm_core import tables
+from gdm_app import ui
+from gdm_app.figures import information as figs
+from gdm_app.sections.information.die import FACES
+from gdm_app.sections.information.surprise import need_die
 
 
 @ui.section("Perfect yes/no questions")

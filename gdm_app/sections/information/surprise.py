@@ -6,9 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from gdm_core import information as info
-from gdm_core import ui
-from gdm_core.figures import information as figs
-from gdm_core.sections.information.die import FACES
+from gdm_app import ui
+from gdm_app.figures import information as figs
+from gdm_app.sections.information.die import FACES
 
 
 def need_die() -> None:

@@ -7,9 +7,9 @@ import numpy as np
 import streamlit as st
 
 from gdm_core import information as info
-from gdm_core import ui
-from gdm_core.sections.information.die import FACES
-from gdm_core.sections.information.surprise import need_die
+from gdm_app import ui
+from gdm_app.sections.information.die import FACES
+from gdm_app.sections.information.surprise import need_die
 
 
 @ui.section("Two rolls")

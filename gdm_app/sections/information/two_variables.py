@@ -10,8 +10,8 @@ import numpy as np
 import streamlit as st
 
 from gdm_core import information as info
-from gdm_core import ui
-from gdm_core.figures import information as figs
+from gdm_app import ui
+from gdm_app.figures import information as figs
 
 # Lecture example. X: the teacher is in the room (rows: 0 no, 1 yes); Y: you saw the teacher
 # walk in (columns: 0 no, 1 yes). You cannot see them walk in if they are not there, and half

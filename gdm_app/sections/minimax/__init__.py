@@ -21,7 +21,7 @@ def closed_forms(x0: float, y0: float, lr: float, steps: int) -> dict:
 def current():
     """The page controls and the four runs they define, or None after saying why they cannot
     run (every section starts here)."""
-    from gdm_core.sections.minimax import controls
+    from gdm_app.sections.minimax import controls
 
     c = controls.current()
     try:
@@ -39,7 +39,7 @@ def step_slider(steps: int) -> int:
     show is put back to the end before the slider is drawn (drawing it with a stale value is
     what raised the KeyError on ``mm_k``).
     """
-    from gdm_core import ui
+    from gdm_app import ui
 
     ss = st.session_state
     k = ss.get("mm_k")

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from gdm_core import games, ui
+from gdm_core import games
+from gdm_app import ui
 
 METHODS = games.METHODS
 LABELS = games.METHOD_LABELS

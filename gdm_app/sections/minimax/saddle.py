@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gdm_core import ui
-from gdm_core.figures import games as figs
-from gdm_core.sections.minimax import current, step_slider
+from gdm_app import ui
+from gdm_app.figures import games as figs
+from gdm_app.sections.minimax import current, step_slider
 
 
 @ui.section("The saddle")

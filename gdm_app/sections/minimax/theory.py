@@ -8,8 +8,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from gdm_core import games, tables, ui
-from gdm_core.sections.minimax import closed_forms, current, step_slider
+from gdm_core import games, tables
+from gdm_app import ui
+from gdm_app.sections.minimax import closed_forms, current, step_slider
 
 
 @ui.section("Theory and measurement")

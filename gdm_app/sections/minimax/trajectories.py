@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gdm_core import games, ui
-from gdm_core.figures import games as figs
-from gdm_core.sections.minimax import closed_forms, current, step_slider
+from gdm_core import games
+from gdm_app import ui
+from gdm_app.figures import games as figs
+from gdm_app.sections.minimax import closed_forms, current, step_slider
 
 THEORY_LABELS = {
     "simultaneous": "Simultaneous theory (1+η²)^{k/2}‖z₀‖",

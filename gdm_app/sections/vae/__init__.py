@@ -100,7 +100,7 @@ def require_model():
 def digit_input() -> int:
     """The test digit the ELBO, ELBO-gap, reparameterisation and nudge views look at: one
     URL-bound key ``vae_digit`` (a click on the scatter sets it too), drawn by each of them."""
-    from gdm_core import ui
+    from gdm_app import ui
 
     n = len(digits()[1])
     return int(ui.number("Test digit #", 0, n - 1, 0, key="vae_digit", step=1,

@@ -7,9 +7,10 @@ from __future__ import annotations
 import streamlit as st
 import torch
 
-from gdm_core import estimates, tables, ui, vae
-from gdm_core.figures import vae as figs
-from gdm_core.sections.vae import digit_input, digits, model, stamp
+from gdm_core import estimates, tables, vae
+from gdm_app import ui
+from gdm_app.figures import vae as figs
+from gdm_app.sections.vae import digit_input, digits, model, stamp
 
 REPEATS = 5
 

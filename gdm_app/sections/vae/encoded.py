@@ -9,9 +9,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from gdm_core import estimates, ui, vae
-from gdm_core.figures import vae as figs
-from gdm_core.sections.vae import codes, digits, model
+from gdm_core import estimates, vae
+from gdm_app import ui
+from gdm_app.figures import vae as figs
+from gdm_app.sections.vae import codes, digits, model
 
 Z_MIN, Z_MAX = -4.0, 4.0
 RADII = {p: vae.prior_mass_radius(p) for p in (0.5, 0.9, 0.99)}

@@ -9,9 +9,10 @@ from __future__ import annotations
 import streamlit as st
 import torch
 
-from gdm_core import posterior, ui
-from gdm_core.figures import latent as figs
-from gdm_core.sections.vae import digit_input, digits, model, stamp
+from gdm_core import posterior
+from gdm_app import ui
+from gdm_app.figures import latent as figs
+from gdm_app.sections.vae import digit_input, digits, model, stamp
 
 ORDER = 20  # Gauss–Hermite points per axis for E_q[log p(x|z)]: orders 12–40 agree to 1e-5 nats
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from gdm_core import estimates, ui, vae
-from gdm_core.figures import vae as figs
-from gdm_core.sections.vae import model, stamp
+from gdm_core import estimates, vae
+from gdm_app import ui
+from gdm_app.figures import vae as figs
+from gdm_app.sections.vae import model, stamp
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

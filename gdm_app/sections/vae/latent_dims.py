@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gdm_core import tables, ui, vae
-from gdm_core.figures import latent as figs
-from gdm_core.figures import vae as vae_figs
+from gdm_core import tables, vae
+from gdm_app import ui
+from gdm_app.figures import latent as figs
+from gdm_app.figures import vae as vae_figs
 
 
 @st.cache_data(max_entries=2, show_spinner=False)

@@ -7,10 +7,11 @@ import numpy as np
 import streamlit as st
 import torch
 
-from gdm_core import ui, vae
-from gdm_core.figures import vae as figs
-from gdm_core.sections.vae import codes, digits, model, stamp
-from gdm_core.sections.vae.encoded import interpolation_ends
+from gdm_core import vae
+from gdm_app import ui
+from gdm_app.figures import vae as figs
+from gdm_app.sections.vae import codes, digits, model, stamp
+from gdm_app.sections.vae.encoded import interpolation_ends
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import streamlit as st
 import torch
 
-from gdm_core import reparam, ui
-from gdm_core.figures import latent as figs
-from gdm_core.sections.vae import digit_input, digits, model, stamp
+from gdm_core import reparam
+from gdm_app import ui
+from gdm_app.figures import latent as figs
+from gdm_app.sections.vae import digit_input, digits, model, stamp
 
 QUADRATIC = (1.0, -1.0, 0.0)  # f(z) = z² − z: closed-form gradient (2μ − 1, 2σ)
 FUNCTIONS = {"quadratic": "f(z) = z² − z (closed form known)",

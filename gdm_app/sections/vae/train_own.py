@@ -10,10 +10,11 @@ from __future__ import annotations
 import streamlit as st
 import torch
 
-from gdm_core import train, ui, vae
-from gdm_core.figures import vae as figs
-from gdm_core.sections.vae import digits, stamp
-from gdm_core.sections.vae.elbo import _all_digits
+from gdm_core import train, vae
+from gdm_app import ui
+from gdm_app.figures import vae as figs
+from gdm_app.sections.vae import digits, stamp
+from gdm_app.sections.vae.elbo import _all_digits
 
 HELD_OUT = 500  # the last 500 shipped digits judge the model trained here
 CHUNK_SECONDS = 0.25  # the progress bar moves, and Cancel is heard, between chunks

@@ -12,10 +12,11 @@ import streamlit as st
 import torch
 
 from gdm_core import autoencoder as ae
-from gdm_core import paths, ui, vae
+from gdm_core import paths, vae
+from gdm_app import ui
 from gdm_core.checkpoints import load_autoencoder
-from gdm_core.figures import vae as figs
-from gdm_core.sections.vae import digit_input, digits, model, stamp
+from gdm_app.figures import vae as figs
+from gdm_app.sections.vae import digit_input, digits, model, stamp
 
 VIEWS = {
     "codes": "the codes of the test digits",
