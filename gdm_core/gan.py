@@ -62,7 +62,7 @@ from gdm_core.gan_data import (
     DATASETS,
     EXTENT,
     check_dataset,
-    min_share,
+    mode_counts,
     mode_coverage,
     mode_shares,
     toy_data,
@@ -73,7 +73,7 @@ from gdm_core.torch_threads import one_thread
 __all__ = [
     "DATASETS", "DATA_LABELS", "DATA_STD", "EXTENT", "LOSSES", "LOSS_LABELS", "PRESETS",
     "GANConfig", "GANFrame", "GANHistory", "GANRun", "GANSession",
-    "toy_data", "toy_modes", "mode_coverage", "mode_shares", "min_share",
+    "toy_data", "toy_modes", "mode_coverage", "mode_shares", "mode_counts",
     "discriminator_loss", "generator_loss", "gradient_penalty", "fit_critic", "make_mlp",
     "train_gan", "run_from_config", "loss_defaults", "compare_configs",
     "save_run", "load_run", "load_preset_run", "preset_metrics", "grad_norm_along_lines",

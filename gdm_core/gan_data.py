@@ -2,9 +2,10 @@ r"""Toy data sets in the plane for GAN training, their modes, and mode coverage.
 
 Each data set is a distribution :math:`p_r` on :math:`\mathbb{R}^2` that a GAN's generator has to
 match. The mixtures (``ring8``, ``grid25``, ``gaussian``) have known mode centres, so the samples a
-generator produces can be scored by **mode coverage**: how many modes hold at least a fixed share
-of the samples within 3 standard deviations of their centre, and what share of all samples lies
-that close to some mode (the "high-quality samples" of Metz et al. 2017 and Srivastava et al. 2017).
+generator produces can be scored as in VEEGAN (Srivastava et al. 2017, Sec. 5.1) and PacGAN
+(Lin et al. 2018, Sec. 5): a sample is **high quality** when it lies within 3 standard deviations
+of its nearest mode centre, and a mode is **captured** when it is the nearest mode of at least one
+high-quality sample; the share of high-quality samples is reported beside the count.
 
 ``ring8`` is the ring of 8 Gaussians of the WGAN-GP paper's toy experiments (radius 2, standard
 deviation 0.02): the classic case for mode collapse. ``line`` has a one-dimensional support, the
@@ -16,7 +17,10 @@ I. Gulrajani, F. Ahmed, M. Arjovsky, V. Dumoulin, A. Courville, "Improved Traini
 Wasserstein GANs", NeurIPS 2017 (toy data sets, Figure 1).
 L. Metz, B. Poole, D. Pfau, J. Sohl-Dickstein, "Unrolled Generative Adversarial Networks",
 ICLR 2017 (ring of 8 Gaussians; modes covered and high-quality samples within 3 std).
-A. Srivastava, L. Valkov, C. Russell, M. Gutmann, C. Sutton, "VEEGAN", NeurIPS 2017 (grid of 25).
+A. Srivastava, L. Valkov, C. Russell, M. Gutmann, C. Sutton, "VEEGAN", NeurIPS 2017 (grid of 25;
+modes captured and high-quality samples).
+Z. Lin, A. Khetan, G. Fanti, S. Oh, "PacGAN: The power of two samples in generative adversarial
+networks", NeurIPS 2018 (the same rule on the ring and the grid).
 """
 
 from __future__ import annotations
@@ -138,41 +142,45 @@ def _as_points(samples) -> np.ndarray:
     return x
 
 
-def mode_shares(samples, name: str) -> np.ndarray:
-    r"""Share of the samples within 3 std of each mode centre (m,); empty for data without modes.
+def mode_counts(samples, name: str) -> np.ndarray:
+    r"""How many *high-quality* samples have each mode as their nearest mode, (m,) integers.
 
-    Samples far from every mode (NaN or infinite ones included) count for no mode.
+    A sample x is high quality when :math:`\min_k \|x - c_k\| \le 3\sigma` (VEEGAN, PacGAN).
+    Samples far from every mode (NaN or infinite ones included) count for no mode. Empty for
+    data without modes.
     """
     x = _as_points(samples)
     centres = toy_modes(name)
     if centres is None:
-        return np.zeros(0)
+        return np.zeros(0, dtype=np.int64)
     d = np.linalg.norm(x[:, None, :] - centres[None, :, :], axis=2)
     d = np.where(np.isfinite(d), d, np.inf)
     nearest = d.argmin(axis=1)
     near = d.min(axis=1) <= NEAR_STDS * DATA_STD[name]
-    return np.bincount(nearest[near], minlength=len(centres)) / len(x)
+    return np.bincount(nearest[near], minlength=len(centres)).astype(np.int64)
 
 
-def min_share(name: str) -> float:
-    """The share a mode must hold to count as covered: a quarter of its fair share 1/m."""
-    centres = toy_modes(name)
-    return 0.0 if centres is None else 0.25 / len(centres)
+def mode_shares(samples, name: str) -> np.ndarray:
+    """:func:`mode_counts` as shares of all samples, (m,); empty for data without modes."""
+    x = _as_points(samples)
+    return mode_counts(x, name) / len(x)
 
 
 def mode_coverage(samples, name: str) -> tuple[int, float]:
-    r"""(modes covered, share of samples near a mode) for samples of a mixture data set.
+    r"""(modes captured, share of high-quality samples) for samples of a mixture data set.
 
-    A sample is *near* mode :math:`c_k` when :math:`\|x - c_k\| \le 3\sigma`; mode k is *covered*
-    when at least :math:`\frac{1}{4m}` of all samples are near it (a quarter of the share
-    :math:`1/m` it holds in the data). For data without modes (moons, spiral, line) the answer
-    is ``(0, nan)``.
+    Mode k is *captured* when it is the nearest mode of at least one high-quality sample, i.e.
+    one within :math:`3\sigma` of :math:`c_k` (:func:`mode_counts` > 0). For data without modes
+    (moons, spiral, line) the answer is ``(0, nan)``. The count grows with the number of
+    samples scored (one stray sample captures a mode): the app scores ``gan.N_EVAL`` samples,
+    and says so.
 
     References
     ----------
-    Metz et al. (2017), Section 3.1; Srivastava et al. (2017), Table 1.
+    Srivastava et al. (2017), Sec. 5.1 and Table 1; Lin et al. (2018), Sec. 5; Metz et al.
+    (2017), Sec. 3.1.
     """
-    shares = mode_shares(samples, check_dataset(name))
-    if shares.size == 0:
+    counts = mode_counts(samples, check_dataset(name))
+    if counts.size == 0:
         return 0, math.nan
-    return int((shares >= min_share(name) - 1e-12).sum()), float(shares.sum())
+    return int((counts > 0).sum()), float(counts.sum() / len(_as_points(samples)))
