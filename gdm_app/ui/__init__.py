@@ -6,8 +6,8 @@
 - :mod:`.settings` — app-wide units and seed (sidebar, bound to the URL);
 - :mod:`.state` — widgets bound to the address bar, with their state sanitised first, and
   ``?preset=`` links read once per session;
-- :mod:`.sections` — a section is a fragment with its own error boundary; tabs that run only
-  the open section;
+- :mod:`.sections` — a section is a fragment with its own error boundary (every catch recorded
+  in ``SECTION_FAILURES``, so tests fail on it); tabs that run only the open section;
 - :mod:`.charts` — figures drawn with the app's own template and cached by their inputs;
 - :mod:`.heap` — the long-lived heap frozen after imports, so Streamlit's per-run garbage
   collection stays cheap;
@@ -32,7 +32,10 @@ from . import protocol
 from .heap import freeze_long_lived  # noqa: F401
 from .charts import figure, show_figure, show_selectable_figure  # noqa: F401
 from .pages import PAGES, compact_layout, ensure_entrypoint, page_link  # noqa: F401
-from .sections import SECTION_CALLS, guarded, section, show_tabs  # noqa: F401
+from .sections import (  # noqa: F401
+    ERROR_MARKER, SECTION_CALLS, SECTION_FAILURES, failures_since, guarded, last_failure_seq,
+    section, show_tabs,
+)
 from .settings import DEFAULTS, log_base, seed, settings_sidebar, to_units, units  # noqa: F401
 from .state import (  # noqa: F401
     checkbox, clean, multiselect, number, preset_from_url, radio, select, select_slider,

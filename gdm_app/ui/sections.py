@@ -9,10 +9,13 @@ sections as tabs (:func:`show_tabs`) whose open tab is in the URL and the only o
 from __future__ import annotations
 
 import functools
+import itertools
+import json
 import logging
 import os
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -34,12 +37,59 @@ def _record(name: str) -> None:
             log.write(name + "\n")
 
 
+# The boundary's message starts with this (bold): a stable marker that tests, the browser tests
+# and the load test look for.
+ERROR_MARKER = "This section could not be shown"
+
+
+@dataclass(frozen=True)
+class SectionFailure:
+    """One time an error boundary caught an exception."""
+
+    seq: int      # 1, 2, 3, ... in this process
+    name: str     # the section's name
+    error: str    # the exception's type
+    message: str  # str(exception)
+
+    def __str__(self) -> str:
+        return f"section {self.name!r} failed: {self.error}: {self.message}"
+
+
+# The boundary's catches in this process, newest last (bounded: a server runs for weeks). The
+# tests fail on any catch they did not ask for (tests/conftest.py). With $GDM_SECTION_ERROR_LOG
+# set, each catch is also appended there as a JSON line, so a test outside the server (the
+# browser tests, the load test: harness/server.py sets it) sees it too.
+SECTION_FAILURES: deque[SectionFailure] = deque(maxlen=256)
+_failure_seq = itertools.count(1)
+
+
+def failures_since(seq: int) -> list[SectionFailure]:
+    """The boundary's catches after catch number ``seq`` (0: all those still kept)."""
+    return [f for f in list(SECTION_FAILURES) if f.seq > seq]
+
+
+def last_failure_seq() -> int:
+    """The number of the latest catch (0 if none): a mark for :func:`failures_since`."""
+    return SECTION_FAILURES[-1].seq if SECTION_FAILURES else 0
+
+
+def _record_failure(name: str, exc: Exception) -> None:
+    failure = SectionFailure(next(_failure_seq), name, type(exc).__name__, str(exc))
+    SECTION_FAILURES.append(failure)
+    path = os.environ.get("GDM_SECTION_ERROR_LOG")
+    if path:
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(json.dumps({"name": failure.name, "error": failure.error,
+                                  "message": failure.message}) + "\n")
+
+
 def guarded(fn: Callable, name: str) -> Callable:
     """``fn`` inside an error boundary: an exception becomes a message where it happened.
 
     Streamlit's own control flow (``st.rerun``, ``st.stop``) passes through: it is not an
     ``Exception``. Wrap a fragment nested inside a section with it too: Streamlit reports an
-    exception in a nested fragment itself before the outer boundary could.
+    exception in a nested fragment itself before the outer boundary could. Every catch is
+    recorded (:data:`SECTION_FAILURES`), so a test cannot miss one.
     """
 
     @functools.wraps(fn)  # a fragment's identity is fn's module and name
@@ -48,8 +98,9 @@ def guarded(fn: Callable, name: str) -> Callable:
             return fn(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - the boundary: log it, say it, go on
             _LOGGER.exception("section %r failed", name)
+            _record_failure(name, exc)
             st.error(
-                f"**This section could not be shown** ({type(exc).__name__}: {exc}). "
+                f"**{ERROR_MARKER}** ({type(exc).__name__}: {exc}). "
                 "The rest of the page still works; change a control above or reload the "
                 "page to try again."
             )
