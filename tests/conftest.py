@@ -3,11 +3,19 @@
 Pages show their sections in tabs whose open one is in ``st.session_state[<tab key>]`` (and
 the URL); only the open tab's section runs, so a test opens the tab it looks at. The tab key
 can be passed like any other state: ``standalone("minimax.py", mm_tab="The saddle")``.
+
+**A section's error boundary fails the test.** The boundary turns an exception into a message
+on the page (the user sees the rest of it); every catch is recorded in
+``gdm_app.ui.SECTION_FAILURES``, and any catch during a test fails that test with the section's
+name and error (``pytest_runtest_call`` below), whether or not the test looked. A test that
+forces a section to fail asks for the ``section_failures`` fixture and checks what it caught.
 """
 
 from __future__ import annotations
 
+import ast
 import math
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -17,8 +25,74 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 TIMEOUT = 60  # seconds per script run: generous, the CI machine may be busy
+
+
+def _page_tabs() -> dict[str, tuple[str, list[str]]]:
+    """Each page's tabs as its file declares them: {file: (tab key, [labels])}, read from the
+    literal ``ui.show_tabs("key", [("Label", section), ...])`` call (no page is run)."""
+    tabs = {}
+    for path in sorted((ROOT / "pages").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "show_tabs"):
+                key, pairs = node.args[0], node.args[1]
+                tabs[path.name] = (ast.literal_eval(key),
+                                   [ast.literal_eval(pair.elts[0]) for pair in pairs.elts])
+    return tabs
+
+
+# {page file: (tab key, [tab labels])} for every page with tabs (the home page has none).
+PAGE_TABS = _page_tabs()
 # The key under which each page keeps its open tab (also the URL parameter).
-TAB_KEYS = {"information.py": "info_tab", "divergences.py": "div_tab", "minimax.py": "mm_tab"}
+TAB_KEYS = {page: key for page, (key, _) in PAGE_TABS.items()}
+
+
+# --- the error boundary fails the test ----------------------------------------------------------
+
+def _sections_module():
+    # Only once some page ran: a test of gdm_core alone never imports Streamlit's toolkit.
+    return sys.modules.get("gdm_app.ui.sections")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    sections = _sections_module()
+    mark = sections.last_failure_seq() if sections else 0
+    result = yield
+    sections = _sections_module()
+    if sections is not None and "section_failures" not in getattr(item, "fixturenames", ()):
+        caught = sections.failures_since(mark)
+        if caught:
+            pytest.fail("a section's error boundary fired during the test (the page showed "
+                        "its message instead of the section):\n"
+                        + "\n".join(f"  {f}" for f in caught), pytrace=False)
+    return result
+
+
+@pytest.fixture
+def section_failures():
+    """For a test that makes a section fail on purpose: the boundary's catches since the test
+    started, as a function (``section_failures()`` → [SectionFailure(name, error, message)]).
+    Asking for this fixture lets the test pass with catches; it should assert on them."""
+    from gdm_app.ui import sections
+
+    mark = sections.last_failure_seq()
+    return lambda: sections.failures_since(mark)
+
+
+# --- shared fixtures ----------------------------------------------------------------------------
+
+@pytest.fixture
+def one_thread():
+    """torch on one thread for the test: tiny models run faster and bit-for-bit repeatably, and
+    a busy 2-core machine is shared fairly. Use with ``pytestmark = pytest.mark.usefixtures(
+    "one_thread")``."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 def _split_tab(page: str, state: dict) -> tuple[dict, str | None]:
@@ -72,8 +146,12 @@ def run_page(request):
     return via_app if request.param == "via_app" else standalone
 
 
-def no_exception(at: AppTest) -> None:
+def no_exception(at: AppTest, *, sections_may_fail: bool = False) -> None:
+    """No traceback on the page, and no section showing its error boundary's message (unless
+    the test made a section fail on purpose: ``sections_may_fail=True``)."""
     assert not at.exception, [e.message for e in at.exception]
+    if not sections_may_fail:
+        assert not section_errors(at), section_errors(at)
 
 
 def tab_labels(at: AppTest) -> list[str]:
@@ -95,7 +173,10 @@ def metric_values(at: AppTest) -> dict[str, str]:
 
 
 def section_errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.error if e.value.startswith("**This section could not be shown**")]
+    """The error boundaries' messages on the page (each starts with ``ui.ERROR_MARKER``)."""
+    from gdm_app.ui.sections import ERROR_MARKER
+
+    return [e.value for e in at.error if e.value.startswith(f"**{ERROR_MARKER}**")]
 
 
 def reset_warnings(at: AppTest) -> list[str]:
@@ -165,3 +246,28 @@ def plotly_array(value):
 def trace(fig: dict, name: str) -> dict:
     """The trace of a figure with this name."""
     return next(t for t in fig["data"] if t.get("name") == name)
+
+
+# --- colours ------------------------------------------------------------------------------------
+
+def contrast_on_white(colour) -> float:
+    """WCAG 2 contrast ratio of an sRGB colour against white: ``"#rrggbb"``, ``"rgb(r, g, b)"``
+    (what a browser's computed style says) or three numbers 0–255.
+
+    Linearisation per IEC 61966-2-1 (sRGB): c/12.92 up to 0.04045, the power curve above.
+    (WCAG 2.0 printed 0.03928; for 8-bit channels both give the same result.)"""
+    if isinstance(colour, str):
+        text = colour.strip()
+        if text.startswith("#"):
+            rgb = [int(text[i:i + 2], 16) for i in (1, 3, 5)]
+        else:
+            rgb = [float(x) for x in text[text.index("(") + 1:text.index(")")].split(",")[:3]]
+    else:
+        rgb = list(colour)[:3]
+
+    def channel(c: float) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    lum = 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2])
+    return 1.05 / (lum + 0.05)

@@ -15,6 +15,9 @@ are compared over runs in which exactly one tab is open.
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -22,8 +25,8 @@ from streamlit.testing.v1 import AppTest
 
 from gdm_core import games
 from tests.conftest import (
-    APP, TAB_KEYS, TIMEOUT, CallCounter, from_url, metric_values, no_exception, open_tab, reset_warnings,
-    section_errors, standalone, tab_labels, url_value, via_app,
+    APP, ROOT, TAB_KEYS, TIMEOUT, CallCounter, from_url, metric_values, no_exception, open_tab,
+    reset_warnings, section_errors, standalone, tab_labels, url_value, via_app,
 )
 
 SECTIONS = {  # tab label -> the section's name in ui.SECTION_CALLS
@@ -70,14 +73,18 @@ def _boom(*args, **kwargs):
     ("minimax.py", "gdm_app.figures.games.saddle_surface", "The saddle", "mm_steps"),
 ])
 def test_a_failing_section_shows_its_message_and_the_page_goes_on(
-        monkeypatch, page, target, label, still_there):
+        monkeypatch, section_failures, page, target, label, still_there):
     module, name = target.rsplit(".", 1)
     monkeypatch.setattr(module + "." + name, _boom)
     at = via_app(page, **{TAB_KEYS[page]: label})
-    no_exception(at)
+    no_exception(at, sections_may_fail=True)
     errors = section_errors(at)
     assert len(errors) == 1, [e.value for e in at.error]
     assert "RuntimeError: boom for the test" in errors[0]
+    # the boundary recorded the catch: what makes any other test fail on it
+    caught = section_failures()
+    assert caught and {(f.name, f.error, f.message) for f in caught} == {
+        (SECTIONS[page][label], "RuntimeError", "boom for the test")}, caught
     assert "The rest of the page still works" in errors[0]
     assert at.title[0].value == TITLES[page]
     assert tab_labels(at) == list(SECTIONS[page])
@@ -92,15 +99,40 @@ def test_a_failing_section_shows_its_message_and_the_page_goes_on(
             assert not section_errors(at), (other, [e.value for e in at.error])
 
 
-def test_the_error_boundary_does_not_keep_a_good_section_broken(monkeypatch):
+def test_the_error_boundary_does_not_keep_a_good_section_broken(monkeypatch, section_failures):
     monkeypatch.setattr("gdm_core.information.bernoulli_entropy", _boom)
     at = standalone("information.py", info_tab="Coin")
     assert section_errors(at)
+    assert [f.name for f in section_failures()] == ["Coin"]
     monkeypatch.undo()
     at.slider(key="info_coin_p").set_value(0.5).run()
     no_exception(at)
     assert not section_errors(at)
+    assert [f.name for f in section_failures()] == ["Coin"]  # no new catch
     assert metric_values(at)["H(0.50)"] == "1.000 bits"
+
+
+def test_a_catch_fails_any_test_that_did_not_ask_for_it(tmp_path):
+    # The conftest's hook: a test during which a section's boundary fired fails, naming the
+    # section and its error, even if the test never looked; asking for section_failures allows it.
+    (tmp_path / "conftest.py").write_text(
+        "from tests.conftest import pytest_runtest_call, section_failures  # noqa: F401\n")
+    (tmp_path / "test_inner.py").write_text(
+        "from gdm_app.ui import sections\n\n"
+        "def test_quiet_failure():\n"
+        "    sections.guarded(lambda: 1 / 0, 'Divide')()  # st.error outside a run: no-op\n\n"
+        "def test_asked_for_it(section_failures):\n"
+        "    sections.guarded(lambda: 1 / 0, 'Divide')()\n"
+        "    assert [f.error for f in section_failures()] == ['ZeroDivisionError']\n")
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           str(tmp_path)], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300)
+    out = done.stdout + done.stderr
+    assert "1 failed, 1 passed" in out, out
+    assert "error boundary fired" in out, out
+    assert "section 'Divide' failed: ZeroDivisionError: division by zero" in out, out
 
 
 # --- 2. lazy tabs -----------------------------------------------------------------------------
