@@ -12,12 +12,7 @@ from gdm_core.vae import VAE, VAEConfig, bernoulli_log_likelihood
 CFG = VAEConfig(latent_dim=2, hidden=16, enc_layers=2, dec_layers=3)
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 @pytest.fixture

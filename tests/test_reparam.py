@@ -13,12 +13,7 @@ from gdm_core import reparam as r
 A, B, C, MU, SIGMA = 1.5, -2.0, 0.3, 0.7, 1.2
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 def test_quadratic_closed_form_by_finite_differences():

@@ -16,12 +16,7 @@ from gdm_core.vae import VAE, VAEConfig
 TINY = VAEConfig(latent_dim=2, hidden=16, enc_layers=1, dec_layers=1)
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny models: faster, and bit-for-bit repeatable
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 def _synthetic(n: int = 240, seed: int = 0) -> np.ndarray:

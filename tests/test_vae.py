@@ -41,13 +41,7 @@ def _small_model(seed: int = 0, hidden: int = 12, posterior_sd: float | None = N
     return model.eval()
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    # Tiny models: one thread is faster, and fair to a busy 2-core machine.
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 def _binary_images(n: int, seed: int = 1) -> torch.Tensor:
