@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from gdm_core import divergences as dv
+from gdm_core.transport import transport_plan
 import plotly.graph_objects as go
 
 from gdm_app.figures import COLORS, styled
@@ -35,7 +36,7 @@ def test_figures_keep_the_app_style():
 
 def test_lines_plane_segments_samples_and_plan():
     real, fake = dv.sample_shifted_lines(0.6, 8, 0)
-    plan = dv.transport_plan(real, fake)
+    plan = transport_plan(real, fake)
     fig = figs.lines_plane(0.6, real, fake, plan)
     assert list(_trace(fig, "P0 = law of (0, Z)").x) == [0, 0]
     assert list(_trace(fig, "Pθ = law of (θ, Z), θ = 0.6").x) == [0.6, 0.6]
@@ -50,7 +51,7 @@ def test_transport_plan_legend_clears_the_axis_title():
     # Regression: the legend under the transport-plan figure sat on the x-axis title (y = −0.2
     # of a ~265 px plot area is 53 px; tick labels and the title need ~60).
     real, fake = dv.sample_shifted_lines(0.6, 8, 0)
-    for fig in (figs.lines_plane(0.6, real, fake, dv.transport_plan(real, fake), title="t"),
+    for fig in (figs.lines_plane(0.6, real, fake, transport_plan(real, fake), title="t"),
                 figs.lines_plane(0.6), figs.gaussian_densities([0, 1], [1, 1], [0, 0])):
         m, legend = fig.layout.margin, fig.layout.legend
         plot_h = fig.layout.height - m.t - m.b
@@ -178,7 +179,7 @@ def _every_figure():
     theory = {m: games.closed_form_norms(m, (1.0, 0.5), 0.2, 30) for m in games.METHODS}
     die = np.full(6, 1 / 6)
     imgs = np.random.default_rng(0).random((4, 28, 28))
-    yield "lines_plane", figs.lines_plane(0.6, real, fake, dv.transport_plan(real, fake))
+    yield "lines_plane", figs.lines_plane(0.6, real, fake, transport_plan(real, fake))
     yield "lines_curves", figs.lines_curves(np.array([-0.5, 0, 0.5]), {"W1": [0.5, 0, 0.5]},
                                             0.2, {}, "bits", 1.25)
     yield "lines_gradients", figs.lines_gradients(np.array([-0.5, 0.5]), {"W1": [-1, 1]})

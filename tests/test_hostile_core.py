@@ -15,7 +15,7 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gdm_core import data, divergences, games, information, vae
+from gdm_core import data, divergences, games, information, transport, vae
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -156,7 +156,7 @@ def test_sample_shifted_lines(theta, n):
        y=st.lists(st.tuples(numbers, numbers), max_size=6),
        p=st.sampled_from([1, 2, 0, -1, 0.5, math.inf, math.nan]))
 def test_wasserstein_samples(x, y, p):
-    call(divergences.wasserstein_samples, np.array(x, dtype=float).reshape(-1, 2),
+    call(transport.wasserstein_samples, np.array(x, dtype=float).reshape(-1, 2),
          np.array(y, dtype=float).reshape(-1, 2), p=p)
 
 

@@ -6,15 +6,16 @@ The page is six tabs ("Parallel lines", "Gradients", "From samples", "Discrimina
 
 from __future__ import annotations
 
-import json
 import math
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from gdm_core import divergences as dv
+from gdm_core.transport import wasserstein_samples
 from tests.conftest import (  # noqa: F401 (run_page: fixture)
-    ROOT, TIMEOUT, no_exception, open_tab, reset_warnings, run_page, standalone, tab_labels,
+    ROOT, TIMEOUT, chart, no_exception, open_tab, reset_warnings, run_page, standalone,
+    tab_labels,
 )
 
 PAGE = "divergences.py"
@@ -34,13 +35,6 @@ def metrics(at, label=None) -> dict[str, str]:
     if label is not None:
         tab(at, label)
     return {m.label: m.value for m in at.metric}
-
-
-def chart(at, key: str) -> dict:
-    for el in at.get("plotly_chart"):
-        if el.proto.id.endswith(key) or key in el.proto.id:
-            return json.loads(el.proto.spec)
-    raise AssertionError(f"no chart {key}")
 
 
 def test_defaults_show_the_lines_values(run_page):
@@ -136,7 +130,7 @@ def test_sample_size_slider():
     no_exception(at)
     m = metrics(at)
     real, fake = dv.sample_shifted_lines(0.5, 300, __import__("numpy").random.default_rng(0))
-    assert m["W from samples"] == f"{dv.wasserstein_samples(real, fake):.4f}"
+    assert m["W from samples"] == f"{wasserstein_samples(real, fake):.4f}"
     assert m["JS from samples, bits"] == "1.0000"
     samples = chart(at, "div_fig_samples")
     assert not any(t.get("name") == "transport plan" for t in samples["data"])  # plan only for n ≤ 60

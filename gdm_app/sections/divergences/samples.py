@@ -7,6 +7,7 @@ import numpy as np
 import streamlit as st
 
 from gdm_core import divergences as dv
+from gdm_core import transport
 from gdm_app import ui
 from gdm_app.figures import divergences as figs
 from gdm_app.sections.divergences import theta_slider
@@ -17,8 +18,8 @@ PLAN_UP_TO = 60  # more transport lines than this are a grey smear on a projecto
 @st.cache_data(max_entries=32, show_spinner=False)
 def _estimates(theta: float, n: int, seed: int):
     real, fake = dv.sample_shifted_lines(theta, n, np.random.default_rng(seed))
-    plan = dv.transport_plan(real, fake) if n <= PLAN_UP_TO else None
-    return real, fake, plan, dv.wasserstein_samples(real, fake), dv.js_from_samples(real, fake)
+    plan = transport.transport_plan(real, fake) if n <= PLAN_UP_TO else None
+    return real, fake, plan, transport.wasserstein_samples(real, fake), dv.js_from_samples(real, fake)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
