@@ -10,7 +10,8 @@ import pytest
 import torch
 from scipy import stats
 
-from gdm_core import gan
+from gdm_core import gan, transport
+from gdm_core.gan._train import _Trainer, _w1
 from gdm_core.gan_data import LINE_ENDS
 from gdm_core.gan import (
     GANConfig,
@@ -203,7 +204,7 @@ def test_penalty_is_differentiable_in_the_weights():
 
 @pytest.mark.parametrize("loss", gan.LOSSES)
 def test_generator_push_is_minus_the_gradient_of_its_loss(loss):
-    tr = gan._Trainer(GANConfig(loss=loss, **TINY))
+    tr = _Trainer(GANConfig(loss=loss, **TINY))
     x = torch.tensor([[0.3, -0.2], [1.0, 0.5]])
     push = tr.push(x)
     h = 1e-2
@@ -259,13 +260,13 @@ def test_cancel_keeps_what_it_has():
 
 
 def test_nan_losses_stop_the_run(monkeypatch):
-    real_step = gan._Trainer.g_step
+    real_step = _Trainer.g_step
 
     def g_step(self):
         loss = real_step(self)
         return math.nan if self.steps_g >= 7 else loss
 
-    monkeypatch.setattr(gan._Trainer, "g_step", g_step)
+    monkeypatch.setattr(_Trainer, "g_step", g_step)
     run = train_gan(GANConfig(**dict(TINY, steps=20, snapshots=21)))
     assert not run.cancelled and "NaN" in run.stopped_reason and "step 7" in run.stopped_reason
     assert run.steps[-1] == 6 and np.isfinite(run.fake).all()
@@ -294,6 +295,36 @@ def test_run_saves_and_loads_without_pickle(tmp_path):
     np.testing.assert_array_equal(run.history.near, back.history.near)
     with pytest.raises(ValueError, match="no saved GAN run"):
         gan.load_run(tmp_path / "missing.npz")
+
+
+def test_run_w1_is_the_one_exact_w1_of_the_app():
+    # the history's W1 and its floor are gdm_core.transport's exact W1 (one solver for the app),
+    # checked here against scipy's assignment solver (equal weights, n = m: an optimal plan is a
+    # permutation); a blown-up run's fakes give NaN instead of an error
+    from scipy.optimize import linear_sum_assignment
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(40, 2)), toy_data("ring8", 40, seed=1)
+    cost = np.linalg.norm(x[:, None] - y[None], axis=2)
+    rows, cols = linear_sum_assignment(cost)
+    assert _w1(x, y) == transport.wasserstein_samples(x, y)
+    assert _w1(x, y) == pytest.approx(cost[rows, cols].mean(), rel=1e-12)
+    x[3, 0] = np.nan
+    assert math.isnan(_w1(x, y))
+    run = train_gan(GANConfig(**TINY))  # the last W1 of the history: the final fakes vs the data
+    fakes = run.final_fake[:gan.N_W1].astype(np.float64)  # stored as float32
+    reals = toy_data(run.config.data, gan.N_W1, seed=[run.config.seed, 3])
+    assert run.history.w1[-1] == pytest.approx(transport.wasserstein_samples(fakes, reals), rel=1e-5)
+
+
+def test_the_command_line_still_runs_as_a_module():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "gdm_core.gan", "--help"], capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "--make-presets" in out.stdout and "wgan-gp" in out.stdout
 
 
 def test_run_pickles_for_st_cache_data():
