@@ -3,17 +3,14 @@ tracebacks, presets and the ?preset= link; run through app.py and on its own."""
 
 from __future__ import annotations
 
-import base64
-import json
 import math
-
-import numpy as np
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import (
-    APP, ROOT, no_exception, open_tab, reset_warnings, standalone, tab_labels, via_app,
+    APP, ROOT, chart, no_exception, open_tab, plotly_array, reset_warnings, standalone,
+    tab_labels, via_app,
 )
 
 PAGE = "information.py"
@@ -41,19 +38,8 @@ def set_die(at, values, prefix="info_p"):
     return at.run()
 
 
-def chart(at, key):
-    for c in at.get("plotly_chart"):
-        spec = json.loads(c.proto.spec)
-        if c.proto.id and key in c.proto.id:
-            return spec
-    raise AssertionError(f"no chart {key}")
-
-
 def values(v):
-    """Plotly writes NumPy arrays as typed arrays ({"dtype", "bdata"}); decode those."""
-    if isinstance(v, dict) and "bdata" in v:
-        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"])).tolist()
-    return list(v)
+    return plotly_array(v).tolist()
 
 
 def texts(at):

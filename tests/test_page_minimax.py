@@ -6,7 +6,6 @@ measurement", the 3-D saddle in "The saddle", the GAN text in "Why GANs". Only t
 runs, so a test opens the tab it looks at (``open_tab``).
 """
 
-import base64
 import json
 import math
 
@@ -16,7 +15,8 @@ from streamlit.testing.v1 import AppTest
 
 from gdm_core import games
 from tests.conftest import (
-    ROOT, TIMEOUT, no_exception, open_tab, reset_warnings, standalone, tab_labels, via_app,
+    ROOT, TIMEOUT, chart, no_exception, open_tab, plotly_array, reset_warnings, standalone,
+    tab_labels, via_app,
 )
 
 PAGE = "minimax.py"
@@ -25,13 +25,6 @@ TRAJ, THEORY, SADDLE, GAN = "Trajectories", "Theory vs measurement", "The saddle
 
 def tab(at, label):
     return open_tab(at, "mm_tab", label)
-
-
-def chart(at, key):
-    for c in at.get("plotly_chart"):
-        if key in c.proto.id:
-            return json.loads(c.proto.spec)
-    raise AssertionError(f"no chart {key}")
 
 
 def charts(at):
@@ -46,12 +39,7 @@ def traces(fig, name):
 
 
 def xy(trace):
-    # Plotly sends NumPy arrays as typed binary {"dtype", "bdata"}; decode either form.
-    def dec(v):
-        if isinstance(v, dict) and "bdata" in v:
-            return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"])
-        return np.asarray(v, float)
-    return np.c_[dec(trace["x"]), dec(trace["y"])]
+    return np.c_[plotly_array(trace["x"]).astype(float), plotly_array(trace["y"]).astype(float)]
 
 
 def table(at):
