@@ -111,16 +111,18 @@ def fmt(xs: list[float]) -> str:
 def bench_server(extra_sessions: int) -> dict:
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.server import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_for_app
+    from harness.browser import launch, wait_for_app
+    from harness.server import streamlit_server
 
     t0 = time.perf_counter()
-    with streamlit_server() as (base, proc, _log), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+    with streamlit_server() as running, sync_playwright() as p:
+        base = running.base
+        browser = launch(p)
         page = browser.new_context().new_page()
         page.goto(base + "/")
         wait_for_app(page)
         cold_start = time.perf_counter() - t0
-        server = psutil.Process(proc.pid)
+        server = running.process
         first_page_rss = server.memory_info().rss
         for _, _, path, _, _ in ui.PAGES[1:]:
             page.goto(f"{base}/{path}")

@@ -22,13 +22,16 @@ after the bench armed it) to the page "painted again":
   * CPU ms: user + system CPU time of the server process over the interaction (psutil), until
     the server has been idle for 100 ms (so the post-run garbage collection is included).
   * script / gc ms: server wall time inside the script run and in its postScriptGC (a
-    sitecustomize hook on Streamlit's ScriptRunner; see _SITECUSTOMIZE below).
+    sitecustomize hook on Streamlit's ScriptRunner: bench/hook/sitecustomize.py).
   * long ms: the browser main thread's Long Tasks (PerformanceObserver 'longtask', tasks
     > 50 ms) summed over the interaction: mostly Plotly drawing and React rendering.
   * KB: bytes received over the websocket (Playwright page.on("websocket") frame sizes).
 
 Then an arrow key held on a slider: 100 presses with 30 ms between key down and up; the time
 from the last press until the page is quiet (target ≤ 3 s). Same for the floor app.
+
+The servers are started by harness.server; the page is driven by bench/browser_actions.py, whose
+JavaScript is in bench/js/. A section error a server's boundaries caught is reported (and saved).
 
 Output: a Markdown table on stdout and a JSON file (--out; default a temp file).
 Wall-clock figures depend on the machine's load: the load average is printed and saved.
@@ -42,15 +45,12 @@ import fnmatch
 import json
 import os
 import platform
-import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import psutil
@@ -58,259 +58,32 @@ import psutil
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(ROOT))
 
+from browser_actions import (  # noqa: E402
+    INIT_JS, NO_RERUN_KINDS, QUIET_MS, Skipped, WsCounter, open_tab_with, profile_summary,
+    run_action, settle, wait_loaded,
+)
 from interactions import FLOOR, FLOOR_HOLD, HOLD, INTERACTIONS  # noqa: E402
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic",
-                 # nothing but localhost can be resolved: no request leaves the machine
-                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
+from harness.browser import OFFLINE_ARGS, chromium_path, launch  # noqa: E402
+from harness.server import streamlit_server  # noqa: E402
+
 VIEWPORT = {"width": 1400, "height": 1000}
-QUIET_MS = 100          # no DOM mutation for this long = settled
-RUN_GRACE_MS = 2000     # how long to wait for a rerun to start after an action that needs one
-TAB_GRACE_MS = 600      # a tab or expander may rerun too (st.tabs bound to the URL): wait this long
-SETTLE_TIMEOUT_MS = 90_000
-NO_RERUN_KINDS = {"tab", "expander"}
-
-# Installed in every page before its own scripts: mutation clock, script-run state, long tasks,
-# and the time of the first input event after the bench "arms" a measurement.
-INIT_JS = r"""
-(() => {
-  if (window.__bench) return;
-  const B = window.__bench = {lastMut: 0, lastPaint: 0, nMut: 0, runs: [], longtasks: [],
-                              armed: null, tAction: null, lastKey: 0};
-  const IGNORE = '[data-testid="stHeader"],[data-testid="stStatusWidget"],' +
-                 '[data-testid="stToolbar"],[data-testid="stDecoration"]';
-  const ignored = (n) => {
-    const el = n && (n.nodeType === 1 ? n : n.parentElement);
-    return !!(el && el.closest && el.closest(IGNORE));
-  };
-  const obs = new MutationObserver((muts) => {
-    const now = performance.now();
-    let counted = false;
-    for (const m of muts) {
-      if (m.type === 'attributes' && m.attributeName === 'data-test-script-state') {
-        B.runs.push([m.target.getAttribute('data-test-script-state'), now]);
-        continue;
-      }
-      if (!ignored(m.target)) counted = true;
-    }
-    if (counted) {
-      B.lastMut = now; B.nMut++;
-      requestAnimationFrame(() => requestAnimationFrame(() => {
-        B.lastPaint = Math.max(B.lastPaint, performance.now());
-      }));
-    }
-  });
-  const start = () => obs.observe(document, {subtree: true, childList: true, attributes: true,
-                                             characterData: true});
-  start();
-  try {
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) B.longtasks.push([e.startTime, e.duration]);
-    }).observe({type: 'longtask', buffered: true});
-  } catch (e) { B.noLongtask = String(e); }
-  const onInput = (ev) => {
-    const now = performance.now();
-    if (B.armed !== null && B.tAction === null) B.tAction = now;
-    if (ev.type === 'keydown') B.lastKey = now;
-  };
-  for (const t of ['keydown', 'pointerdown', 'mousedown', 'click'])
-    window.addEventListener(t, onInput, true);
-})();
-"""
-
-BUSY_JS = r"""
-() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  const s = app ? app.getAttribute('data-test-script-state') : 'none';
-  return s === 'running' || s === 'rerunRequested' || s === 'stopRequested' ||
-         !!document.querySelector('[data-testid="stStatusWidget"]');
-}
-"""
-
-# Resolves once the page is settled (see the module docstring); times are relative to the
-# action (or to the arming, if no input event reached the page).
-SETTLE_JS = r"""
-async ({quiet, grace, needRun, timeout}) => {
-  const B = window.__bench;
-  const busy = """ + BUSY_JS + r""";
-  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-  const started = () => B.runs.some(([s, t]) => t >= B.armed &&
-                                     (s === 'running' || s === 'rerunRequested'));
-  while (true) {
-    const now = performance.now();
-    const t0 = B.tAction === null ? B.armed : B.tAction;
-    if (now - B.armed > timeout) return {timeout: true, elapsed: now - t0};
-    const ran = started();
-    if ((!needRun || ran || now - B.armed > grace) && !busy() &&
-        now - Math.max(B.lastMut, t0) >= quiet) {
-      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-      const lt = B.longtasks.filter(([s, d]) => s + d >= B.armed && s <= Math.max(B.lastMut, t0));
-      return {
-        ms: Math.max(0, B.lastMut - t0),
-        paint_ms: Math.max(0, Math.max(B.lastPaint, B.lastMut) - t0),
-        dispatch_ms: t0 - B.armed,
-        longtask_ms: lt.reduce((a, [s, d]) => a + d, 0),
-        longtask_n: lt.length,
-        ran: ran,
-        input_seen: B.tAction !== null,
-      };
-    }
-    await sleep(10);
-  }
-}
-"""
-
-QUIET_JS = r"""
-async ({quiet, timeout}) => {
-  const B = window.__bench;
-  const busy = """ + BUSY_JS + r""";
-  const t0 = performance.now();
-  while (performance.now() - t0 < timeout) {
-    if (!busy() && performance.now() - B.lastMut >= quiet) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return false;
-}
-"""
-
-CHARTS_DRAWN_JS = r"""
-() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-        .filter((c) => c.checkVisibility ? c.checkVisibility() : c.offsetParent !== null)
-        .every((c) => c.querySelector('.main-svg'))
-"""
-
-# Show a control hidden in an inactive tab or a closed expander; returns what it clicked.
-REVEAL_JS = r"""
-(el) => {
-  const vis = (n) => n.checkVisibility ? n.checkVisibility() : n.offsetParent !== null;
-  const steps = [];  // innermost first; clicked outermost first
-  for (let n = el; n && n !== document.body; n = n.parentElement) {
-    const tid = n.getAttribute && n.getAttribute('data-testid');
-    if (tid === 'stTabPanel' || (n.getAttribute && n.getAttribute('role') === 'tabpanel')) {
-      const tabs = n.parentElement && n.parentElement.closest('[data-testid="stTabs"]');
-      if (!tabs) continue;
-      const own = (x) => x.closest('[data-testid="stTabs"]') === tabs;
-      const panels = [...tabs.querySelectorAll('[data-testid="stTabPanel"]')].filter(own);
-      const buttons = [...tabs.querySelectorAll('[role="tab"]')].filter(own);
-      const tab = buttons[panels.indexOf(n)];
-      if (tab) steps.push(['tab', tab]);
-    }
-    if (n.tagName === 'DETAILS' && !n.open) {
-      const s = n.querySelector('summary');
-      if (s) steps.push(['expander', s]);
-    }
-  }
-  const clicked = [];
-  for (const [kind, node] of steps.reverse()) {
-    if (kind === 'tab' && node.getAttribute('aria-selected') === 'true') continue;
-    node.click();
-    clicked.push(kind + ' ' + node.innerText.trim());
-  }
-  return clicked;
-}
-"""
-
-# A sitecustomize for the server: times each script run and its postScriptGC, one JSON line
-# per event, to $BENCH_SERVER_LOG. Patches lazily, once Streamlit's script runner is imported.
-_SITECUSTOMIZE = r'''
-import json, os, sys, threading, time
-
-def _bench_patch():
-    for _ in range(2400):
-        mod = sys.modules.get("streamlit.runtime.scriptrunner.script_runner")
-        if mod is not None and hasattr(mod, "ScriptRunner"):
-            break
-        time.sleep(0.025)
-    else:
-        return
-    path = os.environ["BENCH_SERVER_LOG"]
-    lock = threading.Lock()
-
-    def log(kind, t, wall, cpu):
-        with lock, open(path, "a") as f:
-            f.write(json.dumps({"kind": kind, "t": t, "wall": wall, "cpu": cpu}) + "\n")
-
-    SR = mod.ScriptRunner
-    orig_run = SR._run_script
-
-    def _run_script(self, rerun_data):
-        t, w, c = time.time(), time.perf_counter(), time.thread_time()
-        try:
-            return orig_run(self, rerun_data)
-        finally:
-            log("run", t, time.perf_counter() - w, time.thread_time() - c)
-
-    SR._run_script = _run_script
-    real_gc = mod.gc
-
-    class _GC:
-        def __getattr__(self, name):
-            return getattr(real_gc, name)
-
-        def collect(self, *a, **k):
-            t, w, c = time.time(), time.perf_counter(), time.thread_time()
-            try:
-                return real_gc.collect(*a, **k)
-            finally:
-                log("gc", t, time.perf_counter() - w, time.thread_time() - c)
-
-    mod.gc = _GC()
-
-if os.environ.get("BENCH_SERVER_LOG"):
-    threading.Thread(target=_bench_patch, daemon=True, name="bench-patch").start()
-'''
+PROFILE_BROWSER = False  # --profile-browser: a V8 CPU profile of each measured action
 
 
 # ---- server -------------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
-def streamlit_server(app_dir: Path, script: str, workdir: Path, timeout: float = 90.0,
-                     extra_args: tuple[str, ...] = ()):
-    """Yield (base_url, psutil.Process, server_log_path) for `streamlit run script` in app_dir."""
-    port = free_port()
-    hook_dir = workdir / "hook"
-    hook_dir.mkdir(exist_ok=True)
-    (hook_dir / "sitecustomize.py").write_text(_SITECUSTOMIZE)
-    events = workdir / f"server-events-{port}.jsonl"
-    log_path = workdir / f"streamlit-{port}.log"
-    env = dict(os.environ, BENCH_SERVER_LOG=str(events),
-               PYTHONPATH=os.pathsep.join([str(hook_dir)] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
-    log = open(log_path, "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", *extra_args],
-        cwd=app_dir, stdout=log, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"streamlit did not start; log:\n{log_path.read_text()}")
-            time.sleep(0.2)
-        yield base, psutil.Process(proc.pid), events, log_path
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+def bench_server(app_dir: Path, script: str, workdir: Path, extra_args: tuple[str, ...] = ()):
+    """Yield (server, psutil.Process, server-events path) for `streamlit run script` in app_dir,
+    with bench/hook/sitecustomize.py timing its script runs and collections."""
+    events = Path(tempfile.mkstemp(prefix="server-events-", suffix=".jsonl", dir=workdir)[1])
+    with streamlit_server(script, app_dir=app_dir, env={"BENCH_SERVER_LOG": str(events)},
+                          pythonpath=[HERE / "hook"], extra_args=extra_args,
+                          workdir=Path(tempfile.mkdtemp(prefix="server-", dir=workdir))) as srv:
+        yield srv, srv.process, events
 
 
 def cpu_seconds(proc: psutil.Process) -> float:
@@ -364,261 +137,6 @@ def server_events(path: Path, t0: float, t1: float) -> dict:
     # a run's wall time includes its own postScriptGC: report the script part alone
     out["script_wall"] = max(0.0, out["run_wall"] - out["gc_wall"])
     return out
-
-
-# ---- page helpers -------------------------------------------------------------------------------
-
-class Skipped(Exception):
-    """The control is not on this page (a page was rebuilt): reported, never a crash."""
-
-
-CONTAINERS = {
-    "slider_keys": '[data-testid="stSlider"]',
-    "number": '[data-testid="stNumberInput"]',
-    "select": '[data-testid="stSelectbox"]',
-    "radio": '[data-testid="stRadio"]',
-    "pills": '[data-testid="stButtonGroup"]',
-    "checkbox": '[data-testid="stCheckbox"]',
-    "toggle": '[data-testid="stCheckbox"]',
-    "button": ('[data-testid="stButton"] button, [data-testid="stFormSubmitButton"] button, '
-               '[data-testid="stPopover"] button'),
-    "tab": '[role="tab"]',
-    "expander": '[data-testid="stExpander"] summary',
-}
-SCOPES = {None: "", "sidebar": '[data-testid="stSidebar"] ', "main": '[data-testid="stMain"] '}
-
-LABELS_JS = r"""
-(els) => els.map((el) => {
-  const lab = el.querySelector('[data-testid="stWidgetLabel"]');
-  let text = lab ? lab.innerText : (el.getAttribute('aria-label') || el.innerText || '');
-  const visible = el.checkVisibility ? el.checkVisibility() : el.offsetParent !== null;
-  return [text, visible];
-})
-"""
-
-
-def norm(s: str) -> str:
-    return re.sub(r"\s+", " ", s or "").strip()
-
-
-def strip_icon(s: str) -> str:
-    # a Material icon is drawn from a ligature: its name is part of the button's text
-    return re.sub(r"^[a-z_]+\s+(?=[A-Z0-9])", "", norm(s))
-
-
-def find_control(page, action: dict):
-    """The locator of the control an action names, or raise Skipped."""
-    kind = action["kind"]
-    if kind not in CONTAINERS:
-        raise ValueError(f"unknown action kind {kind!r}")
-    sel = ",".join(SCOPES[action.get("scope")] + part.strip()
-                   for part in CONTAINERS[kind].split(","))
-    loc = page.locator(sel)
-    labels = loc.evaluate_all(LABELS_JS)
-    want = norm(action["label"]).casefold()
-    texts = [strip_icon(t).casefold() if kind in ("button", "tab", "expander") else norm(t).casefold()
-             for t, _ in labels]
-    tiers = [[i for i, t in enumerate(texts) if t == want]]
-    if action.get("exact", True) is False or not tiers[0]:
-        tiers.append([i for i, t in enumerate(texts) if t.startswith(want)])
-        tiers.append([i for i, t in enumerate(texts) if want in t])
-    if action.get("exact", True) is True:
-        tiers = tiers[:1]
-    for tier in tiers:
-        if tier:
-            visible = [i for i in tier if labels[i][1]]
-            return loc.nth((visible or tier)[0])
-    raise Skipped(f"no {kind} labelled {action['label']!r}")
-
-
-def wait_quiet(page, quiet_ms: int = 300, timeout_ms: int = 60_000) -> bool:
-    return page.evaluate(QUIET_JS, {"quiet": quiet_ms, "timeout": timeout_ms})
-
-
-def wait_loaded(page, timeout_ms: int = 90_000) -> float:
-    """Wait until the page is fully drawn; return the seconds it took."""
-    t = time.perf_counter()
-    page.wait_for_selector("[data-testid='stApp'] h1", timeout=timeout_ms)
-    deadline = time.time() + timeout_ms / 1000
-    while time.time() < deadline:  # a page may rerun itself once (ui.ensure_entrypoint)
-        wait_quiet(page, 500, timeout_ms)
-        if not page.evaluate(BUSY_JS) and page.locator("[data-testid='stSkeleton']").count() == 0:
-            break
-    with contextlib.suppress(Exception):  # a slow chart must not stop the bench
-        page.wait_for_function(CHARTS_DRAWN_JS, timeout=30_000)
-    wait_quiet(page, 300, timeout_ms)
-    return time.perf_counter() - t
-
-
-def reveal(page, loc) -> list[str]:
-    clicked = loc.evaluate(REVEAL_JS)
-    if clicked:
-        wait_quiet(page, 300)
-        with contextlib.suppress(Exception):
-            page.wait_for_function(CHARTS_DRAWN_JS, timeout=30_000)
-        wait_quiet(page, 300)
-    return clicked
-
-
-def arm(page) -> None:
-    page.evaluate("() => { const B = window.__bench; B.armed = performance.now(); B.tAction = null; }")
-
-
-def prepare_and_fire(page, action: dict):
-    """Find the control, reveal it, do the unmeasured part, then arm and fire the measured part.
-    Returns (what was done, needs_rerun)."""
-    kind = action["kind"]
-    loc = find_control(page, action)
-    revealed = reveal(page, loc)
-    if revealed:  # the DOM changed: the n-th match may now be another control
-        loc = find_control(page, action)
-    loc.scroll_into_view_if_needed(timeout=10_000)
-    wait_quiet(page, QUIET_MS)
-    if kind == "slider_keys":
-        thumb = loc.locator('input[type="range"], [role="slider"]').first
-        thumb.focus()
-        presses = int(action.get("presses", 1))
-        delay = action.get("delay_ms")
-        wait_quiet(page, QUIET_MS)
-        for i in range(presses):
-            if i == presses - 1:
-                arm(page)  # measured from the last press
-            page.keyboard.press(action.get("key", "ArrowRight"),
-                                delay=delay if delay is not None else 0)
-    elif kind == "number":
-        inp = loc.locator("input").first
-        inp.fill(str(action["value"]))
-        wait_quiet(page, QUIET_MS)
-        arm(page)
-        inp.press("Enter")
-    elif kind == "select":
-        box = loc.locator('[role="combobox"]').first
-        (box if box.count() else loc).click()
-        option = page.get_by_role("option", name=action["option"], exact=True)
-        try:
-            option.first.wait_for(timeout=5_000)
-        except Exception:
-            page.keyboard.press("Escape")
-            raise Skipped(f"no option {action['option']!r} in {action['label']!r}")
-        wait_quiet(page, QUIET_MS)
-        arm(page)
-        option.first.click()
-    elif kind in ("radio", "pills"):
-        target = (loc.locator("label").filter(has_text=action["option"]) if kind == "radio"
-                  else loc.locator("button").filter(has_text=action["option"]))
-        exact = [i for i, t in enumerate(target.all_inner_texts())
-                 if norm(t) == norm(action["option"])]
-        if not target.count():
-            raise Skipped(f"no option {action['option']!r} in {action['label']!r}")
-        arm(page)
-        target.nth(exact[0] if exact else 0).click()
-    elif kind in ("checkbox", "toggle"):
-        arm(page)
-        loc.locator("label").first.click()
-    elif kind in ("button", "tab", "expander"):
-        arm(page)
-        loc.click()
-    return {"revealed": revealed}, kind not in NO_RERUN_KINDS
-
-
-def _try_actions(page, actions: list[dict], reasons: list[str]):
-    for action in actions:
-        try:
-            info, needs_rerun = prepare_and_fire(page, action)
-            return action, info, needs_rerun
-        except Skipped as why:
-            reasons.append(str(why))
-    return None
-
-
-def settle(page, needs_rerun: bool = True) -> dict:
-    return page.evaluate(SETTLE_JS, {"quiet": QUIET_MS,
-                                     "grace": RUN_GRACE_MS if needs_rerun else TAB_GRACE_MS,
-                                     "needRun": True, "timeout": SETTLE_TIMEOUT_MS})
-
-
-def _present(page, actions: list[dict]) -> bool:
-    for action in actions:
-        with contextlib.suppress(Skipped):
-            find_control(page, action)
-            return True
-    return False
-
-
-def open_tab_with(page, interaction: dict) -> str | None:
-    """If no alternative's control is on the page but the page has tabs, open each tab in turn
-    until one shows it (unmeasured): tabs drawn only when open (st.tabs bound to the URL) keep
-    their controls out of the DOM. Returns the tab opened, if any."""
-    actions = interaction["action"]
-    actions = actions if isinstance(actions, list) else [actions]
-    if any(a["kind"] == "tab" for a in actions) or _present(page, actions):
-        return None
-    tabs = page.locator('[role="tab"]')
-    for i in range(tabs.count()):
-        tab = tabs.nth(i)
-        if tab.get_attribute("aria-selected") == "true" or not tab.is_visible():
-            continue
-        name = norm(tab.inner_text())
-        arm(page)
-        tab.click()
-        settle(page, needs_rerun=False)
-        wait_loaded(page)
-        if _present(page, actions):
-            return name
-    return None
-
-
-def run_action(page, interaction: dict):
-    """Try the action and its alternatives in order; returns (action used, info, needs_rerun)."""
-    actions = interaction["action"]
-    actions = actions if isinstance(actions, list) else [actions]
-    reasons: list[str] = []
-    found = _try_actions(page, actions, reasons)
-    if found:
-        return found
-    raise Skipped("; ".join(reasons))
-
-
-class WsCounter:
-    def __init__(self, page):
-        self.received = self.sent = self.frames = 0
-        page.on("websocket", self._on_ws)
-
-    def _on_ws(self, ws):
-        ws.on("framereceived", self._rx)
-        ws.on("framesent", self._tx)
-
-    def _rx(self, payload):
-        self.received += len(payload)
-        self.frames += 1
-
-    def _tx(self, payload):
-        self.sent += len(payload)
-
-    def reset(self):
-        self.received = self.sent = self.frames = 0
-
-
-PROFILE_BROWSER = False  # --profile-browser: a V8 CPU profile of each measured action
-
-
-def profile_summary(profile: dict, top: int = 8) -> list[tuple[str, float]]:
-    """Self time (ms) of a V8 CPU profile, by script file (hash stripped) or V8 pseudo-node."""
-    nodes = {n["id"]: n for n in profile["nodes"]}
-    self_us: dict[int, float] = {}
-    for node_id, dt in zip(profile.get("samples", []), profile.get("timeDeltas", [])):
-        self_us[node_id] = self_us.get(node_id, 0.0) + dt
-    by: dict[str, float] = {}
-    for node_id, us in self_us.items():
-        frame = nodes[node_id]["callFrame"]
-        url = frame.get("url") or ""
-        if url:
-            name = re.sub(r"\.[A-Za-z0-9_-]{8}\.js$", ".js", url.rsplit("/", 1)[-1])
-        else:
-            name = frame.get("functionName") or "(anonymous)"
-        by[name] = by.get(name, 0.0) + us / 1000
-    by.pop("(idle)", None)
-    return sorted(by.items(), key=lambda kv: -kv[1])[:top]
 
 
 def measure_once(browser, base: str, server: psutil.Process, events: Path, interaction: dict) -> dict:
@@ -752,6 +270,8 @@ def report(results: dict, meta: dict) -> str:
                          f"{s['cpu_ms']:.0f} ms server CPU over the whole hold.")
         elif h:
             lines.append(f"**{h['name']}**: {h['status']} ({h.get('reason', '')})")
+    for e in meta.get("section_errors") or []:
+        lines.append(f"**Section error in the server**: {e['name']}: {e['error']}: {e['message']}")
     return "\n".join(lines)
 
 
@@ -862,9 +382,10 @@ def main() -> None:
             print(f"{it['page']:<28} {it['name']}")
         return
     app_dir = args.app_dir.resolve()
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        sys.exit("Debian's chromium is not installed (apt-get install chromium).")
+    try:
+        chromium_path()
+    except RuntimeError as err:
+        sys.exit(str(err))
     out = args.out or Path(tempfile.mkstemp(prefix="bench_browser-", suffix=".json")[1])
     workdir = Path(tempfile.mkdtemp(prefix="bench_browser-"))
 
@@ -875,7 +396,8 @@ def main() -> None:
 
     import playwright
     import streamlit
-    meta = {"label": args.label, "server_args": args.server_arg, "app_dir": str(app_dir), "app_rev": git_rev(app_dir), "rounds": args.rounds,
+    meta = {"label": args.label, "server_args": args.server_arg, "app_dir": str(app_dir),
+            "app_rev": git_rev(app_dir), "rounds": args.rounds,
             "host": platform.node(), "cores": psutil.cpu_count(),
             "python": platform.python_version(), "streamlit": streamlit.__version__,
             "playwright": playwright.__version__ if hasattr(playwright, "__version__") else None,
@@ -884,10 +406,11 @@ def main() -> None:
     log(f"load average at start: {meta['load_start']}")
     results: dict = {"meta": meta}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        browser = launch(p, args=OFFLINE_ARGS)  # nothing but localhost resolves
         meta["chromium"] = browser.version
-        with streamlit_server(app_dir, "app.py", workdir,
-                              extra_args=tuple(args.server_arg)) as (base, server, events, slog):
+        with bench_server(app_dir, "app.py", workdir,
+                          extra_args=tuple(args.server_arg)) as (running, server, events):
+            base = running.base
             log(f"server {base} (pid {server.pid}); warming every page once")
             warm = {}
             for path in dict.fromkeys([it["page"] for it in INTERACTIONS] + ["/"]):
@@ -908,12 +431,14 @@ def main() -> None:
                 h = bench_interactions(browser, base, server, events, [HOLD], 1, log)[0]
                 results["hold"] = h
             meta["server_rss_mb"] = server.memory_info().rss / 2**20
-            traceback_in_log = "Traceback" in slog.read_text()
-            meta["server_traceback"] = traceback_in_log
+            meta["server_traceback"] = "Traceback" in running.log()
+            meta["section_errors"] = running.section_errors()
+            for e in meta["section_errors"]:
+                log(f"  SECTION ERROR in the server: {e['name']}: {e['error']}: {e['message']}")
         if not args.no_floor:
-            with streamlit_server(app_dir, str(HERE / "floor_app.py"), workdir,
-                                  extra_args=tuple(args.server_arg)) as (
-                    base, server, events, _):
+            with bench_server(app_dir, str(HERE / "floor_app.py"), workdir,
+                              extra_args=tuple(args.server_arg)) as (running, server, events):
+                base = running.base
                 log(f"floor server {base}")
                 ctx = browser.new_context(viewport=VIEWPORT)
                 ctx.add_init_script(INIT_JS)

@@ -4,7 +4,7 @@
     python bench/bench_load.py --sizes 5 10 20 30 40 --out /tmp/load
     python bench/bench_load.py --sizes 10 20 --arenas 0   # glibc's default malloc arenas (before)
 
-Each size runs the class of ``tests/load/classroom.py`` (one Chromium, a context per student,
+Each size runs the class of ``harness/classroom.py`` (one Chromium, a context per student,
 every page visited, controls moved with human pauses) on a fresh ``streamlit run app.py``.
 Prints a Markdown table per size, then least-squares lines for peak and final resident memory
 and for server CPU against the number of students, the line fitted without the largest size
@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import psutil  # noqa: E402
 
-from tests.load.classroom import run_class, summary  # noqa: E402
+from harness.classroom import run_class, summary  # noqa: E402
 
 CONTAINER_MB = 690   # Streamlit Community Cloud's smallest container, about
 BUDGET_MB = 600
@@ -56,6 +56,8 @@ def main() -> None:
         r, log = run_class(n, env=env, out=out / f"class-{n}.json")
         (out / f"server-{n}.log").write_text(log)
         print(summary(r), flush=True)
+        for e in r["section_errors"]:
+            print(f"  SECTION ERROR in the server: {e['name']}: {e['error']}: {e['message']}")
         rows.append(r)
     print("\n| students | interactions (done / unfinished) | latency median / p90 / max | "
           "server RSS start → peak → end | server CPU | per interaction |")

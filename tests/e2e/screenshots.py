@@ -15,7 +15,8 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from gdm_app import ui
-from tests.e2e.server import CHROMIUM_ARGS, ROOT, chromium_path, streamlit_server, wait_for_app
+from harness.browser import launch, page_problems, wait_for_app
+from harness.server import ROOT, streamlit_server
 
 SIZES = {"": (1280, 720), "1920x1080": (1920, 1080)}
 
@@ -24,8 +25,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     args = ap.parse_args()
-    with streamlit_server() as (base, proc, log_path), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+    with streamlit_server() as server, sync_playwright() as p:
+        base = server.base
+        browser = launch(p)
         for sub, (w, h) in SIZES.items():
             folder = args.out / sub if sub else args.out
             folder.mkdir(parents=True, exist_ok=True)
@@ -33,8 +35,8 @@ def main() -> None:
             for _, _, path, _, _ in ui.PAGES:
                 page.goto(base + "/" if path == "home" else f"{base}/{path}")
                 wait_for_app(page)
-                if page.locator("[data-testid='stException']").count():
-                    raise SystemExit(f"{path}: the page shows an exception; not saving it")
+                if page_problems(page):
+                    raise SystemExit(f"{path}: {page_problems(page)}; not saving it")
                 page.screenshot(path=str(folder / f"{path}.png"))
                 print(folder / f"{path}.png")
             page.context.close()

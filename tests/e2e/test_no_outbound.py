@@ -14,85 +14,18 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.server import ROOT, free_port
+from harness.server import ROOT, free_port
 
-LAUNCHER = textwrap.dedent('''
-    import ipaddress, json, socket, sys
-
-    record = open(sys.argv[1], "a", buffering=1)
-
-    def local(host):
-        if host is None:
-            return True
-        if isinstance(host, bytes):
-            host = host.decode()
-        host = str(host).strip("[]")
-        if host in ("", "localhost", "localhost.localdomain"):
-            return True
-        try:
-            ip = ipaddress.ip_address(host.split("%")[0])
-        except ValueError:
-            return False  # a name that needs a resolver
-        return ip.is_loopback or ip.is_unspecified
-
-    def hook(event, args):
-        if event in ("socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex"):
-            if not local(args[0]):
-                record.write(json.dumps({"event": event, "host": str(args[0])}) + "\\n")
-                raise PermissionError(f"blocked by the test: DNS lookup of {args[0]}")
-        elif event in ("socket.connect", "socket.sendto"):
-            sock, address = args[0], args[-1]
-            if sock.family in (socket.AF_INET, socket.AF_INET6) and not local(address[0]):
-                udp = sock.type == socket.SOCK_DGRAM
-                record.write(json.dumps({"event": event, "host": str(address[0]),
-                                         "udp": udp}) + "\\n")
-                # A UDP connect sends no packet (Streamlit uses one to read the machine's own
-                # address for the Network URL); anything else is an outbound request.
-                if not (udp and event == "socket.connect"):
-                    raise PermissionError(f"blocked by the test: {event} to {address}")
-
-    sys.addaudithook(hook)
-    sys.argv = ["streamlit", "run", "app.py", *sys.argv[2:]]
-    from streamlit.web.cli import main
-    main()
-''')
-
-DRIVER = textwrap.dedent('''
-    import subprocess, sys, time, urllib.request
-    launcher, record, log, port, *extra = sys.argv[1:]
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, launcher, record, "--server.port", port, *extra],
-                                stdout=out, stderr=subprocess.STDOUT)
-    ok = False
-    try:
-        deadline = time.time() + 90
-        while time.time() < deadline and proc.poll() is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                    body = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read()
-                    ok = r.status == 200 and b"<html" in body.lower()
-            except OSError:
-                pass
-            if ok and "URL:" in open(log).read():
-                time.sleep(3)  # anything that start-up does after the banner
-                break
-            time.sleep(0.3)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    sys.exit(0 if ok else 3)
-''')
+pytestmark = pytest.mark.e2e
+LAUNCHER = Path(__file__).with_name("audited_streamlit.py")
 
 
 def unshare_works() -> bool:
@@ -109,8 +42,6 @@ def start_offline(tmp: Path, *extra: str) -> tuple[str, list[dict], list[str]]:
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail("unshare -n (a private network namespace) does not work here")
         pytest.skip("needs `unshare -n` (root) to run the server on every interface safely")
-    (tmp / "launcher.py").write_text(LAUNCHER)
-    (tmp / "driver.py").write_text(DRIVER)
     # A stand-in xdg-open: records the URL the server would open in the teacher's browser.
     bin_dir = tmp / "bin"
     bin_dir.mkdir()
@@ -122,10 +53,13 @@ def start_offline(tmp: Path, *extra: str) -> tuple[str, list[dict], list[str]]:
     env.pop("BROWSER", None)
     # (Streamlit's own STREAMLIT_* variables would override config.toml; the test uses none.)
     env = {k: v for k, v in env.items() if not k.startswith("STREAMLIT_")}
-    port = str(free_port())
+    launcher = shlex.join([str(LAUNCHER), str(tmp / "audit.jsonl")])
+    # The one harness starts the server inside the namespace, as a teacher runs it (only the
+    # port given), waits until it serves and has printed its URLs, lingers 3 s, and stops it.
     cmd = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
-           sys.executable, str(tmp / "driver.py"), str(tmp / "launcher.py"),
-           str(tmp / "audit.jsonl"), str(tmp / "server.log"), port, *extra]
+           sys.executable, "-m", "harness.server", "--as-teacher", "--launcher", launcher,
+           "--port", str(free_port()), "--log", str(tmp / "server.log"), "--wait-log", "URL:",
+           "--linger", "3", "--", *extra]
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
     log = (tmp / "server.log").read_text() if (tmp / "server.log").exists() else ""
     assert done.returncode == 0, f"server did not serve:\n{done.stderr}\n{log}"

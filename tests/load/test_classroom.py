@@ -4,11 +4,12 @@
     GDM_LOAD_SESSIONS=30 python -m pytest -m load tests/load -s
 
 Each student is its own browser context (its own Streamlit session) in one headless Chromium;
-see ``tests/load/classroom.py`` for what a student does. The test asserts what matters, not a
+see ``harness/classroom.py`` for what a student does. The test asserts what matters, not a
 rate that depends on how busy the machine is:
 
 - every interaction finished (the server answered and the app went idle; none timed out);
-- no exception and no section error on any page, and no traceback or error in the server log;
+- no exception and no section error on any page, none caught by the server's boundaries (its
+  section-error log), and no traceback or error in the server log;
 - every student saw every page, and kept its own seed and units to the end;
 - the server's peak resident memory stayed within the budget (600 MB, the ~690 MB of Streamlit
   Community Cloud's smallest container less a margin).
@@ -24,7 +25,8 @@ import pytest
 
 from gdm_app import ui
 
-pytestmark = pytest.mark.load
+# load: left out of `python -m pytest` (pytest.ini); e2e and slow: out of the fast local loop
+pytestmark = [pytest.mark.load, pytest.mark.e2e, pytest.mark.slow]
 pytest.importorskip("playwright.async_api")
 
 SESSIONS = int(os.environ.get("GDM_LOAD_SESSIONS", "20"))
@@ -33,7 +35,7 @@ BUDGET_MB = float(os.environ.get("GDM_LOAD_BUDGET_MB", "600"))
 
 @pytest.mark.timeout(int(os.environ.get("GDM_LOAD_DEADLINE", "2400")) + 600)
 def test_a_classroom_of_concurrent_sessions(tmp_path):
-    from tests.load.classroom import run_class, summary
+    from harness.classroom import run_class, summary
 
     report, log = run_class(SESSIONS, out=tmp_path / "classroom.json",
                             deadline=float(os.environ.get("GDM_LOAD_DEADLINE", "2400")))
@@ -41,6 +43,7 @@ def test_a_classroom_of_concurrent_sessions(tmp_path):
     assert report["errors"] == [], report["errors"][:5]
     assert report["unfinished"] == [], report["unfinished"][:10]
     assert report["problems"] == [], report["problems"][:10]
+    assert report["section_errors"] == [], report["section_errors"][:10]
     bad = [ln for ln in log.splitlines()
            if "Traceback" in ln or " ERROR " in ln or "Uncaught app exception" in ln]
     assert bad == [], log[-4000:]

@@ -1,7 +1,8 @@
 """A classroom on the real server: N students, each its own browser context in one Chromium.
 
 Used by ``tests/load/test_classroom.py`` (the pass/fail test) and ``bench/bench_load.py`` (the
-memory and CPU fit over several class sizes). Nothing here is pytest-specific.
+memory and CPU fit over several class sizes). Nothing here is pytest-specific. The server comes
+from :mod:`harness.server`; the section errors it logged are in the report.
 
 Each student arrives (a fraction of a second after the previous one), sets its own seed and
 units in the sidebar, then visits every page through the sidebar menu, starting at a page of its
@@ -28,6 +29,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import psutil
+
+from .browser import CHROMIUM_ARGS, PROBLEMS_JS, chromium_path, error_marker
+from .server import streamlit_server
 
 # Buttons a student in the load test does not press: long jobs, tested on their own.
 SKIP_BUTTONS = re.compile(r"train|cancel|stop|download|deploy", re.I)
@@ -90,16 +94,6 @@ CONTROLS_JS = """(kinds) => {
   }
   return out;
 }"""
-PROBLEMS_JS = """() => {
-  const out = [];
-  for (const e of document.querySelectorAll('[data-testid="stException"]'))
-    out.push('exception: ' + e.innerText.slice(0, 300));
-  for (const e of document.querySelectorAll('[data-testid="stAlert"]'))
-    if (/could not be shown/.test(e.innerText)) out.push('section error: ' + e.innerText.slice(0, 300));
-  return out;
-}"""
-
-
 @dataclass
 class Interaction:
     kind: str            # navigate | tab | a control kind
@@ -156,6 +150,7 @@ class Classroom:
         self.timeout = timeout
         self.deadline = deadline  # seconds: no student starts an interaction after this
         self.seed = seed
+        self.marker = error_marker()
         self.t0 = time.time()
         self.sampler = Sampler(server_pid, self.t0)
         self.students = [Student(i, str(1000 + i), "nats" if i % 2 else "bits")
@@ -205,7 +200,7 @@ class Classroom:
         outcome = await self._wait_run(page, runs0)
         student.interactions.append(Interaction(kind, label, time.time() - t, outcome,
                                                 self.sampler.rss, t - self.t0))
-        student.problems += await page.evaluate(PROBLEMS_JS)
+        student.problems += await page.evaluate(PROBLEMS_JS, self.marker)
         return outcome
 
     async def _think(self, rng: random.Random) -> None:
@@ -447,12 +442,12 @@ def run_class(sessions: int, *, env: dict | None = None, out: Path | None = None
               **kwargs) -> tuple[dict, str]:
     """Start a fresh server, run a class of ``sessions`` students; return (report, server log)."""
     from gdm_app import ui
-    from tests.e2e.server import CHROMIUM_ARGS, chromium_path, streamlit_server
 
-    with streamlit_server(env=env) as (base, proc, log_path):
-        room = Classroom(base, proc.pid, list(ui.PAGES), sessions=sessions, **kwargs)
+    with streamlit_server(env=env) as server:
+        room = Classroom(server.base, server.pid, list(ui.PAGES), sessions=sessions, **kwargs)
         report = asyncio.run(room.run(chromium_path(), CHROMIUM_ARGS))
-        log = log_path.read_text()
+        report["section_errors"] = server.section_errors()
+        log = server.log()
     if out:
         out.write_text(json.dumps(report, indent=1, default=str))
     return report, log
