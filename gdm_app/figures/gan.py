@@ -123,10 +123,6 @@ def frame_figure(real, fake, grad=None, grid=None, field=None, field_kind: str =
         traces.append(go.Scatter(x=xs, y=ys, mode="lines", name="G(latent grid)",
                                  line=dict(color=MANIFOLD, width=1), opacity=0.6,
                                  hoverinfo="skip"))
-    real = _thin(real)
-    traces.append(go.Scatter(x=real[:, 0], y=real[:, 1], mode="markers", name="real",
-                             marker=dict(color=REAL, size=4),
-                             hovertemplate="real (%{x:.2f}, %{y:.2f})<extra></extra>"))
     if grad is not None:
         keep = np.linspace(0, len(fake) - 1, min(len(fake), MAX_POINTS)).astype(int)
         ax, ay = arrow_segments(np.asarray(fake)[keep], np.asarray(grad)[keep], arrow_scale)
@@ -137,6 +133,11 @@ def frame_figure(real, fake, grad=None, grid=None, field=None, field_kind: str =
     traces.append(go.Scatter(x=fake[:, 0], y=fake[:, 1], mode="markers", name="generated",
                              marker=dict(color=FAKE, size=7, line=dict(color="white", width=0.5)),
                              hovertemplate="fake (%{x:.2f}, %{y:.2f})<extra></extra>"))
+    # The real points last: drawn above the fakes, so a collapsed generator cannot hide the data.
+    real = _thin(real)
+    traces.append(go.Scatter(x=real[:, 0], y=real[:, 1], mode="markers", name="real",
+                             marker=dict(color=REAL, size=5, line=dict(color="white", width=0.5)),
+                             hovertemplate="real (%{x:.2f}, %{y:.2f})<extra></extra>"))
     if modes is not None and len(modes):
         modes = np.asarray(modes)
         traces.append(go.Scatter(x=modes[:, 0], y=modes[:, 1], mode="markers", name="modes",
@@ -189,43 +190,70 @@ def losses_figure(step, d_loss, g_loss, loss: str = "wgan-gp", title: str | None
                     "G loss": (step, g_loss, COLORS["red"], None)}, title, "loss", height)
 
 
-def w1_figure(runs: dict, floor: float | None = None,
-              title: str | None = "W₁ between generated and real points (exact, POT)",
-              height: int = 380) -> go.Figure:
-    """W1 over training for one or more runs: ``{name: (step, w1)}`` or ``{name: (step, w1, loss)}``.
+def w1_figure(runs: dict, floor: tuple[float, float] | None = None, n: int | None = None,
+              title: str | None = None, height: int = 380) -> go.Figure:
+    """W₁ between samples over training for one or more runs: ``{name: (step, w1)}`` or
+    ``{name: (step, w1, loss)}``.
 
-    ``floor`` is W1 between two independent real samples of the same size: a perfect generator
-    sits there, not at 0.
+    ``floor`` is (mean, sd) of W₁ between two independent real samples of the same size ``n``:
+    a perfect generator sits in that band, not at 0 (``gdm_core.gan_referee``).
     """
     series = {}
     for i, (name, val) in enumerate(runs.items()):
         color = LOSS_COLORS.get(val[2], None) if len(val) > 2 else None
         series[name] = (val[0], val[1], color or list(COLORS.values())[i % 8], None)
+    if title is None:
+        title = "W₁ between samples" + (f" (n = {n:,})" if n else "")
     fig = _curves(series, title, "W₁", height)
-    if floor is not None and math.isfinite(floor):
-        fig.add_hline(y=floor, line=dict(color="#555", dash="dot", width=2),
-                      annotation_text="two real samples", annotation_font=AXIS_FONT)
+    if floor is not None and all(math.isfinite(v) for v in floor):
+        mean, sd = floor
+        fig.add_hrect(y0=max(mean - sd, 0.0), y1=mean + sd, fillcolor="#999", opacity=0.3,
+                      line_width=0, annotation_text="two real samples (mean ± sd)",
+                      annotation_position="top right", annotation_font=AXIS_FONT)
+        fig.add_hline(y=mean, line=dict(color="#555", dash="dot", width=2))
     fig.update_yaxes(rangemode="tozero")
     return fig
 
 
-def coverage_figure(step, modes, near, n_modes: int, title: str | None = "Mode coverage",
+def coverage_figure(step, modes, near, n_modes: int, n: int | None = None,
+                    title: str | None = "Modes captured over training",
                     height: int = 380) -> go.Figure:
-    """Modes covered (left axis, 0..m) and share of fakes near a mode (right axis, 0..100 %)."""
+    """Modes captured (left axis, 0..m) and the share of high-quality fakes (right, 0..100 %),
+    by VEEGAN/PacGAN's rule on ``n`` fakes per point."""
     fig = go.Figure([
-        go.Scatter(x=np.asarray(step), y=np.asarray(modes), mode="lines", name="modes covered",
+        go.Scatter(x=np.asarray(step), y=np.asarray(modes), mode="lines", name="modes captured",
                    line=dict(color=COLORS["green"], width=3, shape="hv")),
         go.Scatter(x=np.asarray(step), y=100 * np.asarray(near, dtype=float), mode="lines",
-                   name="% of fakes near a mode", yaxis="y2",
+                   name="% high-quality fakes" + (f" (of {n:,})" if n else ""), yaxis="y2",
                    line=dict(color=COLORS["orange"], width=3, dash="dash")),
     ])
     styled(fig, title, height)
-    _axes(fig, "generator step", "modes covered")
+    _axes(fig, "generator step", "modes captured")
     fig.update_yaxes(range=[0, n_modes + 0.5])
     fig.update_layout(yaxis2=dict(overlaying="y", side="right", range=[0, 105],
-                                  title=dict(text="% near a mode", font=AXIS_FONT),
+                                  title=dict(text="% high quality", font=AXIS_FONT),
                                   tickfont=AXIS_FONT, showgrid=False))
     return fig
+
+
+def mode_counts_figure(counts, n: int, title: str | None = None, height: int = 300) -> go.Figure:
+    """High-quality fakes per mode (bars), out of ``n`` fakes scored; a fair share is n/m.
+
+    A captured mode has a bar above 0; imbalance between modes shows as uneven bars."""
+    counts = np.asarray(counts, dtype=float)
+    m = len(counts)
+    fig = go.Figure(go.Bar(x=[f"{k + 1}" for k in range(m)], y=counts,
+                           marker_color=[COLORS["green"] if c > 0 else "#bbb" for c in counts],
+                           hovertemplate="mode %{x}: %{y:.0f} fakes<extra></extra>",
+                           name="high-quality fakes"))
+    styled(fig, title if title is not None else f"High-quality fakes per mode (of {n:,})",
+           height)
+    if m:
+        fig.add_hline(y=n / m, line=dict(color="#555", dash="dot", width=2),
+                      annotation_text="fair share", annotation_position="top right",
+                      annotation_font=AXIS_FONT)
+    fig.update_layout(showlegend=False)
+    return _axes(fig, "mode", "fakes")
 
 
 def weight_histogram_figure(weights: dict, clip: float | None = None,

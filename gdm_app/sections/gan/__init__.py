@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gdm_core import gan
+from gdm_core import gan, gan_referee
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -56,3 +56,29 @@ def is_ready(config: gan.GANConfig) -> bool:
 def mark_trained(config: gan.GANConfig) -> None:
     trained = st.session_state.setdefault("_gan_trained", set())
     trained.add(tuple(sorted(config.to_dict().items())))
+
+
+RULE = ("VEEGAN / PacGAN's rule (Srivastava et al. 2017; Lin et al. 2018): a fake is *high "
+        "quality* within 3 standard deviations of its nearest mode; a mode is *captured* when it "
+        "is the nearest mode of at least one high-quality fake")
+
+
+@st.cache_data(max_entries=64, show_spinner=False, ttl=3600)
+def referee(config_dict: dict) -> dict:
+    """The referee's figures for a run's last step (``gan.N_EVAL`` fakes): modes captured and
+    per mode, the high-quality share, and W₁ between samples with its floor at the same n."""
+    run = get_run(gan.GANConfig(**config_dict))
+    data, fakes = run.config.data, run.final_fake
+    n = gan_referee.N_REFEREE
+    out = {"n": len(fakes), "n_modes": 0, "captured": None, "high_quality": None,
+           "counts": None, "w1": None, "floor": gan_referee.floor(data, n), "w1_n": n}
+    if len(fakes) == 0:
+        return out
+    modes = gan.toy_modes(data)
+    if modes is not None:
+        captured, hq = gan.mode_coverage(fakes, data)
+        out.update(n_modes=len(modes), captured=captured, high_quality=hq,
+                   counts=gan.mode_counts(fakes, data).tolist())
+    if len(fakes) >= n:
+        out["w1"] = gan_referee.w1_between_samples(fakes, data, n=n)
+    return out

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gdm_core import gan, tables
+from gdm_core import gan, gan_referee, tables
 from gdm_app import ui
 from gdm_app.figures import gan as figs
-from gdm_app.sections.gan import controls
+from gdm_app.sections.gan import RULE, controls
 
 
 def _session() -> gan.GANSession | None:
@@ -67,9 +67,14 @@ def show() -> None:
     last = s.history[-1]
     m = st.columns(4)
     m[0].metric("G steps / D steps", f"{last['g_steps']} / {last['d_steps']}")
-    m[1].metric("W₁ to the data", f"{last['w1']:.3f}")
+    m[1].metric(f"W₁ (n = {gan_referee.N_CURVE})", f"{last['w1']:.3f}",
+                help="Exact W₁ between %d fakes and %d real points; two real samples of that "
+                     "size are %.3f ± %.3f apart." % ((gan_referee.N_CURVE,) * 2
+                                                     + gan_referee.floor(config.data,
+                                                                         gan_referee.N_CURVE)))
     modes = gan.toy_modes(config.data)
-    m[2].metric("modes covered", f"{last['modes']} of {len(modes)}" if modes is not None else "—")
+    m[2].metric("modes captured", f"{last['modes']} of {len(modes)}" if modes is not None else "—",
+                help=f"{RULE}; scored on {gan.N_EVAL:,} fakes.")
     m[3].metric("mean |push| on the fakes", f"{last['grad_norm']:.3g}")
     left, right = st.columns([1.15, 1])
     with left:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gdm_core import gan
+from gdm_core import gan, gan_referee
 from gdm_app import ui
 from gdm_app.figures import gan as figs
-from gdm_app.sections.gan import controls
+from gdm_app.sections.gan import controls, referee
 from gdm_app.sections.gan.watch import config_key, frame_figure, ready_run
 
 DEFAULT = ["nonsaturating", "wgan-gp"]
@@ -25,7 +25,10 @@ def _w1_figure(keys: tuple):
     for key in keys:
         run = get_run(gan.GANConfig(**dict(key)))
         runs[gan.LOSS_LABELS[run.config.loss]] = (run.history.step, run.history.w1)
-    return figs.w1_figure(runs, title="W₁ to the data, all runs")
+    data = gan.GANConfig(**dict(keys[0])).data
+    n = gan_referee.N_CURVE
+    return figs.w1_figure(runs, floor=gan_referee.floor(data, n), n=n,
+                          title=f"W₁ between samples (n = {n}), all runs")
 
 
 @ui.section("Compare objectives")
@@ -56,8 +59,11 @@ def show() -> None:
         with cols[j % 2]:
             ui.show_figure(frame_figure(config_key(run.config), i, False, 420),
                            key=f"gan_fig_compare_{j}")
-            m = run.final_metrics()
-            st.caption(f"**{gan.LOSS_LABELS[run.config.loss]}** — at the end: W₁ "
-                       f"{m['w1']:.3f}, modes {m['modes_covered']} of {m['n_modes']}"
+            r = referee(run.config.to_dict())
+            w1 = "—" if r["w1"] is None else f"{r['w1']:.3f}"
+            modes = f"{r['captured']} of {r['n_modes']}" if r["n_modes"] else "—"
+            st.caption(f"**{gan.LOSS_LABELS[run.config.loss]}** — at the end: W₁ (n = "
+                       f"{r['w1_n']:,}) {w1} (floor {r['floor'][0]:.3f} ± {r['floor'][1]:.3f}), "
+                       f"modes captured {modes}"
                        + (f"; stopped early: {run.stopped_reason}" if run.stopped_reason else ""))
     ui.show_figure(_w1_figure(tuple(config_key(r.config) for r in runs)), key="gan_fig_cmp_w1")

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gdm_core import gan
+from gdm_core import gan, gan_referee
 from gdm_app import ui
 from gdm_app.figures import gan as figs
-from gdm_app.sections.gan import controls, get_run, is_ready, mark_trained
+from gdm_app.sections.gan import RULE, controls, get_run, is_ready, mark_trained, referee
 
-CURVES = {"w1": "W₁ to the data (exact)", "modes": "mode coverage", "losses": "losses"}
+CURVES = {"modes": "modes captured", "per-mode": "fakes per mode", "w1": "W₁",
+          "losses": "losses"}
 PLAY_SECONDS = 0.7  # one frame per tick: fast enough to see motion, slow enough to read
 
 
@@ -29,11 +30,17 @@ def curve_figure(config_key: tuple, which: str):
     run = get_run(gan.GANConfig(**dict(config_key)))
     h = run.history
     if which == "w1":
+        n = gan_referee.N_CURVE
         return figs.w1_figure({gan.LOSS_LABELS[run.config.loss]: (h.step, h.w1)},
-                              floor=run.w1_floor)
+                              floor=gan_referee.floor(run.config.data, n), n=n)
     if which == "modes":
         modes = gan.toy_modes(run.config.data)
-        return figs.coverage_figure(h.step, h.modes, h.near, 0 if modes is None else len(modes))
+        return figs.coverage_figure(h.step, h.modes, h.near, 0 if modes is None else len(modes),
+                                    n=gan.N_EVAL)
+    if which == "per-mode":
+        r = referee(run.config.to_dict())
+        return figs.mode_counts_figure(r["counts"] or [], r["n"], title=(
+            f"High-quality fakes per mode at step {int(run.steps[-1]):,} (of {r['n']:,})"))
     return figs.losses_figure(h.step, h.d_loss, h.g_loss, loss=run.config.loss)
 
 
@@ -69,7 +76,7 @@ def _frames(key: tuple, n: int, steps, playing: bool, look_for: str | None,
             col.metric(label, value, help=help_)
         i = ui.slider("Snapshot", 0, n - 1, n - 1, key="gan_frame",
                       help="Drag through training, or press Play.")
-        which = ui.radio("Over training", list(CURVES), "w1", key="gan_curve", horizontal=True,
+        which = ui.radio("Chart", list(CURVES), "modes", key="gan_curve", horizontal=True,
                          format_func=CURVES.get)
         ui.show_figure(curve_figure(key, which), key="gan_fig_curve")
         if look_for:
@@ -77,6 +84,21 @@ def _frames(key: tuple, n: int, steps, playing: bool, look_for: str | None,
     with left:
         ui.show_figure(frame_figure(key, i, bool(ss.get("gan_manifold", False))),
                        key="gan_fig_frame")
+
+
+def referee_summary(r: dict) -> list[tuple[str, str, str | None]]:
+    """The three metrics of a run's last step, with the rule and the floor in their help."""
+    captured = f"{r['captured']} of {r['n_modes']}" if r["n_modes"] else "—"
+    hq = "—" if r["high_quality"] is None else f"{100 * r['high_quality']:.0f} %"
+    mean, sd = r["floor"]
+    w1 = "—" if r["w1"] is None else f"{r['w1']:.3f}"
+    return [("modes captured", captured, f"{RULE}. Scored on the {r['n']:,} fakes of the last "
+                                         "step; one stray fake captures a mode."),
+            ("high-quality fakes", hq, "Share of the fakes within 3 sd of their nearest mode."),
+            (f"W₁ (n = {r['w1_n']:,})", w1,
+             f"Exact W₁ between {r['w1_n']:,} fakes and {r['w1_n']:,} fresh real points. Two "
+             f"real samples of that size are {mean:.3f} ± {sd:.3f} apart (mean ± sd over "
+             f"{gan_referee.FLOOR_DRAWS} draws): the floor.")]
 
 
 @ui.section("Watch it train")
@@ -92,12 +114,7 @@ def show() -> None:
     if run.stopped_reason:
         st.warning(f"The run stopped early: {run.stopped_reason}.")
     preset = next((p for p in gan.PRESETS.values() if p[1] == config), None)
-    m = run.final_metrics()
-    n_modes = f"{m['modes_covered']} of {m['n_modes']}" if m["n_modes"] else "—"
-    near = "—" if m["share_near_mode"] is None else f"{100 * m['share_near_mode']:.0f} %"
-    summary = [("W₁ at the end", f"{m['w1']:.3f}",
-                f"floor (two real samples): {m['w1_floor']:.3f}"),
-               ("modes covered", n_modes, None), ("fakes near a mode", near, None)]
+    summary = referee_summary(referee(config.to_dict()))
     c = st.columns(2)
     with c[0]:
         playing = ui.toggle("▶ Play", False, key="gan_play")
@@ -108,6 +125,6 @@ def show() -> None:
                 run_every=PLAY_SECONDS if playing else None)(
         config_key(config), run.n_frames, run.steps, playing, preset[2] if preset else None,
         summary)
-    st.caption("Black dots: real data; orange: generated. Arrows: the direction the generator's "
+    st.caption("Black dots: real data (drawn on top); red: generated. Arrows: the direction the generator's "
                "loss pushes each fake (−∇ₓ of its loss). Background: D(x) for a GAN, the "
                "critic f(x) for a WGAN. Open circles: the modes.")

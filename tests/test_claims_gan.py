@@ -1,0 +1,116 @@
+"""Claims tests for the GAN page: every preset's sentence is true of its own shipped run.
+
+The referee is the literature's (VEEGAN, Srivastava et al. 2017; PacGAN, Lin et al. 2018): a fake
+is high quality within 3 sd of its nearest mode, a mode is captured when it is the nearest mode
+of at least one high-quality fake. Here it is recomputed independently of ``gdm_core.gan_data``
+(scipy's KD-tree instead of a distance matrix), and W₁ between samples is checked against
+scipy's linear-assignment solution of the same transport problem.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.optimize import linear_sum_assignment
+from scipy.spatial import cKDTree
+from scipy.spatial.distance import cdist
+
+from gdm_core import gan, gan_referee
+from tests.conftest import metric_values, no_exception, standalone
+
+RING = gan.toy_modes("ring8")
+SIGMA = gan.DATA_STD["ring8"]
+
+
+def captured_by_the_rule(fakes: np.ndarray) -> tuple[int, float, np.ndarray]:
+    """(modes captured, high-quality share, counts per mode) computed with a KD-tree."""
+    dist, nearest = cKDTree(RING).query(fakes)
+    hq = dist <= 3 * SIGMA
+    counts = np.bincount(nearest[hq], minlength=len(RING))
+    return int((counts > 0).sum()), float(hq.mean()), counts
+
+
+@pytest.fixture(scope="module")
+def runs():
+    return {name: gan.load_preset_run(name) for name in gan.PRESETS}
+
+
+def test_referee_agrees_with_an_independent_count(runs):
+    for name, run in runs.items():
+        captured, hq, counts = captured_by_the_rule(run.final_fake)
+        assert gan.mode_coverage(run.final_fake, "ring8") == (captured, pytest.approx(hq))
+        np.testing.assert_array_equal(gan.mode_counts(run.final_fake, "ring8"), counts)
+
+
+def test_w1_between_samples_is_exact_transport():
+    # equal weights, equal sizes: W1 is the optimal assignment's mean cost
+    x = gan.toy_data("ring8", 400, seed=5)
+    real = gan.toy_data("ring8", 400, seed=[0, 9])
+    rows, cols = linear_sum_assignment(cdist(x, real))
+    exact = cdist(x, real)[rows, cols].mean()
+    assert gan_referee.w1_between_samples(x, "ring8", n=400) == pytest.approx(exact, rel=1e-9)
+
+
+def test_shipped_floors_are_what_the_referee_computes():
+    mean, sd = gan_referee.w1_floor("ring8", gan_referee.N_CURVE)
+    assert gan_referee.floor("ring8", gan_referee.N_CURVE) == (
+        pytest.approx(mean, rel=1e-9), pytest.approx(sd, rel=1e-9))
+    assert sd > 0
+
+
+def test_mode_collapse_preset_ends_collapsed_and_hops_on_the_way(runs):
+    run = runs["mode-collapse"]
+    captured, hq, counts = captured_by_the_rule(run.final_fake)
+    assert captured <= 3, counts
+    assert hq >= 0.5, "collapsed onto modes, not smeared between them"
+    # the hopping: the mode holding most of the shown fakes changes several times over training
+    dominant = [captured_by_the_rule(f)[2].argmax() for f in run.fake[1:]
+                if captured_by_the_rule(f)[2].sum() > 0]
+    changes = sum(a != b for a, b in zip(dominant, dominant[1:]))
+    assert changes >= 2, dominant
+
+
+def test_wgan_gp_preset_captures_every_mode_and_reaches_the_floor(runs):
+    run = runs["wgan-gp"]
+    captured, hq, _ = captured_by_the_rule(run.final_fake)
+    assert captured == 8 and hq > 0.5
+    w1 = gan_referee.w1_between_samples(run.final_fake, "ring8")
+    mean, sd = gan_referee.floor("ring8", gan_referee.N_REFEREE)
+    assert w1 <= mean + 3 * sd, (w1, mean, sd)
+    # and it is the best preset by W1
+    others = [gan_referee.w1_between_samples(r.final_fake, "ring8")
+              for name, r in runs.items() if name != "wgan-gp" and len(r.final_fake)]
+    assert w1 < min(others)
+
+
+def test_strong_discriminator_preset_lands_on_one_mode(runs):
+    captured, hq, _ = captured_by_the_rule(runs["strong-discriminator"].final_fake)
+    assert captured == 1 and hq > 0.99
+
+
+def test_clipping_preset_blurs_and_piles_its_weights_at_c(runs):
+    run = runs["clipping"]
+    _, hq, _ = captured_by_the_rule(run.final_fake)
+    _, hq_gp, _ = captured_by_the_rule(runs["wgan-gp"].final_fake)
+    assert hq < 0.25 * hq_gp
+    c = run.config.clip
+    assert np.mean(np.abs(run.critic_weights) >= 0.99 * c) > 0.5
+
+
+def test_vanishing_gradient_preset_freezes(runs):
+    h = runs["vanishing-gradient"].history
+    assert h.grad_norm[0] > 1e-3 and h.grad_norm[-1] < 1e-9
+    assert h.w1[-1] > 10 * gan_referee.floor("ring8", gan_referee.N_CURVE)[0]
+
+
+@pytest.mark.parametrize("name", list(gan.PRESETS))
+def test_the_page_shows_the_referees_numbers(name, runs):
+    at = standalone("gan.py")
+    at.selectbox(key="gan_preset").set_value(name).run()
+    no_exception(at)
+    shown = metric_values(at)
+    captured, hq, _ = captured_by_the_rule(runs[name].final_fake)
+    assert shown["modes captured"] == f"{captured} of 8"
+    assert shown["high-quality fakes"] == f"{100 * hq:.0f} %"
+    w1 = gan_referee.w1_between_samples(runs[name].final_fake, "ring8")
+    assert shown[f"W₁ (n = {gan_referee.N_REFEREE:,})"] == f"{w1:.3f}"
