@@ -67,14 +67,6 @@ def test_home_alone_falls_back_to_relative_links():
         assert f"(./{path})" in text
 
 
-def test_streamlit_still_has_the_pages_folder_flag_the_workaround_relies_on():
-    # ui.ensure_entrypoint switches this internal flag off on a cold deep link. If a Streamlit
-    # upgrade removes or renames it, the workaround silently does nothing: fail loudly here.
-    from streamlit.runtime.pages_manager import PagesManager
-
-    assert hasattr(PagesManager, "uses_pages_directory")
-
-
 def test_gdm_core_imports_without_streamlit():
     import subprocess
     import sys

@@ -27,7 +27,8 @@ def ensure_entrypoint() -> None:
     such as ``/minimax`` runs ``pages/minimax.py`` alone — no settings, a file-list menu — and so
     does every later request to that server. Here a page notices it, switches the mode off, and
     reruns: the rerun goes through ``app.py``, which routes to the same URL.
-    ``tests/test_app.py`` fails loudly if the internal flag disappears from Streamlit.
+    Tested by behaviour in ``tests/e2e/test_deep_link.py`` (a fresh server's first request is
+    ``/gan``); ``tests/test_canaries.py`` fails once Streamlit no longer starts in that mode.
     """
     try:
         from streamlit.runtime.pages_manager import PagesManager
