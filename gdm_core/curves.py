@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gdm_core import critic
 from gdm_core import divergences as dv
 
 THETA_GRID = np.round(np.linspace(-1, 1, 201), 10)
@@ -53,8 +54,8 @@ def gaussian_sweep(sigma1: float, sigma2: float) -> tuple[np.ndarray, dict[str, 
 
 
 def gap_sweep(sigma: float) -> dict[str, np.ndarray]:
-    """The discriminator-vs-critic numbers of :func:`divergences.discriminator_vs_critic` for
+    """The discriminator-vs-critic numbers of :func:`critic.discriminator_vs_critic` for
     100 gaps in [0.1, 10], one array per key (plus ``"gap"``)."""
     gaps = np.linspace(0.1, 10.0, 100)
-    rows = [dv.discriminator_vs_critic(g, 0.0, sigma) for g in gaps]
+    rows = [critic.discriminator_vs_critic(g, 0.0, sigma) for g in gaps]
     return {"gap": gaps, **{k: np.array([r[k] for r in rows]) for k in rows[0]}}

@@ -7,7 +7,9 @@ JS is stuck at :math:`\log 2` whatever :math:`\theta` is — no gradient — whi
 :math:`W(P_0, P_\theta) = |\theta|` still says which way to move.
 
 Every quantity here is in **nats** (natural logarithm); a page converts with
-:func:`gdm_core.units.from_nats`.
+:func:`gdm_core.units.from_nats`. The exact Wasserstein distance between samples is
+:func:`gdm_core.transport.wasserstein_samples`; the optimal discriminator and the WGAN critic are
+in :mod:`gdm_core.critic`.
 
 References
 ----------
@@ -21,49 +23,13 @@ from __future__ import annotations
 import contextlib
 import math
 import threading
-from collections.abc import Callable
 
 import numpy as np
-from scipy import integrate, optimize, special, stats
+from scipy import integrate, special, stats
 
 from gdm_core import information
+from gdm_core._numeric import INV_SQRT_2PI, LOG2, count, finite, positive, softplus
 from gdm_core.transport import as_cloud, wasserstein_samples
-
-LOG2 = math.log(2.0)
-
-
-# ----------------------------------------------------------------------------------------------
-# checks
-# ----------------------------------------------------------------------------------------------
-def _finite(name: str, value) -> float:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}.") from None
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value}.")
-    return value
-
-
-def _positive(name: str, value) -> float:
-    value = _finite(name, value)
-    if value <= 0:
-        raise ValueError(f"{name} must be positive (a standard deviation > 0), got {value}.")
-    return value
-
-
-def _count(name: str, value, minimum: int = 1) -> int:
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be a whole number, got {value!r}.")
-    try:
-        as_float = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a whole number, got {value!r}.") from None
-    if not math.isfinite(as_float) or as_float != int(as_float):
-        raise ValueError(f"{name} must be a whole number, got {value!r}.")
-    if int(as_float) < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {int(as_float)}.")
-    return int(as_float)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -87,7 +53,7 @@ def shifted_lines(theta: float) -> dict[str, float]:
     ----------
     Arjovsky, Chintala, Bottou (2017), Example 1.
     """
-    theta = _finite("θ", theta)
+    theta = finite("θ", theta)
     apart = theta != 0.0  # any shift, however small, makes the supports disjoint
     return {
         "kl": math.inf if apart else 0.0,
@@ -105,7 +71,7 @@ def shifted_lines_gradients(theta: float) -> dict[str, float]:
     constant for :math:`\theta\ne 0` (derivative 0) and jump at 0; :math:`W_1=|\theta|` has
     derivative :math:`\operatorname{sign}\theta`, and only a subgradient :math:`[-1, 1]` at 0.
     """
-    theta = _finite("θ", theta)
+    theta = finite("θ", theta)
     nan = math.nan
     if theta == 0.0:
         return {"kl": nan, "reverse_kl": nan, "js": nan, "tv": nan, "w1": nan}
@@ -125,8 +91,8 @@ def sample_shifted_lines(theta: float, n: int, rng=None) -> tuple[np.ndarray, np
     -------
     (real, fake): two arrays of shape (n, 2); ``real[:, 0] == 0`` and ``fake[:, 0] == θ``.
     """
-    theta = _finite("θ", theta)
-    n = _count("n", n)
+    theta = finite("θ", theta)
+    n = count("n", n)
     rng = np.random.default_rng(rng)
     # independent Z's for the two clouds: a coupled draw would make the sample W exactly |θ|
     real = np.column_stack([np.zeros(n), rng.random(n)])
@@ -176,7 +142,7 @@ def sample_w_gradient(theta: float, z_real, z_fake) -> tuple[float, float]:
     both lines it is exactly :math:`\operatorname{sign}\theta` for θ ≠ 0 (the identity pairing is
     optimal by the triangle inequality).
     """
-    theta = _finite("θ", theta)
+    theta = finite("θ", theta)
     with _one_torch_thread():
         theta_t, real, fake = _lines_tensors(theta, z_real, z_fake)
         w = wasserstein_samples(fake, real, p=1)
@@ -199,10 +165,10 @@ def gradient_descent(theta0: float, lr: float, steps: int, n: int, seed: int = 0
     dict of arrays of length ``steps + 1``: ``"theta_w"``, ``"theta_js"``, ``"w"`` (sample W at
     θ_k), ``"grad_w"``, ``"js"`` (nats).
     """
-    theta0 = _finite("θ0", theta0)
-    lr = _positive("the learning rate", lr)
-    steps = _count("the number of steps", steps, minimum=0)
-    n = _count("n", n)
+    theta0 = finite("θ0", theta0)
+    lr = positive("the learning rate", lr)
+    steps = count("the number of steps", steps, minimum=0)
+    n = count("n", n)
     rng = np.random.default_rng(seed)
     z_real, z_fake = rng.random(n), rng.random(n)
     theta_w, w_vals, grads = [theta0], [], []
@@ -300,9 +266,9 @@ def lines_convergence(theta: float, ns, repeats: int = 3, seed: int = 0) -> dict
 
     Returns arrays of shape (len(ns), repeats): ``"w"`` (exact EMD) and ``"js"`` (nats).
     """
-    theta = _finite("θ", theta)
-    repeats = _count("repeats", repeats)
-    ns = [_count("n", n) for n in ns]
+    theta = finite("θ", theta)
+    repeats = count("repeats", repeats)
+    ns = [count("n", n) for n in ns]
     rng = np.random.default_rng(seed)
     w = np.empty((len(ns), repeats))
     js = np.empty((len(ns), repeats))
@@ -315,194 +281,18 @@ def lines_convergence(theta: float, ns, repeats: int = 3, seed: int = 0) -> dict
 
 
 # ----------------------------------------------------------------------------------------------
-# 4. optimal discriminator vs critic (WGAN Fig. 2)
+# 4. two 1-D Gaussians
 # ----------------------------------------------------------------------------------------------
-def optimal_discriminator(x, p_real, p_fake, log: bool = False) -> np.ndarray:
-    r"""The optimal GAN discriminator :math:`D^*(x) = \dfrac{p_r(x)}{p_r(x) + p_g(x)}`.
-
-    Parameters
-    ----------
-    x : points where D* is wanted.
-    p_real, p_fake : the densities, as callables of x or as arrays of their values at x.
-    log : if True the densities are given as log-densities, and D* is computed as
-        :math:`\sigma(\log p_r - \log p_g)`, which stays exact far in the tails where both
-        densities underflow to 0.
-
-    Where both densities are 0 every value of D is optimal (there is nothing to classify); we
-    return 1/2 there.
-
-    References
-    ----------
-    Goodfellow et al. (2014), Proposition 1.
-    """
-    x = np.asarray(x, dtype=float)
-    pr = np.asarray(p_real(x) if callable(p_real) else p_real, dtype=float)
-    pg = np.asarray(p_fake(x) if callable(p_fake) else p_fake, dtype=float)
-    try:
-        pr, pg = np.broadcast_arrays(pr, pg)
-    except ValueError:
-        raise ValueError("p_real and p_fake must have the same shape as x.") from None
-    if np.isnan(pr).any() or np.isnan(pg).any():
-        raise ValueError("A density value is not a number.")
-    if np.isposinf(pr).any() or np.isposinf(pg).any():
-        raise ValueError("A density value is infinite (a point mass): D* is not defined there.")
-    if log:
-        both_zero = np.isneginf(pr) & np.isneginf(pg)
-        diff = np.where(both_zero, 0.0, pr - np.where(both_zero, 0.0, pg))
-        return special.expit(diff)
-    if (pr < 0).any() or (pg < 0).any():
-        raise ValueError("A density cannot be negative.")
-    total = pr + pg
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total > 0, pr / np.where(total > 0, total, 1.0), 0.5)
-
-
 def gaussian_logpdf(x, mu: float, sigma: float) -> np.ndarray:
     """log N(x; μ, σ²)."""
-    return stats.norm.logpdf(np.asarray(x, float), loc=_finite("μ", mu), scale=_positive("σ", sigma))
+    return stats.norm.logpdf(np.asarray(x, float), loc=finite("μ", mu), scale=positive("σ", sigma))
 
 
-def critic_1d(x, cdf_real: Callable, cdf_fake: Callable) -> np.ndarray:
-    r"""A 1-Lipschitz Kantorovich potential (WGAN critic) for :math:`W_1` in 1-D, on a grid x.
-
-    Integrating by parts, :math:`E_{P_r} f - E_{P_g} f = \int f'(t)\,(F_g(t) - F_r(t))\,dt`,
-    which over :math:`|f'| \le 1` is maximised by :math:`f' = \operatorname{sign}(F_g - F_r)`;
-    the maximum is :math:`\int |F_r - F_g| = W_1`. We return
-    :math:`f(x) = \int_{x_0}^{x} \operatorname{sign}(F_g - F_r)` (trapezoid rule on the sorted grid),
-    defined up to a constant.
-    """
-    x = np.asarray(x, dtype=float)
-    if x.ndim != 1 or len(x) < 2 or np.any(np.diff(x) <= 0) or not np.isfinite(x).all():
-        raise ValueError("x must be an increasing grid of at least two finite points.")
-    slope = np.sign(np.asarray(cdf_fake(x), float) - np.asarray(cdf_real(x), float))
-    steps = 0.5 * (slope[1:] + slope[:-1]) * np.diff(x)
-    return np.concatenate([[0.0], np.cumsum(steps)])
-
-
-def wgan_picture(mu_real: float, mu_fake: float, sigma: float, points: int = 600) -> dict[str, np.ndarray]:
-    r"""Everything WGAN's Fig. 2 draws for :math:`N(\mu_r,\sigma^2)` vs :math:`N(\mu_g,\sigma^2)`
-    on a grid covering both: the densities, :math:`D^*` (from log-densities, exact in the tails)
-    and the critic of :func:`critic_1d`, shifted to 0 midway between the means."""
-    mu_r, mu_g, sigma = _finite("μ_real", mu_real), _finite("μ_fake", mu_fake), _positive("σ", sigma)
-    points = _count("points", points, minimum=2)
-    x = np.linspace(min(mu_r, mu_g) - 4 * sigma, max(mu_r, mu_g) + 4 * sigma, points)
-    log_r, log_g = gaussian_logpdf(x, mu_r, sigma), gaussian_logpdf(x, mu_g, sigma)
-    critic = critic_1d(x, lambda t: special.ndtr((t - mu_r) / sigma), lambda t: special.ndtr((t - mu_g) / sigma))
-    critic = critic - np.interp(0.5 * (mu_r + mu_g), x, critic)  # f is only defined up to a constant
-    return {"x": x, "p_real": np.exp(log_r), "p_fake": np.exp(log_g),
-            "d_star": optimal_discriminator(x, log_r, log_g, log=True), "critic": critic}
-
-
-def _log_normal_expectation(log_w: Callable[[float], float], dlog_w: Callable[[float], float],
-                            lo: float, hi: float, kinks=()) -> float:
-    r"""log of :math:`E[w(T)] = \int w(t)\,\varphi(t)\,dt`, :math:`T\sim N(0, 1)`, for a
-    log-concave weight w given by its log and the derivative of its log.
-
-    The integrand :math:`g = \log w - t^2/2` is concave, so its mode :math:`t^*` is the root of
-    :math:`g'` (bracketed by ``lo`` < ``hi``); quad then integrates :math:`e^{g - g(t^*)}` ≤ 1
-    on :math:`t^* \pm 40` (:math:`g'' \le -1`: the rest is below :math:`e^{-800}`) with a purely
-    relative tolerance. Integrating the raw integrand instead, as before, met quad's default
-    *absolute* tolerance 1.5e-8 long before a relative one when the expectation is ~1e-138,
-    and was off by up to 23 %.
-    """
-    def dg(t):
-        return dlog_w(t) - t
-
-    if dg(lo) <= 0:
-        mode = lo
-    elif dg(hi) >= 0:
-        mode = hi
-    else:
-        mode = optimize.brentq(dg, lo, hi, xtol=1e-14, rtol=1e-15, maxiter=200)
-    peak = log_w(mode) - 0.5 * mode * mode
-    if not math.isfinite(peak):
-        return -math.inf
-
-    def scaled(t):
-        return math.exp(log_w(t) - 0.5 * t * t - peak)
-
-    # breakpoints: the mode, a few of its widths away, and where w bends (kinks)
-    width = 1.0 / math.sqrt(1.0 + max(0.0, -(dg(mode + 1e-6) - dg(mode - 1e-6)) / 2e-6 - 1.0))
-    pts = {mode + j * width for j in (-8, -3, -1, 0, 1, 3, 8)} | {float(c) for c in kinks}
-    pts = sorted(p for p in pts if mode - 40.0 < p < mode + 40.0)
-    area = integrate.quad(scaled, mode - 40.0, mode + 40.0, points=pts, limit=400,
-                          epsabs=0.0, epsrel=1e-12)[0]
-    return peak + math.log(area) + math.log(_INV_SQRT_2PI)
-
-
-def discriminator_vs_critic(mu_real: float, mu_fake: float, sigma: float) -> dict[str, float]:
-    r"""What the optimal discriminator and the critic tell the generator, on its own samples,
-    for :math:`P_r = N(\mu_r,\sigma^2)` vs :math:`P_g = N(\mu_g,\sigma^2)`.
-
-    With equal variances :math:`D^*(x) = \sigma(a(x - c))`, :math:`a = (\mu_r-\mu_g)/\sigma^2`,
-    :math:`c = (\mu_r+\mu_g)/2`, so :math:`D^{*\prime} = a\,D^*(1-D^*)`. By the reflection
-    about c, which swaps :math:`p_r` and :math:`p_g`,
-    :math:`E_g[D^*(1-D^*)] = \tfrac12 E_g[D^*]`, hence
-    :math:`E_g|D^{*\prime}| = \frac{|\mu_r-\mu_g|}{2\sigma^2}E_g[D^*]` (checked in the tests,
-    both sides integrated separately). The generator's gradient in x with D* held fixed:
-
-    * saturating loss :math:`\log(1 - D^*)` (the minimax game):
-      :math:`|\partial_x \log(1-D^*)| = |a|\,D^*`, mean :math:`|a|\,E_g[D^*]` — it vanishes
-      with :math:`E_g[D^*]` as the gap grows;
-    * non-saturating loss :math:`-\log D^*` (what GANs train with):
-      :math:`|\partial_x(-\log D^*)| = |a|(1-D^*)`, mean :math:`|a|(1 - E_g[D^*])`, which tends
-      to :math:`|a|`: it keeps a slope.
-
-    The critic is :math:`f(x) = \operatorname{sign}(\mu_r-\mu_g)\,x`, whose slope is 1
-    everywhere (0 if the means agree: then nothing needs to move). Expectations are integrated
-    in log space (:func:`_log_normal_expectation`), to relative ~1e-10 however small they are.
-
-    Returns
-    -------
-    dict with ``"disc_grad"`` (:math:`E_{P_g}|D^{*\prime}|`), ``"critic_grad"``,
-    ``"disc_on_fake"`` (:math:`E_{P_g} D^*`), ``"gen_grad_saturating"``
-    (:math:`E_{P_g}|\partial_x\log(1-D^*)|`), ``"gen_grad_nonsaturating"``
-    (:math:`E_{P_g}|\partial_x\log D^*|`) and ``"w1"`` (:math:`|\mu_r-\mu_g|`).
-    """
-    mu_r, mu_g, sigma = _finite("μ_real", mu_real), _finite("μ_fake", mu_fake), _positive("σ", sigma)
-    gap = mu_r - mu_g
-    if gap == 0:
-        return {"disc_grad": 0.0, "critic_grad": 0.0, "disc_on_fake": 0.5,
-                "gen_grad_saturating": 0.0, "gen_grad_nonsaturating": 0.0, "w1": 0.0}
-    # log|a| with a = gap/σ², in logs: σ² underflows to 0 for σ = 1e-300 (hostile-input test)
-    log_a = math.log(abs(gap)) - 2.0 * math.log(sigma)
-    # in t = (x - μ_g)/σ the logit is u = a(x - c) = k (t - k/2), k = gap/σ
-    k = gap / sigma
-    if abs(k) > 200.0:
-        # E_g[D*] < exp(-k²/8) < 1e-2000 and |a| < e^1500: both products underflow to 0
-        log_on, log_dd = -math.inf, -math.inf
-    else:
-        def u(t):
-            return k * (t - k / 2.0)
-
-        lo, hi = min(0.0, k) - 1.0, max(0.0, k) + 1.0
-        # log D = -softplus(-u), (log D)' = k σ(-u)
-        log_on = _log_normal_expectation(lambda t: -_softplus(-u(t)),
-                                         lambda t: k * special.expit(-u(t)), lo, hi, (k / 2.0,))
-        # log D(1-D) = -|u| - 2 softplus(-|u|), (log D(1-D))' = k (1 - 2D)
-        log_dd = _log_normal_expectation(
-            lambda t: -abs(u(t)) - 2.0 * _softplus(-abs(u(t))),
-            lambda t: k * (1.0 - 2.0 * special.expit(u(t))), lo, hi, (k / 2.0,))
-
-    def exp_capped(v):  # |a| alone can pass the float range (σ = 5e-324)
-        return math.exp(v) if v < 709.0 else math.inf
-
-    on_fake = exp_capped(log_on)
-    return {"disc_grad": exp_capped(log_a + log_dd), "critic_grad": 1.0,
-            "disc_on_fake": on_fake,
-            "gen_grad_saturating": exp_capped(log_a + log_on),
-            "gen_grad_nonsaturating": exp_capped(log_a + math.log1p(-on_fake)),
-            "w1": abs(gap)}
-
-
-# ----------------------------------------------------------------------------------------------
-# 5. two 1-D Gaussians
-# ----------------------------------------------------------------------------------------------
 def gaussian_kl(mu1: float, sigma1: float, mu2: float, sigma2: float) -> float:
     r""":math:`\mathrm{KL}(N(\mu_1,\sigma_1^2)\,\|\,N(\mu_2,\sigma_2^2)) =
     \log\frac{\sigma_2}{\sigma_1} + \frac{\sigma_1^2 + (\mu_1-\mu_2)^2}{2\sigma_2^2} - \frac12` (nats)."""
-    mu1, mu2 = _finite("μ1", mu1), _finite("μ2", mu2)
-    s1, s2 = _positive("σ1", sigma1), _positive("σ2", sigma2)
+    mu1, mu2 = finite("μ1", mu1), finite("μ2", mu2)
+    s1, s2 = positive("σ1", sigma1), positive("σ2", sigma2)
     # log(s2/s1) as a difference of logs, and the quadratic term through ratios: s2² underflows
     # to 0 for σ2 = 1e-300 (hostile-input test), where the honest answer is a huge or infinite KL
     ratio, gap = s1 / s2, (mu1 - mu2) / s2
@@ -513,8 +303,8 @@ def gaussian_kl(mu1: float, sigma1: float, mu2: float, sigma2: float) -> float:
 def gaussian_w2(mu1: float, sigma1: float, mu2: float, sigma2: float) -> float:
     r""":math:`W_2(N(\mu_1,\sigma_1^2), N(\mu_2,\sigma_2^2)) = \sqrt{(\mu_1-\mu_2)^2 + (\sigma_1-\sigma_2)^2}`
     (the optimal map is the affine :math:`x\mapsto \mu_2 + \tfrac{\sigma_2}{\sigma_1}(x-\mu_1)`)."""
-    mu1, mu2 = _finite("μ1", mu1), _finite("μ2", mu2)
-    s1, s2 = _positive("σ1", sigma1), _positive("σ2", sigma2)
+    mu1, mu2 = finite("μ1", mu1), finite("μ2", mu2)
+    s1, s2 = positive("σ1", sigma1), positive("σ2", sigma2)
     return math.hypot(mu1 - mu2, s1 - s2)
 
 
@@ -525,8 +315,8 @@ def gaussian_w1(mu1: float, sigma1: float, mu2: float, sigma2: float) -> float:
     .. math:: W_1 = |\Delta\sigma|\sqrt{2/\pi}\,e^{-\Delta\mu^2/(2\Delta\sigma^2)}
               + \Delta\mu\,\big(1 - 2\Phi(-\Delta\mu/|\Delta\sigma|)\big).
     """
-    mu1, mu2 = _finite("μ1", mu1), _finite("μ2", mu2)
-    s1, s2 = _positive("σ1", sigma1), _positive("σ2", sigma2)
+    mu1, mu2 = finite("μ1", mu1), finite("μ2", mu2)
+    s1, s2 = positive("σ1", sigma1), positive("σ2", sigma2)
     dm, ds = mu1 - mu2, abs(s1 - s2)
     if ds == 0:
         return abs(dm)
@@ -545,8 +335,8 @@ def gaussian_js(mu1: float, sigma1: float, mu2: float, sigma2: float) -> float:
     the integrand is computed from log-densities (exact in the tails), and ``quad`` is told
     where p = q. Result clipped to [0, log 2].
     """
-    mu1, mu2 = _finite("μ1", mu1), _finite("μ2", mu2)
-    s1, s2 = _positive("σ1", sigma1), _positive("σ2", sigma2)
+    mu1, mu2 = finite("μ1", mu1), finite("μ2", mu2)
+    s1, s2 = positive("σ1", sigma1), positive("σ2", sigma2)
     # JS is unchanged by a shift and a common scale: work with N(0, 1) vs N(gap, ratio²), so that
     # extreme inputs (σ = 1e154, μ = 1e300) cannot overflow inside the integrand.
     gap, ratio = (mu2 - mu1) / s1, s2 / s1
@@ -564,7 +354,7 @@ def gaussian_js(mu1: float, sigma1: float, mu2: float, sigma2: float) -> float:
             x = mu_a + s_a * t
             la = -0.5 * t * t
             lb = -0.5 * ((x - mu_b) / s_b) ** 2 + log_ratio_s
-            return math.exp(la) * _INV_SQRT_2PI * (LOG2 - _softplus(lb - la))
+            return math.exp(la) * INV_SQRT_2PI * (LOG2 - softplus(lb - la))
 
         # crossings of the two densities, in t, so quad splits where the integrand bends
         pts = [0.0] + [(c - mu_a) / s_a for c in _crossings(mu_a, s_a, mu_b, s_b)]
@@ -575,13 +365,6 @@ def gaussian_js(mu1: float, sigma1: float, mu2: float, sigma2: float) -> float:
     js = 0.5 * half(mu1, s1, mu2, s2) + 0.5 * half(mu2, s2, mu1, s1)
     return min(LOG2, max(0.0, js))
 
-
-_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
-
-
-def _softplus(u: float) -> float:
-    """log(1 + e^u) without overflow, for one float."""
-    return u + math.log1p(math.exp(-u)) if u > 0 else math.log1p(math.exp(u))
 
 
 def _crossings(mu1, s1, mu2, s2) -> list[float]:
@@ -607,7 +390,7 @@ def gaussians(mu1: float, sigma1: float, mu2: float, sigma2: float) -> dict[str,
 
 
 # ----------------------------------------------------------------------------------------------
-# 6. support and infinite KL (discrete distributions)
+# 5. support and infinite KL (discrete distributions)
 # ----------------------------------------------------------------------------------------------
 def _uniform_on(support_size: int, members) -> np.ndarray:
     p = np.zeros(support_size)
@@ -667,4 +450,5 @@ def support_divergences(p, q, support=None) -> dict:
         "tv": 0.5 * float(np.abs(p - q).sum()),
         "w1": float(np.sum(np.abs(np.cumsum(p) - np.cumsum(q))[:-1] * np.diff(support))),
     }
+
 

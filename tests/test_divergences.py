@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from scipy import integrate, optimize, stats
 from scipy.spatial.distance import jensenshannon
 
+from gdm_core import critic
 from gdm_core import divergences as dv
 from gdm_core import transport
 from gdm_core.units import from_nats
@@ -335,9 +336,9 @@ def test_gaussians_reject_bad_input(fn, args):
 # ---------------------------------------------------------------------------- D* and critic
 def test_optimal_discriminator_bounds_and_half_where_equal():
     x = np.linspace(-5, 5, 101)
-    d = dv.optimal_discriminator(x, lambda t: stats.norm.pdf(t, 0, 1), lambda t: stats.norm.pdf(t, 0, 1))
+    d = critic.optimal_discriminator(x, lambda t: stats.norm.pdf(t, 0, 1), lambda t: stats.norm.pdf(t, 0, 1))
     assert np.allclose(d, 0.5)
-    d = dv.optimal_discriminator(x, stats.norm.pdf(x, 1, 1), stats.norm.pdf(x, -1, 1))
+    d = critic.optimal_discriminator(x, stats.norm.pdf(x, 1, 1), stats.norm.pdf(x, -1, 1))
     assert np.all((d >= 0) & (d <= 1))
     assert d[50] == pytest.approx(0.5)  # x = 0: the densities cross
     assert np.allclose(d, 1 / (1 + np.exp(-2 * x)))  # closed form σ((μr−μg)/σ² · x)
@@ -346,24 +347,24 @@ def test_optimal_discriminator_bounds_and_half_where_equal():
 def test_optimal_discriminator_log_mode_is_exact_in_the_tails():
     x = np.array([-60.0, 0.0, 60.0])
     lr, lg = stats.norm.logpdf(x, 1, 1), stats.norm.logpdf(x, -1, 1)
-    d = dv.optimal_discriminator(x, lr, lg, log=True)
+    d = critic.optimal_discriminator(x, lr, lg, log=True)
     assert np.allclose(d, 1 / (1 + np.exp(-2 * x)))
-    plain = dv.optimal_discriminator(x, np.exp(lr), np.exp(lg))
+    plain = critic.optimal_discriminator(x, np.exp(lr), np.exp(lg))
     assert plain[0] == 0.5  # both densities underflow to 0: the plain formula can only say 1/2
-    assert dv.optimal_discriminator([0.0], [-np.inf], [-np.inf], log=True)[0] == 0.5
+    assert critic.optimal_discriminator([0.0], [-np.inf], [-np.inf], log=True)[0] == 0.5
 
 
 def test_optimal_discriminator_rejects_bad_densities():
     with pytest.raises(ValueError, match="negative"):
-        dv.optimal_discriminator([0.0], [-0.1], [0.2])
+        critic.optimal_discriminator([0.0], [-0.1], [0.2])
     with pytest.raises(ValueError, match="not a number"):
-        dv.optimal_discriminator([0.0], [np.nan], [0.2])
+        critic.optimal_discriminator([0.0], [np.nan], [0.2])
 
 
 @pytest.mark.parametrize("mr, sr, mg, sg", [(2, 1, 0, 1), (-1, 1, 1, 1), (0, 2, 0.5, 0.5)])
 def test_critic_is_1_lipschitz_and_attains_w1(mr, sr, mg, sg):
     x = np.linspace(-15, 15, 30001)
-    f = dv.critic_1d(x, lambda t: stats.norm.cdf(t, mr, sr), lambda t: stats.norm.cdf(t, mg, sg))
+    f = critic.critic_1d(x, lambda t: stats.norm.cdf(t, mr, sr), lambda t: stats.norm.cdf(t, mg, sg))
     assert np.all(np.abs(np.diff(f)) <= np.diff(x) + 1e-12)
     gain = integrate.trapezoid(f * (stats.norm.pdf(x, mr, sr) - stats.norm.pdf(x, mg, sg)), x)
     assert gain == pytest.approx(dv.gaussian_w1(mr, sr, mg, sg), rel=1e-4)
@@ -376,7 +377,7 @@ def test_critic_agrees_with_pot_dual_on_samples():
     _, log = ot.emd(ot.unif(400), ot.unif(400), ot.dist(real[:, None], fake[:, None], metric="euclidean"),
                     log=True)
     slope_pot = np.polyfit(real, log["u"], 1)[0]
-    pic = dv.wgan_picture(2, 0, 1)
+    pic = critic.wgan_picture(2, 0, 1)
     slope_ours = np.diff(pic["critic"]) / np.diff(pic["x"])
     assert np.allclose(slope_ours, 1.0) and slope_pot == pytest.approx(1.0, abs=1e-9)
     # and with f(x) = x the critic's objective is the exact EMD of these samples
@@ -385,7 +386,7 @@ def test_critic_agrees_with_pot_dual_on_samples():
 
 
 def test_discriminator_gradient_vanishes_critic_does_not():
-    res = [dv.discriminator_vs_critic(g, 0.0, 1.0) for g in [0.5, 2, 5, 10, 20]]
+    res = [critic.discriminator_vs_critic(g, 0.0, 1.0) for g in [0.5, 2, 5, 10, 20]]
     grads = [r["disc_grad"] for r in res]
     assert grads[-1] < 1e-20 and all(a > b for a, b in zip(grads[1:], grads[2:]))
     assert all(r["critic_grad"] == 1.0 for r in res)
@@ -394,8 +395,8 @@ def test_discriminator_gradient_vanishes_critic_does_not():
     x = np.linspace(-12, 14, 200001)
     d = stats.norm.pdf(x, gap, s) / (stats.norm.pdf(x, gap, s) + stats.norm.pdf(x, 0, s))
     ref = integrate.trapezoid(np.abs(np.gradient(d, x)) * stats.norm.pdf(x, 0, s), x)
-    assert dv.discriminator_vs_critic(gap, 0.0, s)["disc_grad"] == pytest.approx(ref, rel=1e-5)
-    assert dv.discriminator_vs_critic(1.0, 1.0, 1.0)["critic_grad"] == 0.0
+    assert critic.discriminator_vs_critic(gap, 0.0, s)["disc_grad"] == pytest.approx(ref, rel=1e-5)
+    assert critic.discriminator_vs_critic(1.0, 1.0, 1.0)["critic_grad"] == 0.0
 
 
 def _mp_fake_expectations(gap, sigma):
@@ -442,7 +443,7 @@ def test_discriminator_vs_critic_to_relative_1e6_against_mpmath(gap_over_sigma, 
     gap = gap_over_sigma * sigma
     on, dd = _mp_fake_expectations(gap, sigma)
     a = gap / sigma**2
-    r = dv.discriminator_vs_critic(gap, 0.0, sigma)
+    r = critic.discriminator_vs_critic(gap, 0.0, sigma)
     assert r["disc_on_fake"] == pytest.approx(float(on), rel=1e-6, abs=0)
     assert r["disc_grad"] == pytest.approx(float(a * dd), rel=1e-6, abs=0)
     # the exact identity E_g|D*'| = (|gap|/2σ²) E_g[D*] (reflection about the midpoint)
@@ -452,13 +453,13 @@ def test_discriminator_vs_critic_to_relative_1e6_against_mpmath(gap_over_sigma, 
     assert r["gen_grad_saturating"] == pytest.approx(float(a * on), rel=1e-6, abs=0)
     assert r["gen_grad_nonsaturating"] == pytest.approx(float(a * (1 - on)), rel=1e-9, abs=0)
     # and negative gaps are the mirror image
-    m = dv.discriminator_vs_critic(-gap, 0.0, sigma)
+    m = critic.discriminator_vs_critic(-gap, 0.0, sigma)
     for key in ("disc_on_fake", "disc_grad", "gen_grad_saturating", "gen_grad_nonsaturating"):
         assert m[key] == pytest.approx(r[key], rel=1e-9, abs=0)
 
 
 def test_lecturer_value_gap_10_sigma_02():
-    r = dv.discriminator_vs_critic(10.0, 0.0, 0.2)
+    r = critic.discriminator_vs_critic(10.0, 0.0, 0.2)
     assert r["disc_on_fake"] == pytest.approx(4.7997e-138, rel=1e-4, abs=0)
 
 
@@ -480,13 +481,13 @@ def test_generator_losses_saturating_vanishes_non_saturating_keeps_a_slope():
     for key, loss in (("gen_grad_saturating", lambda lr: -np.logaddexp(0, lr)),
                       ("gen_grad_nonsaturating", lambda lr: np.logaddexp(0, -lr))):
         slope = (expected(loss, h) - expected(loss, -h)) / (2 * h)
-        assert dv.discriminator_vs_critic(gap, 0.0, s)[key] == pytest.approx(abs(slope), rel=1e-6, abs=0)
-    far = [dv.discriminator_vs_critic(g, 0.0, 1.0) for g in (2.0, 6.0, 10.0)]
+        assert critic.discriminator_vs_critic(gap, 0.0, s)[key] == pytest.approx(abs(slope), rel=1e-6, abs=0)
+    far = [critic.discriminator_vs_critic(g, 0.0, 1.0) for g in (2.0, 6.0, 10.0)]
     assert far[-1]["gen_grad_saturating"] < 1e-4 < far[0]["gen_grad_saturating"]
     assert [r["gen_grad_nonsaturating"] for r in far] == pytest.approx([2 * (1 - far[0][
         "disc_on_fake"]), 6 * (1 - far[1]["disc_on_fake"]), 10 * (1 - far[2]["disc_on_fake"])])
     assert far[-1]["gen_grad_nonsaturating"] > 9.99
-    zero = dv.discriminator_vs_critic(1.0, 1.0, 1.0)
+    zero = critic.discriminator_vs_critic(1.0, 1.0, 1.0)
     assert zero["gen_grad_saturating"] == zero["gen_grad_nonsaturating"] == 0.0
     assert zero["disc_on_fake"] == 0.5
 
@@ -544,12 +545,12 @@ def test_optimal_discriminator_properties(pairs):
     pr = np.array([a for a, _ in pairs])
     pg = np.array([b for _, b in pairs])
     x = np.arange(len(pairs), dtype=float)
-    d = dv.optimal_discriminator(x, pr, pg)
+    d = critic.optimal_discriminator(x, pr, pg)
     assert np.all((d >= 0) & (d <= 1))
-    assert np.allclose(d + dv.optimal_discriminator(x, pg, pr), 1.0)  # swapping roles flips D
+    assert np.allclose(d + critic.optimal_discriminator(x, pg, pr), 1.0)  # swapping roles flips D
     assert np.all(d[pr == pg] == 0.5)
     with np.errstate(divide="ignore"):
-        assert np.allclose(dv.optimal_discriminator(x, np.log(pr), np.log(pg), log=True), d)
+        assert np.allclose(critic.optimal_discriminator(x, np.log(pr), np.log(pg), log=True), d)
 
 
 def test_sample_w_slope_near_zero_is_small_with_the_sign_of_theta():

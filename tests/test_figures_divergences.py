@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from gdm_core import critic
 from gdm_core import divergences as dv
 from gdm_core.transport import transport_plan
 import plotly.graph_objects as go
@@ -116,7 +117,7 @@ def test_convergence_figure_reports_draws_means_and_truth():
 
 
 def test_discriminator_and_critic_figure():
-    pic = dv.wgan_picture(3.0, 0.0, 1.0, points=50)
+    pic = critic.wgan_picture(3.0, 0.0, 1.0, points=50)
     fig = figs.discriminator_and_critic(pic["x"], pic["p_real"], pic["p_fake"], pic["d_star"], pic["critic"])
     assert np.allclose(_trace(fig, "optimal discriminator D*(x)").y, pic["d_star"])
     assert np.allclose(_trace(fig, "WGAN critic f(x)").y, pic["critic"])
@@ -150,7 +151,7 @@ def test_support_bars():
 
 def test_gradient_vs_gap_draws_both_generator_losses():
     gaps = np.array([0.5, 2.0, 6.0, 10.0])
-    res = [dv.discriminator_vs_critic(g, 0.0, 1.0) for g in gaps]
+    res = [critic.discriminator_vs_critic(g, 0.0, 1.0) for g in gaps]
     sat = [r["gen_grad_saturating"] for r in res]
     non = [r["gen_grad_nonsaturating"] for r in res]
     fig = figs.gradient_vs_gap(gaps, [r["disc_grad"] for r in res], [1.0] * 4, 2.0,
@@ -173,7 +174,7 @@ def _every_figure():
     from gdm_app.figures import games as gfigs, information as ifigs, vae as vfigs
 
     real, fake = dv.sample_shifted_lines(0.6, 6, 0)
-    pic = dv.wgan_picture(3.0, 0.0, 1.0, points=40)
+    pic = critic.wgan_picture(3.0, 0.0, 1.0, points=40)
     paths = {m: games.run_dynamics(m, (1.0, 0.5), 0.2, 30) for m in games.METHODS}
     norms = {m: games.distances(p) for m, p in paths.items()}
     theory = {m: games.closed_form_norms(m, (1.0, 0.5), 0.2, 30) for m in games.METHODS}

@@ -15,7 +15,7 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gdm_core import data, divergences, games, information, transport, vae
+from gdm_core import critic, data, divergences, games, information, transport, vae
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -163,13 +163,13 @@ def test_wasserstein_samples(x, y, p):
 @SETTINGS
 @given(mu_r=numbers, mu_f=numbers, sigma=numbers)
 def test_discriminator_vs_critic(mu_r, mu_f, sigma):
-    call(divergences.discriminator_vs_critic, mu_r, mu_f, sigma)
+    call(critic.discriminator_vs_critic, mu_r, mu_f, sigma)
 
 
 @SETTINGS
 @given(x=arrays(), pr=arrays(), pf=arrays())
 def test_optimal_discriminator(x, pr, pf):
-    result = call(divergences.optimal_discriminator, x, pr, pf)
+    result = call(critic.optimal_discriminator, x, pr, pf)
     if result is not None:
         assert np.all((0 <= result) & (result <= 1))
 

@@ -11,6 +11,7 @@ import math
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from gdm_core import critic
 from gdm_core import divergences as dv
 from gdm_core.transport import wasserstein_samples
 from tests.conftest import (  # noqa: F401 (run_page: fixture)
@@ -153,10 +154,10 @@ def test_discriminator_section_controls():
     at.slider(key="div_gap").set_value(8.0).run()
     m = metrics(at)
     assert float(m[SAT]) < 1e-3 and m[CRIT] == "1"
-    ref = dv.discriminator_vs_critic(8.0, 0.0, 1.0)
+    ref = critic.discriminator_vs_critic(8.0, 0.0, 1.0)
     assert m[DSTAR] == f"{ref['disc_on_fake']:.3g}"
     at.slider(key="div_sigma4").set_value(2.0).run()
-    ref = dv.discriminator_vs_critic(8.0, 0.0, 2.0)
+    ref = critic.discriminator_vs_critic(8.0, 0.0, 2.0)
     assert metrics(at)[DSTAR] == f"{ref['disc_on_fake']:.3g}"
     gap_fig = chart(at, "div_fig_gap")
     assert gap_fig["data"]
@@ -169,7 +170,7 @@ def test_generator_slopes_are_the_ones_the_labels_name(gap, sigma):
     at = standalone(PAGE, div_tab=CRITIC, div_gap=gap, div_sigma4=sigma)
     no_exception(at)
     m = metrics(at)
-    ref = dv.discriminator_vs_critic(gap, 0.0, sigma)
+    ref = critic.discriminator_vs_critic(gap, 0.0, sigma)
     # by hand: |∂x log(1−D*)| = |a| D*, |∂x log D*| = |a| (1−D*), a = gap/σ²
     a = gap / sigma**2
     assert ref["gen_grad_saturating"] == pytest.approx(a * ref["disc_on_fake"], rel=1e-6)

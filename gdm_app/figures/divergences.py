@@ -267,7 +267,7 @@ def gradient_vs_gap(gaps, disc_grad, critic_grad, gap: float, title: str | None 
     ``disc_grad`` is E_g|dD*/dx|, ``critic_grad`` the critic's slope; optionally the
     generator's own gradients with D* fixed, ``gen_saturating`` = E_g|∂x log(1 − D*)| (vanishes)
     and ``gen_nonsaturating`` = E_g|∂x log D*| (keeps a slope), from
-    :func:`gdm_core.divergences.discriminator_vs_critic`.
+    :func:`gdm_core.critic.discriminator_vs_critic`.
     """
     fig = go.Figure()
     floor = 1e-18  # a log axis cannot show 0; values below this are drawn at the floor

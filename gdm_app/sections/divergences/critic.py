@@ -7,7 +7,7 @@ import streamlit as st
 
 from gdm_core import curves
 from gdm_app import ui
-from gdm_core import divergences as dv
+from gdm_core import critic
 from gdm_app.figures import divergences as figs
 
 
@@ -33,8 +33,8 @@ def show() -> None:
         gap = ui.slider("gap μ_real − μ_fake", 0.0, 10.0, 2.0, key="div_gap", step=0.25)
     with c2:
         sigma = ui.slider("σ (both)", 0.2, 3.0, 1.0, key="div_sigma4", step=0.1)
-    here = dv.discriminator_vs_critic(gap, 0.0, sigma)
-    pic = dv.wgan_picture(gap, 0.0, sigma)
+    here = critic.discriminator_vs_critic(gap, 0.0, sigma)
+    pic = critic.wgan_picture(gap, 0.0, sigma)
     sweep = _gap_sweep(sigma)
     names = [("disc_on_fake", "mean D* on fake samples"),
              ("gen_grad_saturating", "G's signal, log(1 − D)"),
