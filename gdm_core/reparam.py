@@ -129,6 +129,26 @@ def quadratic_variances(a: float, b: float, mu: float, sigma: float) -> dict[str
     return {"pathwise": (4 * a * a * sigma * sigma, (2 * a * mu + b) ** 2 + 8 * a * a * sigma ** 2)}
 
 
+def quadrature_grad(f: Callable, mu: float, sigma: float, order: int = 40) -> tuple[float, float]:
+    r"""The exact :math:`(\partial_\mu, \partial_\sigma)\,\mathbb E[f(z)]`,
+    :math:`z\sim\mathcal N(\mu,\sigma^2)`, by Gauss–Hermite quadrature of the score-function
+    identity: :math:`\mathbb E[f(z)\,\varepsilon]/\sigma` and
+    :math:`\mathbb E[f(z)(\varepsilon^2-1)]/\sigma` with ``order`` nodes (no sampling).
+
+    Exact for polynomial f of degree up to 2·order − 3; for the VAE's smooth f
+    (:func:`vae_coordinate`) orders 10 to 160 agree to 1e-4 (the decoder's float32 noise).
+    ``f`` maps a NumPy array of points to values (never differentiated).
+    """
+    mu, sigma, _ = _check(mu, sigma, 1)
+    if int(order) != order or int(order) < 2:
+        raise ValueError(f"order must be an integer of at least 2, got {order}.")
+    t, w = np.polynomial.hermite.hermgauss(int(order))
+    eps = math.sqrt(2.0) * t
+    v = _values(f, mu + sigma * eps)
+    w = w / math.sqrt(math.pi)
+    return float((w * v * eps).sum() / sigma), float((w * v * (eps * eps - 1)).sum() / sigma)
+
+
 @dataclass(frozen=True)
 class EstimatorSpread:
     """Mean and standard deviation over ``repeats`` seeds of both estimators, per n.

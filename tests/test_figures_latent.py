@@ -33,6 +33,11 @@ def test_posterior_heatmap_carries_the_grid_and_both_ellipses():
     lp = -np.add.outer(z ** 2, z ** 2)
     fig = figs.posterior_heatmap(z, z, lp, [0.1, 0.2], np.diag([0.04, 0.09]), floor=-1.5)
     heat = fig.data[0]
+    assert heat.colorbar.title.text.endswith("(nats)")
+    in_bits = figs.posterior_heatmap(z, z, lp, [0.1, 0.2], np.diag([0.04, 0.09]), floor=-1.5,
+                                     unit="bits").data[0]
+    assert in_bits.colorbar.title.text.endswith("(bits)") and "nats" not in \
+        in_bits.hovertemplate + in_bits.colorbar.title.text
     assert heat.type == "heatmap" and np.allclose(heat.z, np.maximum(lp - lp.max(), -1.5))
     names = [t.name for t in fig.data]
     assert "q(z|x), 1σ" in names and "q(z|x), 2σ" in names and "μ(x)" in names
@@ -44,8 +49,12 @@ def test_posterior_heatmap_carries_the_grid_and_both_ellipses():
 def test_iw_curve_has_the_band_the_mean_and_the_quadrature_line():
     ks, mean, sd = np.array([1, 10, 100]), np.array([-80.0, -79.0, -78.6]), np.array([1, .3, .1])
     fig = figs.iw_curve_figure(ks, mean, sd, log_px=-78.5, elbo=-80.1)
-    line = next(t for t in fig.data if t.name == "IW bound, mean")
+    line = next(t for t in fig.data if t.name == "IW estimate, mean of the runs")
     assert list(line.y) == list(mean)
+    assert "bound, mean" not in " ".join(t.name for t in fig.data)  # estimates, not the bound
+    named = figs.iw_curve_figure(ks, mean, sd, log_px=-78.5, runs=5, unit="bits")
+    assert [t.name for t in named.data] == ["± 1 s.d. of one run", "IW estimate, mean of 5 runs"]
+    assert named.layout.yaxis.title.text == "estimate of 𝓛_k (bits)"
     assert [s.y0 for s in fig.layout.shapes] == [-78.5, -80.1]
     assert fig.layout.xaxis.type == "log"
     _readable(fig)
@@ -60,6 +69,15 @@ def test_estimator_spread_figure_has_error_bars():
     assert list(score.error_y.array) == [2.0, 0.6] and list(path.error_y.array) == [0.5, 0.15]
     assert fig.layout.shapes[0].y0 == 0.1
     _readable(fig)
+    # no exact value known: no line (a line at 0 would claim the gradient is 0)
+    for exact in (None, float("nan")):
+        bare = figs.estimator_spread_figure(n, [0.1, 0.09], [2.0, 0.6], [0.1, 0.1],
+                                            [0.5, 0.15], exact)
+        assert not bare.layout.shapes and not bare.layout.annotations
+    labelled = figs.estimator_spread_figure(n, [1, 1], [2, 1], [1, 1], [.5, .2], -40.0,
+                                            exact_label="exact (quadrature)")
+    assert labelled.layout.shapes[0].y0 == -40.0
+    assert labelled.layout.annotations[0].text == "exact (quadrature)"
 
 
 def test_computation_graphs_show_both_graphs():

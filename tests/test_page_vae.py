@@ -128,7 +128,7 @@ def test_defaults_are_in_bits_and_consistent(page):
     table = _table(page)
     assert list(table.index) == ["reconstruction E_q[log p(x|z)]", "KL(q(z|x) ‖ p(z))",
                                  "ELBO = reconstruction − KL", "IW bound 𝓛_k, k = 100"]
-    assert list(table.columns) == ["digit #0", "mean of the 2,000 shipped digits",
+    assert list(table.columns) == ["digit #3", "mean of the 2,000 shipped digits",
                                    "all 10,000 test digits (training log)"]
     rec, kl, elbo = _value(page, "rec"), _value(page, "kl"), _value(page, "elbo")
     assert _unit_shown(page).startswith("**In bits**")
@@ -148,7 +148,7 @@ def test_elbo_table_matches_gdm_core(page, shipped):
     """The digit's column is estimates.digit_bounds on the binarised digit; the sample's is
     vae.elbo_estimate over all shipped digits (seed 0, in bits)."""
     model, x, _ = shipped
-    b = estimates.digit_bounds(model, x[0:1], 100, 100, 0, repeats=5)
+    b = estimates.digit_bounds(model, x[3:4], 100, 100, 0, repeats=5)  # the default digit
     assert _cell(page, "rec") == pytest.approx((b["rec"] / LN2, b["rec_se"] / LN2), abs=0.006)
     assert _cell(page, "kl") == (pytest.approx(b["kl"] / LN2, abs=0.006), None)
     assert _cell(page, "elbo") == pytest.approx((b["elbo"] / LN2, b["rec_se"] / LN2), abs=0.006)
@@ -159,7 +159,7 @@ def test_elbo_table_matches_gdm_core(page, shipped):
     assert _value(page, "elbo", "sample") == pytest.approx(
         (rec_all - kl_all).mean() / LN2, abs=0.006)
     bars = _chart(page, "vae_fig_elbo")
-    assert bars["data"][0]["x"][0] == "digit #0"
+    assert bars["data"][0]["x"][0] == "digit #3"
 
 
 def test_nats_are_bits_times_ln2(run_page):
@@ -556,7 +556,7 @@ def test_hostile_grid_value_is_reset():
 
 
 @pytest.mark.parametrize("key, bad, default", [
-    ("vae_iw_k", 7, 100), ("vae_digit", 2000, 0), ("vae_elbo_samples", "many", 100)])
+    ("vae_iw_k", 7, 100), ("vae_digit", 2000, 3), ("vae_elbo_samples", "many", 100)])
 def test_hostile_elbo_values_are_reset(key, bad, default):
     at = standalone(PAGE)
     at.session_state[key] = bad  # the ELBO tab's widgets are not drawn yet

@@ -14,6 +14,7 @@ import torch
 from streamlit.testing.v1 import AppTest
 
 from gdm_core import autoencoder as ae
+from gdm_core import reparam
 from gdm_core import posterior, vae
 from gdm_core.checkpoints import load_vae, save_checkpoint
 from gdm_core.data import load_mnist
@@ -30,6 +31,8 @@ KEY = "why_tab"
 VERSUS, GAP, REPARAM, DIMS = ("Autoencoder vs VAE", "ELBO gap", "Reparameterisation",
                               "Latent dimension")
 VAE_F = "the VAE's log p(x | z) along z₁ for the chosen digit"  # its label is its URL value
+QUAD_F = "f(z) = z² − z (closed form known)"
+DIGIT = 3  # the default test digit of every view (digit #0's ELBO gap is too small to see)
 
 
 def _open(at: AppTest, label: str) -> AppTest:
@@ -158,9 +161,9 @@ def test_autoencoder_views(ae_checkpoint, shipped):
     at.radio(key="vae_ae_view").set_value("nudge").run()
     at.slider(key="vae_ae_nudge").set_value(1.2).run()
     no_exception(at)
-    assert any(c.value.startswith("Digit #0:") for c in at.caption)
+    assert any(c.value.startswith(f"Digit #{DIGIT}:") for c in at.caption)
     for key, net_ in (("vae_fig_ae", net), ("vae_fig_vs", model)):
-        _, zn, _ = ae.nudge(net_, torch.from_numpy(x_bin[0]), 1.2, 16, 0)
+        _, zn, _ = ae.nudge(net_, torch.from_numpy(x_bin[DIGIT]), 1.2, 16, 0)
         assert _trace(_chart(at, key), "tiles")["text"] == [
             f"z = ({a:.2f}, {b:.2f})" for a, b in zn]
 
@@ -192,12 +195,12 @@ def test_elbo_gap_two_routes_agree_and_match_the_quadrature(gap_page, shipped):
     assert gap == pytest.approx(log_px - elbo, abs=0.0015)
     assert abs(gap - kl) * ln2 < 0.01  # the two routes, to 0.01 nats
     assert 0 < gap and elbo < log_px < 0
-    g = posterior.elbo_gap(model, torch.from_numpy(x_bin[0]))
+    g = posterior.elbo_gap(model, torch.from_numpy(x_bin[DIGIT]))
     for shown, nats in ((log_px, g.log_px), (elbo, g.elbo), (gap, g.gap), (kl, g.kl_posterior)):
         assert shown == pytest.approx(nats / ln2, abs=0.0006)
     assert abs(g.gap - g.kl_posterior) < 0.01 and g.q_mass > 0.9999
     fig = _chart(at, "vae_fig_posterior")
-    assert fig["layout"]["title"]["text"] == f"p(z | x) for digit #0 ({labels[0]})"
+    assert fig["layout"]["title"]["text"] == f"p(z | x) for digit #{DIGIT} ({labels[DIGIT]})"
     assert "it holds 1.000000 of q's mass" in " ".join(c.value for c in at.caption)
 
 
@@ -206,9 +209,9 @@ def test_iw_curve_rises_toward_log_px(gap_page):
     m = metric_values(at)
     log_px, elbo = _num(m["log p(x), quadrature (bits)"]), _num(m["ELBO (bits)"])
     fig = _chart(at, "vae_fig_iw_curve")
-    curve = _trace(fig, "IW bound, mean")
+    curve = _trace(fig, "IW estimate, mean of 5 runs")
     ks, mean = _arr(curve["x"]), _arr(curve["y"])
-    band = _arr(_trace(fig, "± 1 s.d. over runs")["y"])
+    band = _arr(_trace(fig, "± 1 s.d. of one run")["y"])
     sd = (band[:len(ks)] - band[len(ks):][::-1]) / 2
     assert ks.tolist() == [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
     # k = 1 is the ELBO (in expectation); k = 1000 is within a few spreads of log p(x).
@@ -257,6 +260,8 @@ def _check_estimates(at, exact, repeats=50):
 @pytest.mark.parametrize("mu, sigma", [(0.5, 1.0), (1.5, 0.5), (-2.0, 2.0)])
 def test_reparam_quadratic_against_the_closed_form(mu, sigma):
     at = _open(standalone(PAGE), REPARAM)
+    assert at.radio(key="vae_rp_f").value == "vae"  # the default; the quadratic one click away
+    at.radio(key="vae_rp_f").set_value("quadratic").run()
     at.slider(key="vae_rp_mu").set_value(mu)
     at.slider(key="vae_rp_sigma").set_value(sigma).run()
     no_exception(at)
@@ -298,11 +303,12 @@ def test_reparam_on_the_vae(shipped):
 def test_url_restores_the_reparameterisation_view():
     at = AppTest.from_file(str(ROOT / "pages" / PAGE), default_timeout=TIMEOUT)
     at.query_params[KEY] = REPARAM
+    at.query_params["vae_rp_f"] = QUAD_F
     at.query_params["vae_rp_mu"] = "1.5"
     at.query_params["vae_rp_sigma"] = "0.5"
     at.run()
     no_exception(at)
-    assert at.session_state[KEY] == REPARAM
+    assert at.session_state[KEY] == REPARAM and at.radio(key="vae_rp_f").value == "quadratic"
     assert (at.slider(key="vae_rp_mu").value, at.slider(key="vae_rp_sigma").value) == (1.5, 0.5)
     _check_estimates(at, (2.0, 1.0))
 
@@ -328,23 +334,24 @@ def test_url_digit_reaches_the_reparameterisation_tab():
     assert any(c.value.startswith("Digit #5:") for c in at.caption)
 
 
-def test_hostile_reparam_values_are_reset():
+def test_hostile_reparam_values_are_reset(shipped):
     at = standalone(PAGE, vae_rp_mu=9.0, vae_rp_sigma="wide", vae_rp_f="cubic")
     _open(at, REPARAM)
     assert not section_errors(at)
     warnings = reset_warnings(at)
     assert len(warnings) == 3, warnings
     assert (at.slider(key="vae_rp_mu").value, at.slider(key="vae_rp_sigma").value,
-            at.radio(key="vae_rp_f").value) == (0.5, 1.0, "quadratic")
-    _check_estimates(at, (0.0, 2.0))
+            at.radio(key="vae_rp_f").value) == (0.5, 1.0, "vae")
+    f, mu, sigma = reparam.vae_coordinate(shipped[0], torch.from_numpy(shipped[1][DIGIT]))
+    _check_estimates(at, reparam.quadrature_grad(f, mu, sigma), repeats=20)
 
 
 def test_hostile_gap_digit_is_reset():
     at = standalone(PAGE, vae_digit=10**6)
     _open(at, GAP)
     assert not section_errors(at)
-    assert any("reset to 0" in w for w in reset_warnings(at))
-    assert at.number_input(key="vae_digit").value == 0
+    assert any(f"reset to {DIGIT}" in w for w in reset_warnings(at))
+    assert at.number_input(key="vae_digit").value == DIGIT
 
 
 @pytest.mark.parametrize("bad", [10**6, -3, 2.5])  # the input is drawn here now, so a
@@ -376,8 +383,8 @@ def test_hostile_digit_in_a_session_opened_on_the_reparameterisation_tab(bad):
     no_exception(at)
     assert at.session_state[KEY] == REPARAM and at.radio(key="vae_rp_f").value == "vae"
     assert not section_errors(at), section_errors(at)
-    assert any("reset to 0" in w for w in reset_warnings(at))
-    assert any(c.value.startswith("Digit #0:") for c in at.caption)
+    assert any(f"reset to {DIGIT}" in w for w in reset_warnings(at))
+    assert any(c.value.startswith(f"Digit #{DIGIT}:") for c in at.caption)
 
 
 @pytest.mark.parametrize("bad", [10**6, "x"])
@@ -390,5 +397,5 @@ def test_hostile_digit_in_a_session_opened_on_the_nudge_view(ae_checkpoint, bad)
     no_exception(at)
     assert at.radio(key="vae_ae_view").value == "nudge"
     assert not section_errors(at), section_errors(at)
-    assert any("reset to 0" in w for w in reset_warnings(at))
-    assert any(c.value.startswith("Digit #0:") for c in at.caption)
+    assert any(f"reset to {DIGIT}" in w for w in reset_warnings(at))
+    assert any(c.value.startswith(f"Digit #{DIGIT}:") for c in at.caption)

@@ -57,16 +57,17 @@ def ellipse(mean, cov, k: float = 1.0, n: int = 121) -> tuple[np.ndarray, np.nda
 
 
 def posterior_heatmap(z1, z2, log_post, q_mean, q_cov, title: str | None = None,
-                      floor: float = -12.0, height: int = 480) -> go.Figure:
+                      floor: float = -12.0, height: int = 480, unit: str = "nats") -> go.Figure:
     """The true posterior p(z|x) as a heatmap (log density relative to its peak, clipped at
-    ``floor`` nats) with q(z|x)'s mean and its 1σ and 2σ ellipses on top."""
+    ``floor``) with q(z|x)'s mean and its 1σ and 2σ ellipses on top. ``log_post`` and
+    ``floor`` are in ``unit`` (the colour bar and the hover say which)."""
     lp = np.asarray(log_post, dtype=float)
     rel = np.maximum(lp - lp.max(), floor)
     fig = go.Figure(go.Heatmap(
         x=np.asarray(z1), y=np.asarray(z2), z=rel, colorscale="Blues", zmin=floor, zmax=0,
         zsmooth="best",
-        colorbar=dict(title=dict(text="log p(z|x)<br>− peak"), thickness=14),
-        hovertemplate="z₁ %{x:.3f}<br>z₂ %{y:.3f}<br>%{z:.1f} nats below the peak"
+        colorbar=dict(title=dict(text=f"log p(z|x)<br>− peak<br>({unit})"), thickness=14),
+        hovertemplate="z₁ %{x:.3f}<br>z₂ %{y:.3f}<br>%{z:.1f} " + unit + " from the peak"
                       "<extra></extra>", name="true posterior"))
     for k, dash in ((1, "solid"), (2, "dash")):
         ex, ey = ellipse(q_mean, q_cov, k)
@@ -80,9 +81,12 @@ def posterior_heatmap(z1, z2, log_post, q_mean, q_cov, title: str | None = None,
 
 
 def iw_curve_figure(ks, mean, sd, log_px: float, elbo: float | None = None,
-                    title: str | None = None, unit: str = "nats") -> go.Figure:
-    """The importance-weighted bound against k (log axis), mean ± one standard deviation of
-    the runs, with log p(x) by quadrature as a horizontal line (and the ELBO, if given)."""
+                    title: str | None = None, unit: str = "nats",
+                    runs: int | None = None) -> go.Figure:
+    """Monte Carlo estimates of the importance-weighted bound against k (log axis): their mean
+    over ``runs`` runs ± one run's standard deviation, with log p(x) by quadrature as a
+    horizontal line (and the ELBO, if given). Labelled as estimates: the bound holds for
+    their expectation, and a mean of a few runs can sit above log p(x)."""
     ks, mean, sd = (np.asarray(v, dtype=float) for v in (ks, mean, sd))
     if not (ks.shape == mean.shape == sd.shape) or ks.size == 0:
         raise ValueError("ks, mean and sd must be arrays of one length.")
@@ -90,8 +94,9 @@ def iw_curve_figure(ks, mean, sd, log_px: float, elbo: float | None = None,
     fig.add_trace(go.Scatter(
         x=np.concatenate([ks, ks[::-1]]), y=np.concatenate([mean + sd, (mean - sd)[::-1]]),
         fill="toself", fillcolor="rgba(0,114,178,0.18)", line=dict(width=0),
-        name="± 1 s.d. over runs", hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=ks, y=mean, mode="lines+markers", name="IW bound, mean",
+        name="± 1 s.d. of one run", hoverinfo="skip"))
+    of = f"mean of {runs} runs" if runs else "mean of the runs"
+    fig.add_trace(go.Scatter(x=ks, y=mean, mode="lines+markers", name=f"IW estimate, {of}",
                              line=dict(color=COLORS["blue"], width=3), marker=dict(size=9),
                              hovertemplate="k = %{x}<br>%{y:.3f}<extra></extra>"))
     fig.add_hline(y=log_px, line=dict(color=COLORS["black"], width=2.5),
@@ -100,14 +105,16 @@ def iw_curve_figure(ks, mean, sd, log_px: float, elbo: float | None = None,
         fig.add_hline(y=elbo, line=dict(color=COLORS["orange"], width=2.5, dash="dash"),
                       annotation_text="ELBO", annotation_position="top left")
     fig.update_xaxes(title="k (samples)", **log_axis(ks))
-    fig.update_yaxes(title=f"bound on log p(x) ({unit})")
-    return _projector(fig, title or "The importance-weighted bound climbs to log p(x)")
+    fig.update_yaxes(title=f"estimate of 𝓛_k ({unit})")
+    return _projector(fig, title or "Estimates of the importance-weighted bound approach log p(x)")
 
 
-def estimator_spread_figure(n, score_mean, score_sd, path_mean, path_sd, exact: float,
-                            which: str = "∂/∂μ", title: str | None = None) -> go.Figure:
+def estimator_spread_figure(n, score_mean, score_sd, path_mean, path_sd, exact: float | None,
+                            which: str = "∂/∂μ", title: str | None = None,
+                            exact_label: str = "exact") -> go.Figure:
     """Both gradient estimators against the number of samples: mean ± 1 s.d. over seeds, and
-    the exact value as a line. Pass one column (∂/∂μ or ∂/∂σ) of ``EstimatorSpread``."""
+    the exact value as a line (none when ``exact`` is None or not finite: a line must sit at
+    the true value or not be drawn). Pass one column (∂/∂μ or ∂/∂σ) of ``EstimatorSpread``."""
     n = np.asarray(n, dtype=float)
     fig = go.Figure()
     for name, m, s, color, shift in (("score function", score_mean, score_sd, COLORS["red"], 0.97),
@@ -120,11 +127,12 @@ def estimator_spread_figure(n, score_mean, score_sd, path_mean, path_sd, exact: 
             line=dict(color=color, width=2.5), marker=dict(size=9, color=color),
             hovertemplate="n = %{customdata}<br>%{y:.3f} ± %{error_y.array:.3f}<extra></extra>",
             customdata=n.astype(int)))
-    fig.add_hline(y=exact, line=dict(color=COLORS["black"], width=2, dash="dot"),
-                  annotation_text="exact", annotation_position="top right")
+    if exact is not None and np.isfinite(exact):
+        fig.add_hline(y=float(exact), line=dict(color=COLORS["black"], width=2, dash="dot"),
+                      annotation_text=exact_label, annotation_position="top right")
     fig.update_xaxes(title="samples n", **log_axis(n))
     fig.update_yaxes(title=f"estimate of {which}")
-    return _projector(fig, title or f"Two unbiased estimators of {which}: one has a far smaller spread")
+    return _projector(fig, title or f"Two unbiased estimators of {which} and their spread")
 
 
 def _node(fig, x, y, text, color, symbol="circle", size=62, row=None):
