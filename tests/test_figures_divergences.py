@@ -25,14 +25,19 @@ def _trace(fig, name):
 def test_figures_keep_the_app_style():
     fig = figs.lines_plane(0.4, title="t")
     ref = styled(go.Figure(), "t", 380)  # the shared look, whichever way styled sets it
-    # the plot area keeps the requested 380 px figure's size; the legend's margin comes on top
-    assert fig.layout.height - fig.layout.margin.b == 380 - ref.layout.margin.b
+    # the plot area keeps about the requested 380 px figure's size: the figure grows by the room
+    # its legend takes under the plot
+    assert fig.layout.height == 380 + figs.LEGEND_ROOM
+    assert fig.layout.margin.b == ref.layout.margin.b
     assert fig.layout.title.text == "t"
     assert fig.layout.template.layout.plot_bgcolor == "white"  # plotly_white
     assert (fig.layout.font.size or fig.layout.template.layout.font.size) == 16
     assert list(fig.layout.colorway or fig.layout.template.layout.colorway) == list(COLORS.values())
     assert fig.layout.margin.t == ref.layout.margin.t and fig.layout.template == ref.layout.template
-    assert fig.layout.legend.y < 0  # under the plot, clear of the title
+    # under the plot, at the figure's bottom edge: far from the title at the top
+    legend = fig.layout.legend
+    assert (legend.yref, legend.y, legend.yanchor) == ("container", 0, "bottom")
+    assert legend.to_plotly_json() == ref.layout.legend.to_plotly_json()
 
 
 def test_lines_plane_segments_samples_and_plan():
@@ -50,15 +55,17 @@ def test_lines_plane_segments_samples_and_plan():
 
 def test_transport_plan_legend_clears_the_axis_title():
     # Regression: the legend under the transport-plan figure sat on the x-axis title (y = −0.2
-    # of a ~265 px plot area is 53 px; tick labels and the title need ~60).
+    # of a ~265 px plot area is 53 px; tick labels and the title need ~60). The legend is now
+    # pinned to the figure's bottom edge (container coordinates) and Plotly reserves its rows
+    # below the bottom margin, which keeps the tick labels and the axis title.
     real, fake = dv.sample_shifted_lines(0.6, 8, 0)
     for fig in (figs.lines_plane(0.6, real, fake, transport_plan(real, fake), title="t"),
                 figs.lines_plane(0.6), figs.gaussian_densities([0, 1], [1, 1], [0, 0])):
         m, legend = fig.layout.margin, fig.layout.legend
-        plot_h = fig.layout.height - m.t - m.b
-        gap = -legend.y * plot_h
-        assert legend.yanchor == "top" and gap >= 75
-        assert gap + 75 <= m.b  # room for three rows of 16 px entries inside the figure
+        assert (legend.yref, legend.y, legend.yanchor) == ("container", 0, "bottom")
+        assert m.b >= 55  # tick labels and the axis title, above the legend's reserved rows
+        # room for three rows of 16 px entries on top of the plot area
+        assert fig.layout.height - m.t - m.b >= figs.LEGEND_ROOM + 200
         assert fig.layout.xaxis.title.text  # the axis title it used to cover is there
 
 

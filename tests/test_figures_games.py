@@ -203,7 +203,10 @@ def test_play_buttons_sit_below_the_axis_title_inside_the_margin():
     fig = figs.trajectories(_paths(50))
     menu = fig.layout.updatemenus[0]
     m = fig.layout.margin
-    plot_h = fig.layout.height - m.t - m.b
-    below = -menu.y * plot_h  # px from the plot area's bottom to the buttons' top
-    assert menu.yanchor == "top" and below >= 75  # clear of tick labels and the axis title
-    assert below + figs.BUTTONS_HEIGHT <= m.b  # and inside the figure
+    # at the plot area's bottom edge, pushed down in px: the legend under them (at the figure's
+    # bottom edge, its height reserved below the margin) cannot shift them onto the axis title
+    assert menu.y == 0 and menu.yanchor == "top"
+    below = menu.pad.t  # px from the plot area's bottom to the buttons' top
+    assert below >= 75  # clear of tick labels and the axis title
+    assert below + figs.BUTTONS_HEIGHT <= m.b  # and inside the bottom margin, above the legend
+    assert fig.layout.legend.yref == "container" or fig.layout.template.layout.legend.yref == "container"

@@ -28,6 +28,16 @@ TEXT_SIZE = 16           # tick labels, legends, annotations (px)
 AXIS_TITLE_SIZE = 17     # axis titles
 TITLE_SIZE = 20          # figure titles
 
+# The legend lives under the plot, pinned to the figure's bottom edge (``yref="container"``):
+# the title has the top band, the legend the bottom one, so the two never meet however many rows
+# the legend wraps to. Plotly reserves the legend's height *below* the bottom margin, which keeps
+# the tick labels and the axis title (and a figure's Play buttons) clear of it. A builder that
+# moves the legend must set ``yref`` too (a bare ``y=-0.2`` would be read in container units).
+# Something drawn under the plot (buttons, a slider) goes at paper ``y=0, yanchor="top"`` with a
+# ``pad`` in px: the plot area's height varies with the legend's rows, so ``y=-0.2`` would drift.
+LEGEND = dict(orientation="h", xref="paper", x=0, xanchor="left",
+              yref="container", y=0, yanchor="bottom")
+
 
 def _register_template() -> None:
     # Registered once as Plotly's default: a figure then gets it at construction for ~1 ms,
@@ -46,7 +56,7 @@ def _register_template() -> None:
     template.layout.update(
         font=dict(size=TEXT_SIZE, color=INK), colorway=PALETTE,
         title=dict(font=dict(size=TITLE_SIZE, color=INK)),
-        legend=dict(font=text, title=dict(font=text)),
+        legend=dict(LEGEND, font=text, title=dict(font=text)),
         hoverlabel=dict(font=dict(size=TEXT_SIZE)),
         xaxis=axis, yaxis=axis,
         scene=dict(xaxis=scene_axis, yaxis=scene_axis, zaxis=scene_axis),
@@ -66,13 +76,14 @@ def styled(fig: go.Figure, title: str | None = None, height: int = 420) -> go.Fi
     """Apply the app's projector-friendly layout (large type, white background) in place.
 
     The colours and type come from the "gdm" template, the default once this package is imported.
+    The title sits in the top margin and the legend at the bottom edge (:data:`LEGEND`).
     """
     fig.update_layout(
         title=title,
         height=height,
         font=dict(size=TEXT_SIZE, color=INK),
         margin=dict(l=60, r=20, t=60 if title else 30, b=55),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+        legend=LEGEND,
     )
     return fig
 

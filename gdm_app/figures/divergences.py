@@ -21,29 +21,24 @@ SERIES_COLORS = {
 }
 
 
-# legend under the plot: these figures sit in half-width columns, where a legend on top wraps
-# onto the title. It goes LEGEND_GAP px below the plot area — clear of the tick labels and the
-# axis title (~60 px at 16-17 px type; at y = −0.2 it sat on the axis title) — in a bottom
-# margin with LEGEND_ROOM px for three rows of entries; the figure grows by the extra margin so
-# the plot area keeps its size.
-LEGEND_GAP = 75
+# These figures sit in half-width columns, where a legend wraps onto two or three rows: a figure
+# that shows one grows by LEGEND_ROOM px, so its plot area keeps about the requested size (the
+# legend itself sits under the plot, at the figure's bottom edge: ``styled``'s LEGEND).
 LEGEND_ROOM = 80
-LEGEND_BELOW = dict(orientation="h", yanchor="top", xanchor="left", x=0)
+
+
+def _shows_legend(fig: go.Figure) -> bool:
+    if fig.layout.showlegend is False:
+        return False
+    shown = [t for t in fig.data if t.showlegend is not False]
+    return len(shown) > 1 or any(t.showlegend for t in shown)
 
 
 def _finish(fig: go.Figure, title: str | None, height: int, frames: list | None = None) -> go.Figure:
     """The figure in the app's style (``styled``), its own layout settings on top."""
     own = fig.layout.to_plotly_json()
     own.pop("template", None)
-    styled(fig, title, height)
-    if "legend" not in own and "margin" not in own:
-        base_bottom = fig.layout.margin.b
-        bottom = LEGEND_GAP + LEGEND_ROOM
-        fig.update_layout(height=height + bottom - base_bottom, margin=dict(b=bottom))
-        plot_h = height - fig.layout.margin.t - base_bottom  # unchanged by the taller margin
-        fig.update_layout(legend=dict(LEGEND_BELOW, y=-LEGEND_GAP / plot_h))
-    else:
-        fig.update_layout(legend=dict(LEGEND_BELOW, y=-0.2))
+    styled(fig, title, height + (LEGEND_ROOM if _shows_legend(fig) else 0))
     fig.update_layout(own)
     if frames is not None:
         fig.frames = frames
@@ -177,6 +172,10 @@ def descent_paths(theta_w, theta_js, title: str | None = None) -> go.Figure:
     return _finish(fig, title, 380)
 
 
+CONTROLS_BELOW_AXIS = 75  # px from the plot area's bottom to Play (clear of ticks and axis title)
+CONTROLS_HEIGHT = 80      # px the buttons and the slider (its label, track and ticks) take
+
+
 def descent_animation(theta_w, theta_js, title: str | None = None) -> go.Figure:
     """The two generated lines moving step by step (Play button), P0 fixed at x = 0."""
     theta_w, theta_js = np.asarray(theta_w, float), np.asarray(theta_js, float)
@@ -197,16 +196,19 @@ def descent_animation(theta_w, theta_js, title: str | None = None) -> go.Figure:
     fig.update_xaxes(title="first coordinate", range=[-span, span])
     fig.update_yaxes(range=[-0.1, 1.1], title="Z")
     fig.update_layout(
-        margin=dict(b=200),
-        legend=dict(y=-0.55, yanchor="top"),  # under the Play button and the step slider
-        updatemenus=[dict(type="buttons", showactive=False, x=0, y=-0.2, xanchor="left", yanchor="top",
-                          direction="left",
+        # Play and the step slider under the axis title, a fixed distance below the plot area
+        # (paper y = 0 and a pad in px: the plot's height depends on the legend's rows); the
+        # legend under them, at the figure's bottom edge.
+        margin=dict(b=CONTROLS_BELOW_AXIS + CONTROLS_HEIGHT),
+        updatemenus=[dict(type="buttons", showactive=False, x=0, y=0, xanchor="left", yanchor="top",
+                          direction="left", pad=dict(t=CONTROLS_BELOW_AXIS, b=0),
                           buttons=[dict(label="▶ Play", method="animate",
                                         args=[None, dict(frame=dict(duration=250, redraw=True),
                                                          fromcurrent=True, transition=dict(duration=0))]),
                                    dict(label="❚❚ Pause", method="animate",
                                         args=[[None], dict(mode="immediate", frame=dict(duration=0))])])],
-        sliders=[dict(active=0, x=0.45, len=0.55, y=-0.2, yanchor="top", pad=dict(t=0),
+        sliders=[dict(active=0, x=0.45, len=0.55, y=0, yanchor="top",
+                      pad=dict(t=CONTROLS_BELOW_AXIS),
                       currentvalue=dict(prefix="step ", font=dict(size=16)),
                       steps=[dict(label=str(k), method="animate",
                                   args=[[str(k)], dict(mode="immediate", frame=dict(duration=0))])

@@ -246,12 +246,12 @@ def _add_animation(fig: go.Figure, shown: dict[str, np.ndarray], comet: int,
                  transition=dict(duration=0))
     # Under the x-axis title (tick labels + title take ~60 px), in a bottom margin that holds
     # them: at y = -0.12 they sat on the axis title and, at 1280 px, on the step slider's label.
-    top = fig.layout.margin.t or 30
+    # Placed at the plot area's bottom edge (paper y = 0) and pushed down by a pad in px, so they
+    # stay BUTTONS_BELOW_AXIS px under it whatever height the legend below them takes.
     bottom = BUTTONS_BELOW_AXIS + BUTTONS_HEIGHT + 10
-    plot_h = max(1.0, (fig.layout.height or 560) - top - bottom)
     fig.update_layout(updatemenus=[dict(
-        type="buttons", direction="left", x=0, y=-BUTTONS_BELOW_AXIS / plot_h,
-        xanchor="left", yanchor="top", pad=dict(t=0, b=0),
+        type="buttons", direction="left", x=0, y=0,
+        xanchor="left", yanchor="top", pad=dict(t=BUTTONS_BELOW_AXIS, b=0),
         buttons=[dict(label="▶ Play", method="animate", args=[None, play]),
                  dict(label="❚❚ Pause", method="animate", args=[[None], pause])])],
         margin=dict(b=bottom))

@@ -145,9 +145,9 @@ def frame_figure(real, fake, grad=None, grid=None, field=None, field_kind: str =
                                              line=dict(width=2)), hoverinfo="skip"))
     fig = go.Figure(traces)
     styled(fig, title, height)
-    # Below the plane: five legend entries above it wrapped onto the title.
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.13, xanchor="left", x=0),
-                      margin=dict(t=50, b=110))
+    # The legend below the plane, at the figure's bottom edge (styled's LEGEND): five legend
+    # entries above it wrapped onto the title.
+    fig.update_layout(margin=dict(t=50))
     return _axes(fig, "x₁", "x₂", plane=extent)
 
 
