@@ -99,7 +99,9 @@ def test_nats_are_used_when_chosen(run_page):
     at = run_page(PAGE, units="nats")
     no_exception(at)
     assert metrics(at)["JS(P0, Pθ), nats"] == f"{math.log(2):.4f}"
-    assert metrics(at, GAUSS)["KL(p‖q), nats"] == f"{dv.gaussian_kl(0, 1, 1, 1):.4f}"
+    # the Gaussians open on σ1 = 1, σ2 = 2: the two KL directions differ
+    assert metrics(at, GAUSS)["KL(p‖q), nats"] == f"{dv.gaussian_kl(0, 1, 1, 2):.4f}"
+    assert metrics(at, GAUSS)["KL(q‖p), nats"] == f"{dv.gaussian_kl(1, 2, 0, 1):.4f}"
     assert metrics(at, SUPPORT)["KL(P‖Q)"] == "∞ nats"
     assert metrics(at, GRADS)["dJS/dθ at θ = 0.5 (nats)"] == "0.0000"
 
@@ -182,6 +184,9 @@ def test_generator_slopes_are_the_ones_the_labels_name(gap, sigma):
 
 def test_gaussian_section_controls():
     at = standalone(PAGE, div_tab=GAUSS)
+    assert not at.checkbox(key="div_same_sigma").value  # opens on σ2 = 2 ≠ σ1 = 1
+    assert at.select_slider(key="div_sigma2").value == 2.0
+    at.checkbox(key="div_same_sigma").check().run()
     at.slider(key="div_mu2").set_value(2.0).run()
     at.select_slider(key="div_sigma1").set_value(0.5).run()
     no_exception(at)

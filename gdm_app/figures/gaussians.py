@@ -47,14 +47,15 @@ def density_with_slices(x, y, density, marginal_x, marginal_pdf, x_b: float,
 
 
 def normal_vs_cauchy(x, normal, cauchy, kl_nc: float, kl_cn: float,
-                     title: str | None = None, log_scale: bool = True) -> go.Figure:
+                     title: str | None = None, log_scale: bool = True,
+                     unit: str = "nats") -> go.Figure:
     """The two densities (log axis by default, where the tails differ), with KL(N ‖ C) and
-    KL(C ‖ N) in the legend."""
+    KL(C ‖ N) in the legend, both given in ``unit`` (the page's: pass them converted)."""
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=np.asarray(x), y=np.asarray(normal), mode="lines",
-                             name=f"Normal — KL(N ‖ C) = {kl_nc:.3f} nats",
+                             name=f"Normal — KL(N ‖ C) = {kl_nc:.3f} {unit}",
                              line=dict(color=COLORS["blue"], width=3)))
-    cn = "∞" if np.isinf(kl_cn) else f"{kl_cn:.3f} nats"
+    cn = "∞" if np.isinf(kl_cn) else f"{kl_cn:.3f} {unit}"
     fig.add_trace(go.Scatter(x=np.asarray(x), y=np.asarray(cauchy), mode="lines",
                              name=f"Cauchy — KL(C ‖ N) = {cn}",
                              line=dict(color=COLORS["red"], width=3, dash="dash")))

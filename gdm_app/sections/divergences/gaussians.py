@@ -1,5 +1,9 @@
 """Divergences §5: two Gaussians in closed form. Writes ``div_mu2``, ``div_sigma1``,
-``div_same_sigma`` and ``div_sigma2``."""
+``div_same_sigma`` and ``div_sigma2``.
+
+It opens on σ1 = 1, σ2 = 2 (not σ2 = σ1): with equal widths KL(p‖q) = KL(q‖p) = Δμ²/(2σ²) and
+the asymmetry of KL cannot be seen; with σ2 = 2σ1 (and μ2 = 1) they differ by a factor of 2.9.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,20 @@ def _sweep(s1: float, s2: float):
     return curves.gaussian_sweep(s1, s2)
 
 
+def _asymmetry(kl: float, reverse: float, unit: str) -> str:
+    """The sentence under the metrics: KL is not symmetric, with the numbers on screen."""
+    if abs(kl - reverse) <= 5e-5 * max(1.0, abs(kl)):
+        return ("KL(p‖q) = KL(q‖p) here: with equal widths both are (μ2 − μ1)²/(2σ²). "
+                "Make σ2 differ from σ1 and the two directions part.")
+    big, small = ("KL(q‖p)", "KL(p‖q)") if reverse > kl else ("KL(p‖q)", "KL(q‖p)")
+    ratio = max(kl, reverse) / min(kl, reverse) if min(kl, reverse) > 0 else float("inf")
+    factor = "infinitely" if ratio == float("inf") else f"{ratio:.1f}×"
+    return (f"KL is not symmetric: {big} = {ui.fmt(max(kl, reverse), unit)} is {factor} "
+            f"{small} = {ui.fmt(min(kl, reverse), unit)}. The direction whose first argument "
+            "is the wider Gaussian pays more: it puts mass where the narrower one has almost "
+            "none.")
+
+
 @ui.section("Two Gaussians")
 def show() -> None:
     st.markdown(
@@ -36,8 +54,8 @@ def show() -> None:
     with c2:
         s1 = ui.select_slider("σ1", SIGMAS, 1.0, key="div_sigma1")
     with c3:
-        same = ui.checkbox("σ2 = σ1", True, key="div_same_sigma")
-        s2 = s1 if same else ui.select_slider("σ2", SIGMAS, 1.0, key="div_sigma2")
+        same = ui.checkbox("σ2 = σ1", False, key="div_same_sigma")
+        s2 = s1 if same else ui.select_slider("σ2", SIGMAS, 2.0, key="div_sigma2")
     unit = ui.units()
     g = dv.gaussians(0.0, s1, mu2, s2)
     m = st.columns(5)
@@ -46,6 +64,7 @@ def show() -> None:
     m[2].metric(f"JS(p, q), {unit}", ui.fmt(ui.to_units(g["js"])))
     m[3].metric("W1", ui.fmt(g["w1"]))
     m[4].metric("W2", ui.fmt(g["w2"]))
+    st.caption(_asymmetry(ui.to_units(g["kl"]), ui.to_units(g["reverse_kl"]), unit))
     half = max(s1, s2) * 4
     x = np.linspace(min(0.0, mu2) - half, max(0.0, mu2) + half, 800)
     mus, sweep = _sweep(s1, s2)

@@ -59,8 +59,10 @@ def tails() -> None:
     unit = ui.units()
     a, b = st.columns([3, 2])
     with a:
-        ui.show_figure(ui.figure(figures_gaussians.normal_vs_cauchy, x, normal, cauchy, kl_nc,
-                                 kl_cn, title="Both densities, log axis"), key="div_fig_cauchy")
+        ui.show_figure(ui.figure(figures_gaussians.normal_vs_cauchy, x, normal, cauchy,
+                                 ui.to_units(kl_nc), ui.to_units(kl_cn),
+                                 title="Both densities, log axis", unit=unit),
+                       key="div_fig_cauchy")
     with b:
         st.metric(f"KL(Normal ‖ Cauchy), {unit}", ui.fmt(ui.to_units(kl_nc), None, 4))
         st.caption("Finite: by quadrature. The Normal's light tails make −log c(x), which grows "
