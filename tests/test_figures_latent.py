@@ -117,5 +117,24 @@ def test_normal_vs_cauchy_labels_the_two_kls():
     x = np.linspace(-10, 10, 11)
     n, c = g.cauchy_normal_densities(x)
     fig = gfig.normal_vs_cauchy(x, n, c, g.kl_normal_cauchy(), g.kl_cauchy_normal()[0])
-    assert "∞" in fig.data[1].name and "0.259" in fig.data[0].name
+    assert "∞" in fig.data[1].name and "0.259 nats" in fig.data[0].name
     assert fig.layout.yaxis.type == "log"
+    bits = gfig.normal_vs_cauchy(x, n, c, g.kl_normal_cauchy() / math.log(2), math.inf,
+                                 unit="bits")
+    assert bits.data[0].name == "Normal — KL(N ‖ C) = 0.374 bits"
+    assert "nats" not in bits.data[0].name + bits.data[1].name
+
+
+def test_two_gaussians_draws_both_ellipses_and_means():
+    mu_p, cov_p = np.zeros(2), np.array([[1.0, 0.8], [0.8, 1.0]])
+    mu_q, cov_q = np.array([1.0, -0.5]), np.diag([0.25, 4.0])
+    fig = gfig.two_gaussians(mu_p, cov_p, mu_q, cov_q)
+    names = [t.name for t in fig.data]
+    assert names == ["P, 1σ", "P, 2σ", "mean of P", "Q, 1σ", "Q, 2σ", "mean of Q"]
+    for name, mu, cov in (("P", mu_p, cov_p), ("Q", mu_q, cov_q)):
+        for k in (1, 2):
+            t = fig.data[names.index(f"{name}, {k}σ")]
+            d = np.stack([np.asarray(t.x) - mu[0], np.asarray(t.y) - mu[1]])
+            assert np.allclose(np.einsum("in,ij,jn->n", d, np.linalg.inv(cov), d), k * k)
+    assert fig.layout.yaxis.scaleanchor == "x"
+    _readable(fig)

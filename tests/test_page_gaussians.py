@@ -69,7 +69,8 @@ def test_tabs_all_run_and_only_the_open_one(run_page):
     assert at.title[0].value == "Gaussians"
     assert [t.label for t in at.tabs] == [COND, KL]
     calls = CallCounter()
-    for label, chart, n_metrics, n_latex in ((KL, None, 2, 2), (COND, "g_fig_conditional", 4, 1)):
+    for label, chart, n_metrics, n_latex in ((KL, "g_fig_kl", 2, 2),
+                                             (COND, "g_fig_conditional", 4, 1)):
         calls.start()
         _open(at, label)
         ran = calls.delta()

@@ -1,5 +1,6 @@
-"""Figures for Gaussians: a 2-D density with a marginal and a conditional, and the
-Normal/Cauchy pair whose KL is finite one way and infinite the other.
+"""Figures for Gaussians: a 2-D density with a marginal and a conditional, two 2-D Gaussians as
+ellipses (the KL tab), and the Normal/Cauchy pair whose KL is finite one way and infinite the
+other.
 
 Plain builders taking numbers (from ``gdm_core.gaussians``), returning Plotly figures.
 """
@@ -63,3 +64,28 @@ def normal_vs_cauchy(x, normal, cauchy, kl_nc: float, kl_cn: float,
     fig.update_yaxes(title="density", type="log" if log_scale else "linear",
                      exponentformat="power")
     return _projector(fig, title or "Both positive everywhere; KL is finite one way only")
+
+
+def two_gaussians(mu_p, cov_p, mu_q, cov_q, title: str | None = None,
+                  height: int = 460) -> go.Figure:
+    """Two 2-D Gaussians P and Q as their 1σ (solid) and 2σ (dashed) ellipses — the contours
+    at Mahalanobis distance 1 and 2 — with their means marked, on equal axes."""
+    from gdm_app.figures.latent import ellipse
+
+    fig = go.Figure()
+    for name, mu, cov, color, symbol in (("P", mu_p, cov_p, COLORS["blue"], "circle"),
+                                         ("Q", mu_q, cov_q, COLORS["orange"], "diamond")):
+        mu = np.asarray(mu, dtype=float)
+        for k, dash in ((1, "solid"), (2, "dash")):
+            ex, ey = ellipse(mu, np.asarray(cov, dtype=float), k)
+            fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", name=f"{name}, {k}σ",
+                                     line=dict(color=color, width=3, dash=dash),
+                                     hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=[mu[0]], y=[mu[1]], mode="markers", name=f"mean of {name}",
+                                 marker=dict(symbol=symbol, size=13, color=color,
+                                             line=dict(color="#111111", width=1.5)),
+                                 hovertemplate=f"mean of {name}: (%{{x:.2f}}, %{{y:.2f}})"
+                                               "<extra></extra>"))
+    fig.update_xaxes(title="z₁")
+    fig.update_yaxes(title="z₂", scaleanchor="x", scaleratio=1)
+    return _projector(fig, title or "P and Q: their 1σ and 2σ ellipses", height)
