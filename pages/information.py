@@ -22,7 +22,7 @@ st.markdown(
     "(sidebar). The die below is used by the first four tabs."
 )
 st.session_state["info_die"] = die.editor("info_p", "info_preset", die.DIE_PRESETS,
-                                          "fair", "the die")
+                                          die.PAGE_DEFAULT, "the die")
 ui.show_tabs("info_tab", [
     ("Surprise", surprise.show),
     ("Yes/no questions", questions.show),

@@ -53,12 +53,16 @@ def run(request):
 
 # --- defaults and units -----------------------------------------------------------------------
 
-def test_defaults_fair_die_surprise_of_three_is_2_585_bits(run):
+def test_defaults_uneven_die_surprise_of_three_is_3_322_bits(run):
+    """The page opens on the uneven die (0.5, 0.2, 0.1, 0.1, 0.05, 0.05): a fair die would make
+    Surprise six equal bars and Many rolls a flat line (tests/test_claims_defaults.py)."""
     at = run(PAGE)
     no_exception(at)
     assert at.title[0].value == "Information"
-    assert at.selectbox(key="info_preset").value == "fair"
-    assert metrics(at, "surprise") == {"I(X=3) = −log p(3)": "2.585 bits", "H(X)": "2.585 bits"}
+    assert at.selectbox(key="info_preset").value == "uneven"
+    assert [at.number_input(key=f"info_p_{f}").value for f in FACES] == [
+        0.5, 0.2, 0.1, 0.1, 0.05, 0.05]
+    assert metrics(at, "surprise") == {"I(X=3) = −log p(3)": "3.322 bits", "H(X)": "2.061 bits"}
     assert tab_labels(at) == list(TAB.values())
     assert at.session_state["info_tab"] == "Surprise"
     assert not at.error
@@ -73,10 +77,11 @@ def test_defaults_fair_die_surprise_of_three_is_2_585_bits(run):
 def test_nats(run):
     at = run(PAGE, units="nats")
     no_exception(at)
-    assert metrics(at, "surprise")["I(X=3) = −log p(3)"] == "1.792 nats"
+    assert metrics(at, "surprise")["I(X=3) = −log p(3)"] == "2.303 nats"  # ln 10
+    assert metrics(at, "surprise")["H(X)"] == "1.429 nats"
     assert metrics(at, "coin")["H(1/2)"] == "0.693 nats = 1 bit"
     # questions are always counted against H in bits
-    assert metrics(at, "questions")["H(X)"] == "2.585 bits"
+    assert metrics(at, "questions")["H(X)"] == "2.061 bits"
     assert "compared with H in bits" in texts(at)
 
 
@@ -99,8 +104,8 @@ def test_face_selector():
 
 # --- presets and the query parameter ----------------------------------------------------------
 
-@pytest.mark.parametrize("preset,h", [("fair", "2.585"), ("loaded", "2.161"),
-                                      ("nearly-certain", "0.402")])
+@pytest.mark.parametrize("preset,h", [("fair", "2.585"), ("uneven", "2.061"),
+                                      ("loaded", "2.161"), ("nearly-certain", "0.402")])
 def test_die_presets(preset, h):
     at = standalone(PAGE)
     at.selectbox(key="info_preset").set_value(preset).run()
@@ -130,7 +135,7 @@ def test_unknown_preset_in_link_is_ignored_and_joint_preset_accepted():
     at.query_params["preset"] = "<script>"
     at.run()
     no_exception(at)
-    assert at.selectbox(key="info_preset").value == "fair"
+    assert at.selectbox(key="info_preset").value == "uneven"  # the page's default die
     at = AppTest.from_file(str(ROOT / "pages" / PAGE), default_timeout=60)
     at.query_params["preset"] = "independent"
     at.run()
@@ -189,7 +194,7 @@ def test_huge_value_typed_is_refused_not_a_traceback():
     no_exception(at)
     assert all(0 <= at.number_input(key=f"info_p_{f}").value <= 1 for f in FACES)
     assert not at.error
-    assert metrics(at, "surprise")["H(X)"] == "2.585 bits"
+    assert metrics(at, "surprise")["H(X)"] == "2.061 bits"  # the default die, put back
 
 
 def test_six_times_the_shown_value_is_accepted_and_rescaled(run):
@@ -222,8 +227,21 @@ def test_impossible_face_shows_infinity_not_nan():
 
 # --- 2. questions -----------------------------------------------------------------------------
 
+def test_questions_default_die_is_within_one_question_of_h(run):
+    at = run(PAGE)
+    m = metrics(at, "questions")
+    assert m["H(X)"] == "2.061 bits" and m["Expected questions L"] == "2.100"
+    assert m["L − H"] == "0.039"
+    table = at.dataframe[0].value
+    lengths = list(table["questions ℓ(x)"])
+    assert lengths[0] == 1  # "is it 1?" settles half the rolls
+    assert sum(p * n for p, n in zip([0.5, 0.2, 0.1, 0.1, 0.05, 0.05], lengths)) == \
+        pytest.approx(2.1)
+
+
 def test_questions_fair_die_table_and_tree(run):
     at = run(PAGE)
+    at.selectbox(key="info_preset").set_value("fair").run()
     m = metrics(at, "questions")
     assert m["Expected questions L"] == "2.667"
     assert m["L − H"] == "0.082"

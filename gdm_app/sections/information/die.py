@@ -2,6 +2,10 @@
 
 Used at page level for the die that tabs 1–4 share (written to ``info_die``), and twice inside
 the KL section. Writes ``<prefix>_<face>`` (the six inputs, bound to the URL) and the preset key.
+
+The page opens on the uneven die (``PAGE_DEFAULT``): with a fair die every face is equally
+surprising (six equal bars) and every roll carries exactly H (a flat line on the Many rolls
+tab), so neither tab shows its point. The fair die is the first preset, one click away.
 """
 
 from __future__ import annotations
@@ -15,11 +19,14 @@ from gdm_app import ui
 FACES = ["1", "2", "3", "4", "5", "6"]
 DIE_PRESETS = {
     "fair": [1 / 6] * 6,
+    "uneven": [0.5, 0.2, 0.1, 0.1, 0.05, 0.05],
     "loaded": [0.1, 0.1, 0.1, 0.1, 0.1, 0.5],
     "nearly-certain": [0.01, 0.01, 0.01, 0.01, 0.01, 0.95],
 }
 KL_PRESETS = {**DIE_PRESETS, "no-six": [0.2, 0.2, 0.2, 0.2, 0.2, 0.0]}
-PRESET_NAMES = {"fair": "fair", "loaded": "loaded (6 comes up half the time)",
+PAGE_DEFAULT = "uneven"  # the page's die: four different surprises, 1 to 4.32 bits
+PRESET_NAMES = {"fair": "fair", "uneven": "uneven (1 half the time, 5 and 6 one in 20)",
+                "loaded": "loaded (6 comes up half the time)",
                 "nearly-certain": "nearly certain (almost always 6)",
                 "no-six": "no six (the 6 was filed off)"}
 
