@@ -26,8 +26,8 @@ import streamlit as st  # noqa: E402
 import torch  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from gdm_core import vae  # noqa: E402
-from gdm_core.checkpoints import load_checkpoint  # noqa: E402
+from gdm_core import paths, vae  # noqa: E402
+from gdm_core.checkpoints import load_checkpoint, load_vae  # noqa: E402
 from gdm_core.data import load_mnist  # noqa: E402
 
 PAGE = str(ROOT / "pages" / "vae.py")
@@ -48,9 +48,9 @@ def timed(fn) -> float:
 
 def bench_model(repeats: int) -> None:
     record("load checkpoint (torch.load weights_only + metadata)",
-           [timed(lambda: load_checkpoint(vae.SHIPPED_CHECKPOINT)) for _ in range(repeats)])
-    model = vae.load_vae(vae.SHIPPED_CHECKPOINT)
-    images, _ = load_mnist(vae.MNIST_SAMPLE, "test")
+           [timed(lambda: load_checkpoint(paths.SHIPPED_CHECKPOINT)) for _ in range(repeats)])
+    model = load_vae(paths.SHIPPED_CHECKPOINT)
+    images, _ = load_mnist(paths.MNIST_SAMPLE, "test")
     x = vae.to_input(images[:1000])
     default_threads = torch.get_num_threads()
 

@@ -21,7 +21,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from gdm_core.vae import IMAGE_SIZE, VAE, VAEConfig, _mlp, bernoulli_log_likelihood
+from gdm_core.layers import IMAGE_SIZE, VAEConfig, bernoulli_log_likelihood, mlp
+from gdm_core.vae import VAE
 
 
 class Autoencoder(nn.Module):
@@ -31,10 +32,10 @@ class Autoencoder(nn.Module):
         super().__init__()
         self.config = config
         h = config.hidden
-        self.encoder = _mlp([IMAGE_SIZE] + [h] * config.enc_layers)
+        self.encoder = mlp([IMAGE_SIZE] + [h] * config.enc_layers)
         self.to_code = nn.Linear(h, config.latent_dim)
         self.decoder = nn.Sequential(
-            _mlp([config.latent_dim] + [h] * config.dec_layers), nn.Linear(h, IMAGE_SIZE)
+            mlp([config.latent_dim] + [h] * config.dec_layers), nn.Linear(h, IMAGE_SIZE)
         )
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:

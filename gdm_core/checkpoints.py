@@ -7,7 +7,8 @@ pickle that would run code), and ``name.json``, the metadata: the kind of model 
 autoencoder existed), architecture, the training command and seed, data checksums, the
 per-epoch test figures and final metrics.
 
-This module imports the models; the models never import it (no import cycle).
+This module imports the models; the models never import it (no import cycle: see
+``tests/test_layering.py``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from pathlib import Path
 import torch
 
 from gdm_core.autoencoder import Autoencoder
-from gdm_core.vae import VAE, VAEConfig
+from gdm_core.layers import VAEConfig
+from gdm_core.vae import VAE
 
 MODEL_KINDS = {"vae": VAE, "ae": Autoencoder}
 

@@ -19,8 +19,7 @@ closed form; the right directly on the grid — and :func:`iw_curve` shows the i
 bound of Burda, Grosse & Salakhutdinov (ICLR 2016) climbing from the ELBO (k = 1) to log p(x).
 
 The models are duck-typed (``encode`` → (μ, log σ²), ``decode`` → Bernoulli logits, a
-``config.latent_dim`` of 2), so this module does not import ``gdm_core.vae`` (which re-exports
-:func:`posterior_grid` and :func:`elbo_gap`).
+``config.latent_dim`` of 2), so this module does not import ``gdm_core.vae``.
 """
 
 from __future__ import annotations

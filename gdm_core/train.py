@@ -31,28 +31,15 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from gdm_core import data as _data
-from gdm_core.autoencoder import Autoencoder, ae_loss, reconstruction_nats
-from gdm_core.data import binarize, load_mnist, md5_of_files
+from gdm_core.autoencoder import Autoencoder, ae_loss, codes, reconstruction_nats
+from gdm_core.checkpoints import save_checkpoint
+from gdm_core.data import TEST_BINARIZATION, binarize, binarize_test, load_mnist, md5_of_files
+from gdm_core.layers import VAEConfig
 from gdm_core.torch_threads import set_threads
-from gdm_core.vae import VAE, VAEConfig, elbo, elbo_estimate, iw_bound
+from gdm_core.vae import VAE, elbo, elbo_estimate, iw_bound
 
 KINDS = ("vae", "ae")
 _INIT_LOCK = threading.Lock()  # model initialisation seeds torch's global generator briefly
-
-
-def binarize_test(images: np.ndarray, index=None) -> torch.Tensor:
-    """``gdm_core.data.binarize_test`` as a float tensor (N, 784) (kept here for older callers)."""
-    return torch.from_numpy(_data.binarize_test(images, index))
-
-
-def mean_elbo(model: VAE, x: torch.Tensor, batch: int = 2000, seed: int = 0) -> tuple[float, float]:
-    """Mean reconstruction and KL (nats) over x, one z each: ``vae.elbo_estimate`` averaged.
-
-    Kept for older callers; it is :func:`gdm_core.vae.elbo_estimate` with ``samples=1``.
-    """
-    rec, kl = elbo_estimate(model, x, samples=1, seed=seed, batch=batch)
-    return float(rec.mean()), float(kl.mean())
 
 
 def evaluate(model, x: torch.Tensor, seed: int = 0) -> dict:
@@ -399,8 +386,6 @@ def final_metrics(model, test_x: torch.Tensor, seed: int = 0, iw_k: int = 1000,
     the reconstruction log p(x|f(x)) and where its codes lie."""
     if isinstance(model, Autoencoder):
         rec = reconstruction_nats(model, test_x)
-        from gdm_core.autoencoder import codes
-
         c = codes(model, test_x)
         return {
             "test_reconstruction": round(float(rec.mean()), 3),
@@ -463,12 +448,10 @@ def main(argv: list[str] | None = None) -> None:
         # The held-out digits get the test set's fixed binarisation, so every epoch is scored
         # on the same bits.
         train_images, valid_images = train_images[:-args.valid], train_images[-args.valid:]
-        valid_x = torch.from_numpy(_data.binarize_test(valid_images))
+        valid_x = torch.from_numpy(binarize_test(valid_images))
     test_images, _ = load_mnist(args.data, "test")
-    test_x = torch.from_numpy(_data.binarize_test(test_images))
+    test_x = torch.from_numpy(binarize_test(test_images))
     config = VAEConfig(args.latent, args.hidden, args.enc_layers, args.dec_layers)
-    from gdm_core.checkpoints import save_checkpoint
-
     recipe = (f"Adam lr {args.lr:g}, cosine decay to 2% over {args.epochs} epochs, "
               f"batch {args.batch_size}, dynamic binarisation")
     if args.kl_warmup and args.model == "vae":
@@ -481,7 +464,7 @@ def main(argv: list[str] | None = None) -> None:
         "torch": torch.__version__,
         "torch_threads": torch.get_num_threads(),
         "data_md5": {**md5_of_files(args.data, "train"), **md5_of_files(args.data, "test")},
-        "test_binarization": _data.TEST_BINARIZATION,
+        "test_binarization": TEST_BINARIZATION,
         "recipe": recipe,
         "epochs": args.epochs,
     }

@@ -13,58 +13,24 @@ ELBO, the IW bound, the true posterior — uses :func:`model_input`, the fixed t
 of ``gdm_core.data.binarize_test``. (:func:`to_input`, the grey levels scaled to [0, 1], is for
 *showing* a digit only.)
 
-Paths and environment variables are in ``gdm_core.paths`` (re-exported here); the true
-posterior on a grid and the ELBO gap are in ``gdm_core.posterior`` (re-exported here too).
+The layers and the architecture it shares with the plain autoencoder are in ``gdm_core.layers``;
+paths are in ``gdm_core.paths``, loading a checkpoint is ``gdm_core.checkpoints.load_vae``, the
+true posterior on a grid and the ELBO gap are in ``gdm_core.posterior``.
 """
 
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
-from torch.nn import functional as F
 
 from gdm_core.data import binarize_test
-from gdm_core.paths import (  # noqa: F401 - re-exported: the page and older code use vae.X
-    CHECKPOINT_ENV, MNIST_SAMPLE, SHIPPED_CHECKPOINT, checkpoint_path,
-)
-
-IMAGE_SIZE = 784
-
-
-@dataclass(frozen=True)
-class VAEConfig:
-    """Architecture of a VAE; stored in checkpoint metadata so a checkpoint rebuilds itself."""
-
-    latent_dim: int = 2
-    hidden: int = 512
-    enc_layers: int = 2
-    dec_layers: int = 2
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "VAEConfig":
-        fields = {"latent_dim", "hidden", "enc_layers", "dec_layers"}
-        missing = fields - set(d)
-        if missing:
-            raise ValueError(f"architecture is missing {sorted(missing)}")
-        cfg = cls(**{k: int(d[k]) for k in fields})
-        if min(cfg.latent_dim, cfg.hidden, cfg.enc_layers, cfg.dec_layers) < 1:
-            raise ValueError(f"architecture sizes must be positive, got {cfg}")
-        return cfg
-
-
-def _mlp(sizes: list[int]) -> nn.Sequential:
-    layers: list[nn.Module] = []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        layers += [nn.Linear(n_in, n_out), nn.GELU()]
-    return nn.Sequential(*layers)
+from gdm_core.layers import IMAGE_SIZE, VAEConfig, bernoulli_log_likelihood, mlp
+from gdm_core.paths import LATENT_DIMS
 
 
 class VAE(nn.Module):
@@ -74,11 +40,11 @@ class VAE(nn.Module):
         super().__init__()
         self.config = config
         h = config.hidden
-        self.encoder = _mlp([IMAGE_SIZE] + [h] * config.enc_layers)
+        self.encoder = mlp([IMAGE_SIZE] + [h] * config.enc_layers)
         self.to_mu = nn.Linear(h, config.latent_dim)
         self.to_logvar = nn.Linear(h, config.latent_dim)
         self.decoder = nn.Sequential(
-            _mlp([config.latent_dim] + [h] * config.dec_layers), nn.Linear(h, IMAGE_SIZE)
+            mlp([config.latent_dim] + [h] * config.dec_layers), nn.Linear(h, IMAGE_SIZE)
         )
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -114,11 +80,6 @@ def gaussian_kl(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
     (Kingma & Welling 2014, Appendix B.)
     """
     return 0.5 * torch.sum(mu.pow(2) + logvar.exp() - logvar - 1.0, dim=-1)
-
-
-def bernoulli_log_likelihood(logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    """log p(x|z) summed over pixels, for Bernoulli pixels with the given logits."""
-    return -F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(-1)
 
 
 def elbo(
@@ -338,10 +299,6 @@ def load_latent_dims(folder=None) -> list[dict]:
     images and k), ``command`` (reproduces the model), ``architecture``, ``history``,
     ``samples`` (uint8 images (16, 28, 28), 255 = ink probability 1) and ``z`` (16, d).
     """
-    import json
-
-    from gdm_core.paths import LATENT_DIMS
-
     folder = Path(folder) if folder is not None else LATENT_DIMS
     records = []
     for meta_file in sorted(folder.glob("vae_d*.json")):
@@ -369,25 +326,3 @@ def prior_mass_radius(p: float) -> float:
     if not 0 < p < 1:
         raise ValueError(f"p must be strictly between 0 and 1, got {p}.")
     return math.sqrt(-2.0 * math.log1p(-p))
-
-
-def nats_to(value, unit: str):
-    """Convert nats to ``unit`` ("nats" unchanged, "bits" divided by ln 2).
-
-    Kept for old callers; the app's one conversion is :func:`gdm_core.units.from_nats`."""
-    from gdm_core.units import from_nats
-
-    return from_nats(value, unit)
-
-
-def __getattr__(name: str):
-    # Backwards-compatible alias: ``vae.load_vae`` now lives in ``gdm_core.checkpoints`` (which
-    # imports this module, so it is looked up lazily here rather than imported at the top).
-    if name == "load_vae":
-        from gdm_core.checkpoints import load_vae
-
-        return load_vae
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-from gdm_core.posterior import elbo_gap, iw_curve, posterior_grid  # noqa: E402,F401 - re-exported

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from gdm_core import estimates, vae
+from gdm_core import estimates, paths, vae
 from gdm_core.checkpoints import load_vae
 from gdm_core.data import load_mnist
 
@@ -47,8 +47,8 @@ def test_bernoulli_sample_refuses_means_outside_0_1(bad):
 
 @pytest.fixture(scope="module")
 def model_and_digit():
-    model = load_vae(vae.SHIPPED_CHECKPOINT)
-    images, _ = load_mnist(vae.MNIST_SAMPLE, "test")
+    model = load_vae(paths.SHIPPED_CHECKPOINT)
+    images, _ = load_mnist(paths.MNIST_SAMPLE, "test")
     return model, vae.model_input(images)[3:4]
 
 

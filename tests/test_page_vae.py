@@ -16,7 +16,8 @@ from streamlit.testing.v1 import AppTest
 import pandas as pd
 import torch
 
-from gdm_core import estimates, train, vae
+from gdm_core import estimates, paths, train, vae
+from gdm_core.checkpoints import load_vae
 from gdm_core.data import load_mnist
 from tests.conftest import chart as _chart
 from tests.conftest import plotly_array as _arr
@@ -90,8 +91,8 @@ def _texts(at) -> str:
 @pytest.fixture(scope="module")
 def shipped():
     """The shipped model and its input, loaded here independently of the page."""
-    images, labels = load_mnist(vae.MNIST_SAMPLE, "test")
-    return vae.load_vae(vae.SHIPPED_CHECKPOINT), vae.model_input(images), labels
+    images, labels = load_mnist(paths.MNIST_SAMPLE, "test")
+    return load_vae(paths.SHIPPED_CHECKPOINT), vae.model_input(images), labels
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +173,7 @@ def test_nats_are_bits_times_ln2(run_page):
                 continue
             bits, nats = _value(at_bits, row, col), _value(at_nats, row, col)
             assert nats == pytest.approx(bits * LN2, abs=0.011)
-    meta = json.loads(vae.SHIPPED_CHECKPOINT.with_suffix(".json").read_text())
+    meta = json.loads(paths.SHIPPED_CHECKPOINT.with_suffix(".json").read_text())
     last = meta["history"][-1]
     assert _value(at_nats, "elbo", "log") == pytest.approx(-last["test_neg_elbo"], abs=0.006)
     assert _value(at_nats, "rec", "log") == pytest.approx(last["test_rec"], abs=0.006)
@@ -402,7 +403,7 @@ def _train_tab(**state) -> AppTest:
 
 
 def test_train_own_model_without_touching_the_shipped_one(shipped):
-    shipped_hash = hashlib.sha256(vae.SHIPPED_CHECKPOINT.read_bytes()).hexdigest()
+    shipped_hash = hashlib.sha256(paths.SHIPPED_CHECKPOINT.read_bytes()).hexdigest()
     at = _open(standalone(PAGE), "Encoded digits")
     decoded_before = _chart(at, "vae_fig_decoded")["data"][0]["source"]
     _open(at, "Train your own")
@@ -432,7 +433,7 @@ def test_train_own_model_without_touching_the_shipped_one(shipped):
     assert _arr(_chart(at, "vae_fig_own_curve")["data"][0]["x"]).tolist() == [1, 2]
     assert len(_trace(_chart(at, "vae_fig_own_manifold"), "tiles")["text"]) == 100
     # The shipped model and its file are untouched.
-    assert hashlib.sha256(vae.SHIPPED_CHECKPOINT.read_bytes()).hexdigest() == shipped_hash
+    assert hashlib.sha256(paths.SHIPPED_CHECKPOINT.read_bytes()).hexdigest() == shipped_hash
     _open(at, "Encoded digits")
     assert _chart(at, "vae_fig_decoded")["data"][0]["source"] == decoded_before
     # The trained model stays for the session when other widgets change; it is not retrained.
@@ -450,7 +451,7 @@ def _num(text: str) -> float:
 def _idle_run(shipped) -> train.TrainingRun:
     """A run that was started but never stepped (as after a click that another rerun cut)."""
     _, x, _ = shipped
-    images, _ = load_mnist(vae.MNIST_SAMPLE, "test")
+    images, _ = load_mnist(paths.MNIST_SAMPLE, "test")
     return train.TrainingRun(images[:250], vae.VAEConfig(2, 32, 1, 1), epochs=1,
                              batch_size=50, test_x=x[-500:])
 
@@ -582,16 +583,16 @@ def test_hostile_interpolation_state_is_reset_and_the_default_line_drawn(shipped
 
 def _broken(tmp_path, kind: str):
     path = tmp_path / "vae2d.pt"
-    meta = json.loads(vae.SHIPPED_CHECKPOINT.with_suffix(".json").read_text())
+    meta = json.loads(paths.SHIPPED_CHECKPOINT.with_suffix(".json").read_text())
     if kind == "missing":
         return path
     if kind == "truncated":
-        path.write_bytes(vae.SHIPPED_CHECKPOINT.read_bytes()[:5000])
+        path.write_bytes(paths.SHIPPED_CHECKPOINT.read_bytes()[:5000])
     elif kind == "mismatched":
-        shutil.copy(vae.SHIPPED_CHECKPOINT, path)
+        shutil.copy(paths.SHIPPED_CHECKPOINT, path)
         meta["architecture"]["hidden"] = 64
     elif kind == "no-metadata":
-        shutil.copy(vae.SHIPPED_CHECKPOINT, path)
+        shutil.copy(paths.SHIPPED_CHECKPOINT, path)
         return path
     elif kind == "pickle-with-code":
         from tests.test_checkpoints import _Payload
@@ -636,7 +637,7 @@ def test_a_small_temporary_checkpoint_is_shown(tmp_path):
 
 
 def test_checkpoint_from_the_environment_variable(monkeypatch, tmp_path):
-    monkeypatch.setenv(vae.CHECKPOINT_ENV, str(tmp_path / "nothing.pt"))
+    monkeypatch.setenv(paths.CHECKPOINT_ENV, str(tmp_path / "nothing.pt"))
     at = standalone(PAGE)
     no_exception(at)
     assert "nothing.pt" in at.error[0].value and not at.tabs

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from gdm_core import autoencoder as ae
 from gdm_core import reparam
-from gdm_core import posterior, vae
+from gdm_core import paths, posterior, vae
 from gdm_core.checkpoints import load_vae, save_checkpoint
 from gdm_core.data import load_mnist
 from tests.conftest import chart as _chart
@@ -56,8 +56,8 @@ def _pm(text: str) -> tuple[float, float]:
 
 @pytest.fixture(scope="module")
 def shipped():
-    images, labels = load_mnist(vae.MNIST_SAMPLE, "test")
-    return load_vae(vae.SHIPPED_CHECKPOINT), vae.model_input(images).numpy(), labels
+    images, labels = load_mnist(paths.MNIST_SAMPLE, "test")
+    return load_vae(paths.SHIPPED_CHECKPOINT), vae.model_input(images).numpy(), labels
 
 
 @pytest.fixture(scope="module")

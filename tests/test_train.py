@@ -11,7 +11,7 @@ import torch
 
 from gdm_core import train
 from gdm_core.data import FILES, write_idx
-from gdm_core.vae import VAE, VAEConfig
+from gdm_core.vae import VAE, VAEConfig, elbo_estimate, model_input
 
 TINY = VAEConfig(latent_dim=2, hidden=16, enc_layers=1, dec_layers=1)
 
@@ -29,8 +29,8 @@ def _synthetic(n: int = 240, seed: int = 0) -> np.ndarray:
 
 
 def _neg_elbo(model: VAE, images: np.ndarray) -> float:
-    rec, kl = train.mean_elbo(model, train.binarize_test(images))
-    return kl - rec
+    rec, kl = elbo_estimate(model, model_input(images), samples=1, seed=0)
+    return float(kl.mean() - rec.mean())
 
 
 def test_a_few_epochs_lower_the_negative_elbo():
@@ -73,7 +73,7 @@ def test_should_stop_ends_training_between_batches():
 
 def test_progress_and_epoch_callbacks_and_test_evaluation():
     images = _synthetic(60)
-    test_x = train.binarize_test(images[:20])
+    test_x = model_input(images[:20])
     steps, epochs = [], []
     _, history = train.train_vae(
         images, TINY, epochs=2, batch_size=25, seed=0, test_x=test_x,
@@ -99,32 +99,26 @@ def test_no_images_is_a_value_error():
         train.train_vae(np.zeros((0, 28, 28), dtype=np.uint8), TINY)
 
 
-def test_test_binarisation_is_the_documented_formula():
-    images = _synthetic(5)
-    x = images.reshape(5, -1) / 255
-    expected = np.random.default_rng(0).random(x.shape) < x
-    assert np.array_equal(train.binarize_test(images).numpy(), expected.astype(np.float32))
-    # Row-major draws: the first rows of a bigger set binarise the same way.
-    assert np.array_equal(train.binarize_test(images[:2]).numpy(), expected[:2])
-
-
-def test_mean_elbo_is_the_one_seeded_elbo_estimate():
-    from gdm_core.vae import elbo_estimate
-
+def test_training_evaluates_with_the_one_seeded_elbo_estimate():
+    # train.evaluate (the per-epoch test figures) is vae.elbo_estimate with one z per digit
     model = VAE(TINY).eval()
-    x = train.binarize_test(_synthetic(30))
-    rec, kl = elbo_estimate(model, x, samples=1, seed=5, batch=7)
-    assert train.mean_elbo(model, x, batch=7, seed=5) == pytest.approx(
-        (rec.mean(), kl.mean()), abs=1e-4)
+    x = model_input(_synthetic(30))
+    rec, kl = elbo_estimate(model, x, samples=1, seed=5)
+    got = train.evaluate(model, x, seed=5)
+    assert got["test_rec"] == pytest.approx(rec.mean(), abs=1e-3)
+    assert got["test_kl"] == pytest.approx(kl.mean(), abs=1e-3)
+    assert got["test_neg_elbo"] == pytest.approx(kl.mean() - rec.mean(), abs=1e-3)
 
 
-def test_mean_elbo_restores_training_mode_and_is_seeded():
+def test_elbo_estimate_keeps_the_training_mode_and_is_seeded():
     model = VAE(TINY).train()
-    x = train.binarize_test(_synthetic(30))
-    first = train.mean_elbo(model, x, batch=7, seed=1)
+    x = model_input(_synthetic(30))
+    first = elbo_estimate(model, x, samples=1, seed=1, batch=7)
     assert model.training
-    assert train.mean_elbo(model, x, batch=7, seed=1) == first
-    assert train.mean_elbo(model.eval(), x, batch=7, seed=2) != first
+    again = elbo_estimate(model, x, samples=1, seed=1, batch=7)
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))
+    other = elbo_estimate(model.eval(), x, samples=1, seed=2, batch=7)
+    assert not np.array_equal(other[0], first[0])
     assert not model.training
 
 
@@ -224,7 +218,7 @@ def test_max_seconds_and_epoch_callback(monkeypatch):
     clock = iter(range(0, 10_000))
     monkeypatch.setattr(train.time, "perf_counter", lambda: float(next(clock)))
     records = []
-    run = _run(test_x=train.binarize_test(_synthetic(10)))
+    run = _run(test_x=model_input(_synthetic(10)))
     p = run.step(max_seconds=5, on_epoch=records.append)
     assert 1 <= p.step <= 5 and p.status == "running"
     run.step(on_epoch=records.append)
@@ -255,7 +249,7 @@ def test_the_autoencoder_trains_with_the_same_loop():
     from gdm_core.autoencoder import Autoencoder, reconstruction_nats
 
     images = _synthetic()
-    x = train.binarize_test(images)
+    x = model_input(images)
     run = train.TrainingRun(images, TINY, kind="ae", epochs=5, lr=1e-2, batch_size=20, seed=3,
                             test_x=x)
     before = -reconstruction_nats(run.model, x).mean()
