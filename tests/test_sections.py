@@ -296,7 +296,7 @@ def test_url_restores_an_information_view():
 def test_url_restores_a_divergences_view():
     at = standalone("divergences.py", div_tab="Two Gaussians")
     at.slider(key="div_mu2").set_value(-1.5).run()
-    at.checkbox(key="div_same_sigma").uncheck().run()
+    assert not at.checkbox(key="div_same_sigma").value  # σ2 ≠ σ1 is the default
     at.select_slider(key="div_sigma2").set_value(0.2).run()
     params = url_of(at, "div_tab")
     assert params["div_sigma2"] == "0.2" and params["div_same_sigma"] == "false"
@@ -353,8 +353,8 @@ HOSTILE = {
         ("seed", -1, "Trajectories", 0), ("units", "dits", "Trajectories", "bits"),
     ],
     "information.py": [
-        ("info_preset", "cheat", "Surprise", "fair"), ("info_p_1", -5, "Surprise", 1 / 6),
-        ("info_p_2", math.nan, "Surprise", 1 / 6), ("info_p_3", "0.2", "Surprise", 1 / 6),
+        ("info_preset", "cheat", "Surprise", "uneven"), ("info_p_1", -5, "Surprise", 0.5),
+        ("info_p_2", math.nan, "Surprise", 0.2), ("info_p_3", "0.2", "Surprise", 0.1),
         ("info_face", "7", "Surprise", "3"), ("info_x1", 6, "Two rolls", "6"),
         ("info_n", 1e300, "Many rolls", 1000), ("info_n", 5, "Many rolls", 1000),
         ("info_coin_p", -5, "Coin", 0.2), ("info_coin_p", "half", "Coin", 0.2),
@@ -370,7 +370,7 @@ HOSTILE = {
         ("div_n", 2000, "From samples", 40), ("div_gap", -5, "Discriminator vs critic", 2.0),
         ("div_sigma4", math.nan, "Discriminator vs critic", 1.0),
         ("div_mu2", 1e300, "Two Gaussians", 1.0), ("div_sigma1", "1.0", "Two Gaussians", 1.0),
-        ("div_same_sigma", 1, "Two Gaussians", True), ("div_preset", ["disjoint"], "Support",
+        ("div_same_sigma", 1, "Two Gaussians", False), ("div_preset", ["disjoint"], "Support",
                                                         "disjoint"),
     ],
 }
