@@ -65,16 +65,3 @@ def test_home_alone_falls_back_to_relative_links():
     text = " ".join(m.value for m in at.markdown)
     for _, _, path, _, _ in ui.PAGES[1:]:
         assert f"(./{path})" in text
-
-
-def test_gdm_core_imports_without_streamlit():
-    import subprocess
-    import sys
-
-    code = (
-        "import sys; sys.modules['streamlit'] = None\n"
-        "import gdm_core.information, gdm_core.data, gdm_core.vae, gdm_core.checkpoints\n"
-        "print('ok')"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert out.stdout.strip() == "ok", out.stderr

@@ -529,16 +529,6 @@ def test_kl_discrete_matches_scipy_and_rejects_bad_pmfs():
         dv.support_divergences([0.5, 0.5], [0.5, 0.5], support=[1, 0])
 
 
-def test_core_imports_without_streamlit():
-    import subprocess
-    import sys
-
-    code = ("import sys; sys.modules['streamlit'] = None\n"
-            "import gdm_core.divergences, gdm_app.figures.divergences\nprint('ok')")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert out.stdout.strip() == "ok", out.stderr
-
-
 @settings(max_examples=50, deadline=None)
 @given(st.lists(st.tuples(st.floats(0, 1e3), st.floats(0, 1e3)), min_size=1, max_size=20))
 def test_optimal_discriminator_properties(pairs):

@@ -252,16 +252,6 @@ def test_bad_coupling_and_unknown_method_elsewhere():
         games.stability_limit("sgd")
 
 
-def test_imports_without_streamlit():
-    import subprocess
-    import sys
-
-    code = ("import sys; sys.modules['streamlit'] = None\n"
-            "import gdm_core.games, gdm_app.figures.games\nprint('ok')")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert out.stdout.strip() == "ok", out.stderr
-
-
 # ------------------------------------------------------------------ long runs: no overflow in theory
 
 def _mp_companion_norms(method, z0, eta, steps):
