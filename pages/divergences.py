@@ -15,10 +15,8 @@ if ui.preset_from_url("div", dv.SUPPORT_PRESETS,
     st.session_state.setdefault("div_tab", "Support")
 
 st.title("Divergences")
-st.markdown(
-    "Why WGAN exists. When the real and the generated distributions **do not overlap**, KL and "
-    "Jensen–Shannon give the generator no signal at all, while the Wasserstein (earth mover's) "
-    "distance still says which way to move. Move the sliders and watch it happen.")
+st.markdown("Why WGAN exists: when real and generated data **do not overlap**, only the "
+            "Wasserstein distance still gives a signal.")
 ui.show_tabs("div_tab", [
     ("Parallel lines", lines.show),
     ("Gradients", gradients.show),

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from gdm_app import ui
+from gdm_app.sections import layout
 from gdm_app.sections.information import (
     coin, die, kl, many_rolls, questions, surprise, two_rolls, two_variables,
 )
@@ -16,13 +17,19 @@ if st.query_params.get("preset") in ("teacher", "independent"):
     st.session_state.setdefault("info_tab", "Two variables")
 
 st.title("Information")
-st.markdown(
-    "How surprising is an outcome, how many yes/no questions does it take to find it, and how "
-    f"much does one variable tell about another? Values are in **{ui.units()}** "
-    "(sidebar). The die below is used by the first four tabs."
-)
-st.session_state["info_die"] = die.editor("info_p", "info_preset", die.DIE_PRESETS,
-                                          die.PAGE_DEFAULT, "the die")
+st.markdown(f"Surprise, entropy, yes/no questions and shared information, in **{ui.units()}** "
+            "(sidebar); the die feeds tabs 1–4.")
+# The die is drawn above the tabs that use it, not above the others (their picture comes first);
+# its values are kept for the session while another tab is open.
+NO_DIE_TABS = ("Coin", "Two variables", "KL: extra bits")
+KEPT = "_info_die_kept"
+if layout.open_tab("info_tab") not in NO_DIE_TABS:
+    for key, value in st.session_state.get(KEPT, {}).items():
+        st.session_state.setdefault(key, value)
+    st.session_state["info_die"] = die.editor("info_p", "info_preset", die.DIE_PRESETS,
+                                              die.PAGE_DEFAULT, "the die")
+    st.session_state[KEPT] = {key: st.session_state[key] for key in
+                              [*die.keys("info_p"), "info_preset"] if key in st.session_state}
 ui.show_tabs("info_tab", [
     ("Surprise", surprise.show),
     ("Yes/no questions", questions.show),

@@ -247,3 +247,53 @@ def dice_comparison(p, q, labels=None) -> go.Figure:
     fig.update_xaxes(title_text="face")
     fig.update_yaxes(title_text="probability", rangemode="tozero")
     return styled(fig, "The two dice", height=320)
+
+
+# --- 3. two rolls -----------------------------------------------------------------------------
+
+def pair_surprise_bars(i1: float, i2: float, i12: float, h: float, h12: float,
+                       x1: str, x2: str, unit: str) -> go.Figure:
+    """Surprises of two independent rolls add up, and so do their averages.
+
+    Left group: I(x₁), I(x₂) and the pair's bar stacked from the two; right group: H(X₁),
+    H(X₂) = H(X) and the joint bar stacked from them. A black marker on each stacked bar is the
+    pair's value computed directly (−log p(x₁)p(x₂), and H of the joint table), so it sits on
+    top of the stack. An infinite surprise is drawn capped, hatched and labelled "∞".
+    """
+    values = [i1, i2, i12, h, h12]
+    finite = [v for v in values if math.isfinite(v)]
+    cap = 1.15 * max(max(finite, default=0.0), 1e-9)
+
+    def shown(v: float) -> float:
+        return v if math.isfinite(v) else cap
+
+    def label(v: float) -> str:
+        return f"{v:.3f}" if math.isfinite(v) else INF_TEXT
+
+    cats = [f"I({x1})", f"I({x2})", f"I({x1}, {x2})", "H(X₁)", "H(X₂)", "H(X₁, X₂)"]
+    first = [shown(i1), 0.0, shown(i1), h, 0.0, h]
+    second = [0.0, shown(i2), shown(i2), 0.0, h, h]
+    fig = go.Figure()
+    for name, ys, raw, color in (
+            ("first roll", first, [i1, None, i1, h, None, h], COLORS["blue"]),
+            ("second roll", second, [None, i2, i2, None, h, h], COLORS["orange"])):
+        fig.add_bar(
+            x=cats, y=ys, name=name, marker_color=color,
+            marker_pattern_shape=["/" if r is not None and not math.isfinite(r) else ""
+                                  for r in raw],
+            text=["" if r is None else label(r) for r in raw], textposition="inside",
+            insidetextanchor="middle",
+            hovertemplate="%{x}: " + name + " %{text} " + unit + "<extra></extra>")
+    stacked = shown(i1) + shown(i2)
+    totals = [i12 if math.isfinite(i12) else stacked, h12]  # ∞: on top of the capped stack
+    fig.add_scatter(
+        x=[cats[2], cats[5]], y=totals, mode="markers+text", name="the pair, computed directly",
+        text=[label(i12), label(h12)], textposition="top center",
+        marker=dict(symbol="diamond", size=16, color=COLORS["black"]),
+        hovertemplate="%{x} = %{text} " + unit + "<extra></extra>")
+    fig.update_layout(barmode="stack", bargap=0.3)
+    top = max(stacked, totals[0], 2 * h, h12)
+    fig.update_yaxes(title_text=f"information ({unit})", rangemode="tozero",
+                     range=[0, 1.2 * max(top, 1e-9)])
+    fig.add_vline(x=2.5, line=dict(color="#888888", width=2, dash="dot"))  # one roll | on average
+    return styled(fig, "Surprises add up, and so do their averages", height=420)

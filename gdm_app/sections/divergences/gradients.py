@@ -10,6 +10,7 @@ from gdm_app import ui
 from gdm_core import divergences as dv
 from gdm_app.figures import divergences as figs
 from gdm_app.sections.divergences import theta_slider
+from gdm_app.sections.layout import headline
 
 RATES = [0.02, 0.05, 0.1, 0.2]
 DESCENT_CAPTION = (
@@ -32,6 +33,11 @@ def _descent(theta0: float, lr: float, steps: int, seed: int):
 
 @ui.section("Gradients")
 def show() -> None:
+    headline("The generator follows dD/dθ: JS and TV give 0, KL gives none, W gives sign(θ), "
+             "towards the real data.")
+    unit = ui.units()
+    ui.show_figure(ui.figure(figs.lines_gradients, *_gradients(ui.seed()),
+                             title="d/dθ of each divergence"), key="div_fig_grads")
     st.markdown(
         "A generator learns by following the derivative of the divergence with respect to θ. "
         "KL is ∞ on both sides of 0, so it has **no derivative**. JS and TV are constant for "
@@ -39,9 +45,6 @@ def show() -> None:
         "always points towards the real data.")
     st.latex(r"\frac{\partial}{\partial\theta}\mathrm{JS}(P_0,P_\theta)=0\ (\theta\ne0),\qquad "
              r"\frac{\partial}{\partial\theta}W(P_0,P_\theta)=\operatorname{sign}\theta")
-    unit = ui.units()
-    ui.show_figure(ui.figure(figs.lines_gradients, *_gradients(ui.seed()),
-                             title="d/dθ of each divergence"), key="div_fig_grads")
     theta = theta_slider("θ, where the slopes below are read")
     here = dv.shifted_lines_gradients(theta)
     g = st.columns(3)

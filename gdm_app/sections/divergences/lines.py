@@ -9,6 +9,7 @@ from gdm_core import curves
 from gdm_app import ui
 from gdm_core import divergences as dv
 from gdm_app.figures import divergences as figs
+from gdm_app.sections.layout import BESIDE, headline
 from gdm_app.sections.divergences import theta_slider
 
 LATEX = [
@@ -27,29 +28,11 @@ def _series():
 
 @ui.section("Two parallel lines")
 def show() -> None:
-    st.markdown(
-        "Take Z uniform on [0, 1]. The real distribution P0 puts all its mass on the vertical "
-        "segment {0} × [0, 1]; the generator's Pθ on the segment {θ} × [0, 1]. For every θ ≠ 0 "
-        "the two segments share no point.")
-    # One formula per column: a single long row was cut at 1280 px before W = |θ|.
-    for col, tex in zip(st.columns(4), LATEX):
-        with col:
-            st.latex(tex)
+    headline("For every θ ≠ 0 the lines share no point: KL is ∞, JS is stuck at log 2, only "
+             "W = |θ| moves with θ.")
     theta = theta_slider()
     unit = ui.units()
     lines = dv.shifted_lines(theta)
-    cols = st.columns(5)  # units in the labels: five values side by side fit a projector
-    cols[0].metric(f"KL(Pθ‖P0), {unit}", ui.fmt(ui.to_units(lines["kl"])))
-    cols[1].metric(f"KL(P0‖Pθ), {unit}", ui.fmt(ui.to_units(lines["reverse_kl"])))
-    cols[2].metric(f"JS(P0, Pθ), {unit}", ui.fmt(ui.to_units(lines["js"])))
-    cols[3].metric("TV(P0, Pθ)", ui.fmt(lines["tv"]))
-    cols[4].metric("W(P0, Pθ)", ui.fmt(lines["w1"]))
-    if theta != 0:
-        st.caption(f"KL is ∞ because Pθ puts all its mass where P0 has density 0 (and vice "
-                   f"versa). JS is log 2 = {ui.fmt(ui.to_units(dv.LOG2), unit)} for every "
-                   "θ ≠ 0, however close the lines are.")
-    else:
-        st.caption("θ = 0: the two distributions are the same, so every divergence is 0.")
     grid, series, jumps = _series()
     conv = {name: ui.to_units(v) if name.startswith(("KL", "JS")) else v
             for name, v in series.items()}
@@ -65,3 +48,23 @@ def show() -> None:
                        key="div_fig_curves")
         st.caption("Open circle: the value as θ → 0; filled circle: the value at θ = 0. "
                    "KL, JS and TV jump at 0; W is continuous.")
+    cols = st.columns(5)  # units in the labels: five values side by side fit a projector
+    cols[0].metric(f"KL(Pθ‖P0), {unit}", ui.fmt(ui.to_units(lines["kl"])))
+    cols[1].metric(f"KL(P0‖Pθ), {unit}", ui.fmt(ui.to_units(lines["reverse_kl"])))
+    cols[2].metric(f"JS(P0, Pθ), {unit}", ui.fmt(ui.to_units(lines["js"])))
+    cols[3].metric("TV(P0, Pθ)", ui.fmt(lines["tv"]))
+    cols[4].metric("W(P0, Pθ)", ui.fmt(lines["w1"]))
+    if theta != 0:
+        st.caption(f"KL is ∞ because Pθ puts all its mass where P0 has density 0 (and vice "
+                   f"versa). JS is log 2 = {ui.fmt(ui.to_units(dv.LOG2), unit)} for every "
+                   "θ ≠ 0, however close the lines are.")
+    else:
+        st.caption("θ = 0: the two distributions are the same, so every divergence is 0.")
+    st.markdown(
+        "Take Z uniform on [0, 1]. The real distribution P0 puts all its mass on the vertical "
+        "segment {0} × [0, 1]; the generator's Pθ on the segment {θ} × [0, 1]. For every θ ≠ 0 "
+        "the two segments share no point.")
+    # One formula per column: a single long row was cut at 1280 px before W = |θ|.
+    for col, tex in zip(st.columns(4), LATEX):
+        with col:
+            st.latex(tex)

@@ -11,6 +11,7 @@ from gdm_core import transport
 from gdm_app import ui
 from gdm_app.figures import divergences as figs
 from gdm_app.sections.divergences import theta_slider
+from gdm_app.sections.layout import headline
 
 PLAN_UP_TO = 60  # more transport lines than this are a grey smear on a projector
 
@@ -35,15 +36,8 @@ def _delta(estimate: float, exact: float, fmt: str) -> str | None:
 
 @ui.section("Estimating from samples")
 def show() -> None:
-    st.markdown(
-        "In practice we only have samples. **W** is estimated exactly on the samples by "
-        "optimal transport (POT's `ot.emd2`, each point carrying mass 1/n). **JS** is estimated "
-        "with a trained discriminator: a logistic-regression classifier D told to say 1 on P0 "
-        "and 0 on Pθ. With a balanced mix the smallest possible mean binary cross-entropy is "
-        "log 2 − JS (in nats), so")
-    st.latex(r"\widehat{\mathrm{JS}}=\log 2-\min_D\Big(-\tfrac12\,\overline{\log D(x_{\text{"
-             r"real}})}-\tfrac12\,\overline{\log\big(1-D(x_{\text{fake}})\big)}\Big)"
-             r"\quad\text{(nats)}")
+    headline("From samples alone: W by optimal transport, JS by a trained discriminator, both "
+             "nearing the exact values.")
     unit = ui.units()
     c1, c2 = st.columns(2)
     with c1:
@@ -53,14 +47,7 @@ def show() -> None:
     real, fake, plan, w_hat, js_hat = _estimates(theta, n, ui.seed())
     exact = dv.shifted_lines(theta)
     conv = _convergence(theta, ui.seed())
-    e = st.columns(4)
-    e[0].metric("W from samples", f"{w_hat:.4f}", delta=_delta(w_hat, exact["w1"], "+.4f"),
-                delta_color="off")
-    e[1].metric("W exact", f"{exact['w1']:.4f}")
     js_u, js_exact = ui.to_units(js_hat["js"]), ui.to_units(exact["js"])
-    e[2].metric(f"JS from samples, {unit}", ui.fmt(js_u),
-                delta=_delta(js_u, js_exact, "+.2e"), delta_color="off")
-    e[3].metric(f"JS exact, {unit}", ui.fmt(js_exact))
     title = ("Samples and the optimal transport plan" if plan
              else f"Samples (plan drawn for n ≤ {PLAN_UP_TO})")
     a, b = st.columns([2, 3])
@@ -72,6 +59,22 @@ def show() -> None:
                                  ui.to_units(conv["js"]), exact["w1"], js_exact, unit,
                                  title="Estimates approach the exact values as n grows"),
                        key="div_fig_conv")
+    e = st.columns(4)
+    e[0].metric("W from samples", f"{w_hat:.4f}", delta=_delta(w_hat, exact["w1"], "+.4f"),
+                delta_color="off")
+    e[1].metric("W exact", f"{exact['w1']:.4f}")
+    e[2].metric(f"JS from samples, {unit}", ui.fmt(js_u),
+                delta=_delta(js_u, js_exact, "+.2e"), delta_color="off")
+    e[3].metric(f"JS exact, {unit}", ui.fmt(js_exact))
+    st.markdown(
+        "In practice we only have samples. **W** is estimated exactly on the samples by "
+        "optimal transport (POT's `ot.emd2`, each point carrying mass 1/n). **JS** is estimated "
+        "with a trained discriminator: a logistic-regression classifier D told to say 1 on P0 "
+        "and 0 on Pθ. With a balanced mix the smallest possible mean binary cross-entropy is "
+        "log 2 − JS (in nats), so")
+    st.latex(r"\widehat{\mathrm{JS}}=\log 2-\min_D\Big(-\tfrac12\,\overline{\log D(x_{\text{"
+             r"real}})}-\tfrac12\,\overline{\log\big(1-D(x_{\text{fake}})\big)}\Big)"
+             r"\quad\text{(nats)}")
     st.caption(
         "Each grey line moves mass 1/n from a real point to a generated one; W is the average "
         "length. The discriminator here sees both coordinates and has a tiny ridge penalty so "

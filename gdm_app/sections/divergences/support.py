@@ -11,21 +11,20 @@ from gdm_core import gaussians, tables
 from gdm_app import ui
 from gdm_app.figures import divergences as figs
 from gdm_app.figures import gaussians as figures_gaussians
+from gdm_app.sections.layout import BESIDE, headline
 
 PRESETS = list(dv.SUPPORT_PRESETS)
 
 
 @ui.section("Support and infinite KL")
 def show() -> None:
-    st.markdown(
-        "KL(P‖Q) = Σ P(x) log(P(x)/Q(x)) is finite **only if supp P ⊆ supp Q**: one outcome "
-        "that P allows and Q forbids costs log(P(x)/0) = ∞. JS and W stay finite in every case.")
+    headline("KL(P‖Q) is finite only if supp P ⊆ supp Q; JS and W stay finite in every case.")
     preset = ui.radio("Preset", PRESETS, PRESETS[0], key="div_preset", horizontal=True,
                       format_func=lambda k: dv.SUPPORT_PRESETS[k][0])
     label, p, q = dv.SUPPORT_PRESETS[preset]
     sd = dv.support_divergences(p, q)
     unit = ui.units()
-    a, b = st.columns([3, 2])
+    a, b = st.columns(BESIDE)
     with a:
         ui.show_figure(ui.figure(figs.support_bars, np.arange(len(p)), p, q, title=label),
                        key="div_fig_support")
@@ -36,6 +35,9 @@ def show() -> None:
         st.caption(sd["reverse_kl_reason"])
         st.markdown(f"JS = **{ui.fmt(ui.to_units(sd['js']), unit)}** · TV = "
                     f"**{ui.fmt(sd['tv'])}** · W1 = **{ui.fmt(sd['w1'])}**")
+    st.markdown(
+        "KL(P‖Q) = Σ P(x) log(P(x)/Q(x)) is finite **only if supp P ⊆ supp Q**: one outcome "
+        "that P allows and Q forbids costs log(P(x)/0) = ∞. JS and W stay finite in every case.")
     st.markdown(f"All three side by side (KL and JS in {unit}): KL is finite only when one "
                 "support sits inside the other, and only in that direction; JS and W1 always "
                 "give a number.")
@@ -51,13 +53,11 @@ def _cauchy_normal():
 
 @ui.section("Normal and Cauchy")
 def tails() -> None:
-    st.markdown(
-        "Overlapping supports are not enough. N(0, 1) and the standard Cauchy are both positive "
-        "everywhere, yet KL(Cauchy ‖ Normal) = ∞ while KL(Normal ‖ Cauchy) is finite: the "
-        "Cauchy's heavy tails put mass where the Normal's density is astronomically small.")
+    headline("Both positive everywhere, yet KL(Cauchy ‖ Normal) = ∞: heavy tails put mass where "
+             "the Normal has almost none.")
     x, normal, cauchy, kl_nc, (kl_cn, reason) = _cauchy_normal()
     unit = ui.units()
-    a, b = st.columns([3, 2])
+    a, b = st.columns(BESIDE)
     with a:
         ui.show_figure(ui.figure(figures_gaussians.normal_vs_cauchy, x, normal, cauchy,
                                  ui.to_units(kl_nc), ui.to_units(kl_cn),
@@ -69,3 +69,7 @@ def tails() -> None:
                    "only like 2 log|x|, cheap on average.")
         st.metric(f"KL(Cauchy ‖ Normal), {unit}", ui.fmt(kl_cn))
         st.caption(reason[0].upper() + reason[1:])
+    st.markdown(
+        "Overlapping supports are not enough. N(0, 1) and the standard Cauchy are both positive "
+        "everywhere, yet KL(Cauchy ‖ Normal) = ∞ while KL(Normal ‖ Cauchy) is finite: the "
+        "Cauchy's heavy tails put mass where the Normal's density is astronomically small.")

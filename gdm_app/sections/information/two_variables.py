@@ -12,6 +12,7 @@ import streamlit as st
 from gdm_core import information as info
 from gdm_app import ui
 from gdm_app.figures import information as figs
+from gdm_app.sections.layout import BESIDE, headline
 
 # Lecture example. X: the teacher is in the room (rows: 0 no, 1 yes); Y: you saw the teacher
 # walk in (columns: 0 no, 1 yes). You cannot see them walk in if they are not there, and half
@@ -55,50 +56,55 @@ def _normalise(rows: int, cols: int) -> None:
 
 @ui.section("Two variables")
 def show() -> None:
-    st.latex(r"H(X|Y) = H(X,Y) - H(Y), \qquad I(X;Y) = H(X) - H(X|Y) = H(X) + H(Y) - H(X,Y)")
-    st.markdown("The mutual information is how much knowing Y lowers your uncertainty "
-                "about X (and the other way round). It is 0 exactly when X and Y are "
-                "independent.")
+    headline("Mutual information: how much knowing Y lowers your uncertainty about X (0 when "
+             "independent).")
     ui.preset_from_url("info_joint", JOINT_PRESETS, apply_preset)
-    c1, c2, c3 = st.columns([2, 1, 1])
-    with c1:
+    pic, side = st.columns(BESIDE)
+    with side:  # the table first (the picture needs it), drawn beside the picture
         preset = ui.select("Preset", list(JOINT_PRESETS), "teacher", key="info_joint_preset",
                            format_func=PRESET_NAMES.get,
                            on_change=lambda: apply_preset(st.session_state.info_joint_preset))
-    with c2:
-        rows = ui.select("Values of X (rows)", SIZES, 2, key="info_joint_rows")
-    with c3:
-        cols = ui.select("Values of Y (columns)", SIZES, 2, key="info_joint_cols")
-    if preset == "teacher" and (rows, cols) == (2, 2):
-        st.caption("X = 1: the teacher is in the room. Y = 1: you saw the teacher walk in. "
-                   "P(X=1, Y=1) = 0.4, P(X=1, Y=0) = 0.1 (came in while you looked away), "
-                   "P(X=0, Y=1) = 0 (you cannot see someone walk in who is not there), "
-                   "P(X=0, Y=0) = 0.5.")
-    values = []
-    for i in range(rows):
-        row = []
-        for j, col in enumerate(st.columns(cols)):
-            with col:
-                row.append(ui.number(f"P(X={i}, Y={j})", 0.0, 1.0, _start_value(i, j),
-                                     key=cell(i, j), step=0.01, format="%.4f"))
-        values.append(row)
-    labels = [[f"P(X={i}, Y={j})" for j in range(cols)] for i in range(rows)]
-    try:
-        joint = info.check_distribution(values, name="the joint table", ndim=2, labels=labels)
-    except ValueError as err:
-        st.error(str(err))
-        if info.can_normalize(values):
-            st.button("Normalise the table", key="info_joint_normalise",
-                      on_click=_normalise, args=(rows, cols))
-        return
-    note = info.rescale_note(values)
-    if note:
-        st.caption(note)
+        c2, c3 = st.columns(2)
+        with c2:
+            rows = ui.select("Values of X (rows)", SIZES, 2, key="info_joint_rows")
+        with c3:
+            cols = ui.select("Values of Y (columns)", SIZES, 2, key="info_joint_cols")
+        values = []
+        for i in range(rows):
+            row = []
+            for j, col in enumerate(st.columns(cols)):
+                with col:
+                    row.append(ui.number(f"P(X={i}, Y={j})", 0.0, 1.0, _start_value(i, j),
+                                         key=cell(i, j), step=0.01, format="%.4f"))
+            values.append(row)
+        labels = [[f"P(X={i}, Y={j})" for j in range(cols)] for i in range(rows)]
+        try:
+            joint = info.check_distribution(values, name="the joint table", ndim=2,
+                                            labels=labels)
+        except ValueError as err:
+            st.error(str(err))
+            if info.can_normalize(values):
+                st.button("Normalise the table", key="info_joint_normalise",
+                          on_click=_normalise, args=(rows, cols))
+            return
+        note = info.rescale_note(values)
+        if note:
+            st.caption(note)
     unit = ui.units()
     s = info.joint_summary(joint, base=ui.log_base())
+    with pic:
+        ui.show_figure(ui.figure(figs.information_diagram, s, unit), key="info_fig_diagram")
     for col, name in zip(st.columns(3) + st.columns(3), NAMES):  # two rows: readable
         col.metric(name, ui.fmt(s[name], unit, 3))
     st.markdown(f"Check: H(X) − H(X|Y) = {ui.fmt(s['H(X)'], unit, 3)} − "
                 f"{ui.fmt(s['H(X|Y)'], unit, 3)} = {ui.fmt(s['H(X)'] - s['H(X|Y)'], unit, 3)}"
                 " = I(X;Y).")
-    ui.show_figure(ui.figure(figs.information_diagram, s, unit), key="info_fig_diagram")
+    if preset == "teacher" and (rows, cols) == (2, 2):
+        st.caption("X = 1: the teacher is in the room. Y = 1: you saw the teacher walk in. "
+                   "P(X=1, Y=1) = 0.4, P(X=1, Y=0) = 0.1 (came in while you looked away), "
+                   "P(X=0, Y=1) = 0 (you cannot see someone walk in who is not there), "
+                   "P(X=0, Y=0) = 0.5.")
+    st.latex(r"H(X|Y) = H(X,Y) - H(Y), \qquad I(X;Y) = H(X) - H(X|Y) = H(X) + H(Y) - H(X,Y)")
+    st.markdown("The mutual information is how much knowing Y lowers your uncertainty "
+                "about X (and the other way round). It is 0 exactly when X and Y are "
+                "independent.")
