@@ -9,7 +9,7 @@ from gdm_core import curves
 from gdm_app import ui
 from gdm_core import divergences as dv
 from gdm_app.figures import divergences as figs
-from gdm_app.sections.layout import BESIDE, headline
+from gdm_app.sections.layout import headline
 from gdm_app.sections.divergences import theta_slider
 
 LATEX = [
