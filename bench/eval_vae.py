@@ -10,9 +10,9 @@ The test images are binarised once with ``numpy.random.default_rng(0).random(x.s
 image, so the figure does not depend on one draw) and the importance-weighted bound with k
 samples on the first n images (a seeded generator).
 
-``--summary DIR`` writes, for a trained checkpoint, ``DIR/vae_d{d}.json`` (its metadata:
-architecture, the training command that reproduces it, per-epoch history and test metrics —
-not the weights) and ``DIR/vae_d{d}_samples.npz`` (z ~ N(0, I) with seed 0, and the decoded
+``--summary DIR`` ships a trained checkpoint in DIR: ``vae_d{d}.pt`` (the weights),
+``vae_d{d}.json`` (its metadata: architecture, the training command that reproduces it, per-epoch
+history, test metrics and the weights' sha256) and ``vae_d{d}_samples.npz`` (z ~ N(0, I) with seed 0, and the decoded
 pixel probabilities as uint8 0–255).
 """
 
@@ -36,7 +36,10 @@ from gdm_core.torch_threads import set_threads  # noqa: E402
 
 
 def export_summary(checkpoint, out_dir, n_samples: int = 16, seed: int = 0) -> tuple[Path, Path]:
-    """Write a VAE checkpoint's metadata (no weights) and ``n_samples`` decoded prior samples."""
+    """Ship a VAE checkpoint in ``out_dir``: its weights and metadata (the sha256 kept, so the
+    app's loader checks them) with ``n_samples`` decoded prior samples beside them."""
+    import shutil
+
     model, meta = load_checkpoint(checkpoint, kind="vae")
     d = model.config.latent_dim
     out_dir = Path(out_dir)
@@ -45,7 +48,9 @@ def export_summary(checkpoint, out_dir, n_samples: int = 16, seed: int = 0) -> t
     npz = out_dir / f"vae_d{d}_samples.npz"
     np.savez_compressed(npz, z=z.astype(np.float32),
                         images=np.rint(images * 255).astype(np.uint8))
-    meta = {k: v for k, v in meta.items() if k != "weights_sha256"}
+    weights = out_dir / f"vae_d{d}.pt"
+    if Path(checkpoint).resolve() != weights.resolve():
+        shutil.copyfile(checkpoint, weights)
     meta["samples"] = {"file": npz.name, "n": n_samples, "seed": seed,
                        "how": "vae.sample_prior(model, n, seed): z ~ N(0, I) from "
                               "torch.Generator().manual_seed(seed); images = round(255 · "
