@@ -1,8 +1,10 @@
 r"""Information theory of discrete distributions: surprise, entropy, KL, mutual information.
 
-Every function takes probabilities as array-likes and a keyword ``base`` for the logarithm
-(2 by default, giving bits; ``math.e`` gives nats). The convention :math:`0 \log 0 = 0` holds
-throughout: an outcome that never happens adds nothing to an expectation.
+Every function takes probabilities as array-likes and a keyword ``base`` for the logarithm.
+Like all of ``gdm_core`` they compute in **nats** by default (``base = e``); a page passes the
+base of the unit the student chose (``gdm_core.units.LOG_BASE``: 2 for bits), so a value is
+converted once, where it is shown. The convention :math:`0 \log 0 = 0` holds throughout: an
+outcome that never happens adds nothing to an expectation.
 
 References
 ----------
@@ -64,7 +66,7 @@ def _check_base(base: float) -> float:
 
 
 def shown_tolerance(n: int, decimals: int = SHOWN_DECIMALS) -> float:
-    """How far from 1 the total of n entries shown with ``decimals`` decimals may be and still
+    r"""How far from 1 the total of n entries shown with ``decimals`` decimals may be and still
     be 1 to that precision: :math:`n \cdot \tfrac12 10^{-\text{decimals}}` (at least
     ``TOLERANCE``, at most ``MAX_SHOWN_SLACK``)."""
     return min(MAX_SHOWN_SLACK, max(TOLERANCE, n * 0.5 * 10.0 ** -decimals))
@@ -224,7 +226,7 @@ def _check_pair(p, q) -> tuple[np.ndarray, np.ndarray]:
 # One variable
 # ---------------------------------------------------------------------------------------------
 
-def information_content(p, *, base: float = 2):
+def information_content(p, *, base: float = math.e):
     r"""Surprise of an event of probability ``p``: :math:`I(x) = -\log_b p(x)`.
 
     Works elementwise on an array of probabilities (they need not add up to 1, each is the
@@ -232,7 +234,9 @@ def information_content(p, *, base: float = 2):
 
     Examples
     --------
-    >>> round(information_content(1 / 6), 3)   # one face of a fair die, in bits
+    >>> round(information_content(1 / 6), 3)   # one face of a fair die, in nats: ln 6
+    1.792
+    >>> round(information_content(1 / 6, base=2), 3)   # in bits: log2 6
     2.585
     """
     b = _check_base(base)
@@ -264,12 +268,14 @@ def _plogq(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     return out
 
 
-def entropy(p, *, base: float = 2) -> float:
+def entropy(p, *, base: float = math.e) -> float:
     r"""Entropy, the expected surprise: :math:`H(X) = -\sum_x p(x) \log_b p(x)`.
 
     Examples
     --------
-    >>> round(entropy([1 / 6] * 6), 3)   # fair die: log2 6 bits
+    >>> round(entropy([1 / 6] * 6), 3)   # fair die: ln 6 nats
+    1.792
+    >>> round(entropy([1 / 6] * 6, base=2), 3)   # = log2 6 bits
     2.585
     """
     b = _check_base(base)
@@ -278,7 +284,7 @@ def entropy(p, *, base: float = 2) -> float:
     return _nonneg(h)  # each term is >= 0: this only turns "-0.0" into 0.0
 
 
-def cross_entropy(p, q, *, base: float = 2) -> float:
+def cross_entropy(p, q, *, base: float = math.e) -> float:
     r"""Cross-entropy :math:`H(P, Q) = -\sum_x p(x) \log_b q(x)` = H(P) + KL(P‖Q).
 
     The expected surprise when outcomes come from P but you expect Q. It is :math:`\infty`
@@ -300,10 +306,11 @@ def support_violations(p, q) -> list[int]:
     return [int(i) for i in np.flatnonzero((p > 0) & (q == 0))]
 
 
-def kl_divergence(p, q, *, base: float = 2) -> float:
+def kl_divergence(p, q, *, base: float = math.e) -> float:
     r"""Kullback–Leibler divergence :math:`KL(P\|Q) = \sum_x p(x) \log_b \frac{p(x)}{q(x)}`.
 
-    The extra surprise (extra bits per outcome) paid for coding P with a code built for Q.
+    The extra surprise (extra nats per outcome; bits with ``base=2``) paid for coding P with a
+    code built for Q.
     :math:`\ge 0`, = 0 iff P = Q, not symmetric, and :math:`\infty` when the support of P is not
     inside the support of Q (some x with p(x) > 0 = q(x)).
     """
@@ -317,12 +324,12 @@ def kl_divergence(p, q, *, base: float = 2) -> float:
     return _nonneg(kl)
 
 
-def js_divergence(p, q, *, base: float = 2) -> float:
+def js_divergence(p, q, *, base: float = math.e) -> float:
     r"""Jensen–Shannon divergence :math:`JS(P, Q) = \tfrac12 KL(P\|M) + \tfrac12 KL(Q\|M)`,
     :math:`M = \tfrac12 (P + Q)`.
 
     The divergence itself, not its square root (``scipy.spatial.distance.jensenshannon``
-    returns the root). Symmetric, always finite, and at most :math:`\log_b 2` (1 bit).
+    returns the root). Symmetric, always finite, and at most :math:`\log_b 2` (ln 2 nats, 1 bit).
     """
     b = _check_base(base)
     p, q = _check_pair(p, q)
@@ -337,10 +344,10 @@ def js_divergence(p, q, *, base: float = 2) -> float:
     return min(_nonneg(js), math.log(2)) / math.log(b)
 
 
-def bernoulli_entropy(p, *, base: float = 2):
+def bernoulli_entropy(p, *, base: float = math.e):
     r"""Entropy of a coin with P(heads) = p: :math:`H(p) = -p \log_b p - (1-p) \log_b (1-p)`.
 
-    Elementwise on arrays; :math:`H(0) = H(1) = 0`, :math:`H(1/2) = 1` bit.
+    Elementwise on arrays; :math:`H(0) = H(1) = 0`, :math:`H(1/2) = \ln 2` nats = 1 bit.
     """
     b = _check_base(base)
     arr = _as_float_array(p, "p")
@@ -354,7 +361,7 @@ def bernoulli_entropy(p, *, base: float = 2):
     return float(h[0]) if arr.ndim == 0 else h.reshape(arr.shape)
 
 
-def bernoulli_curve(*, base: float = 2, points: int = 201) -> tuple[np.ndarray, np.ndarray]:
+def bernoulli_curve(*, base: float = math.e, points: int = 201) -> tuple[np.ndarray, np.ndarray]:
     """A grid of p in [0, 1] (``points`` values, p = 1/2 included when odd) and H(p) on it."""
     grid = np.linspace(0.0, 1.0, int(points))
     return grid, bernoulli_entropy(grid, base=base)
@@ -364,7 +371,7 @@ def bernoulli_curve(*, base: float = 2, points: int = 201) -> tuple[np.ndarray, 
 # Many rolls: additivity and the law of large numbers
 # ---------------------------------------------------------------------------------------------
 
-def pair_information(p, x1: int, x2: int, *, base: float = 2) -> tuple[float, float, float]:
+def pair_information(p, x1: int, x2: int, *, base: float = math.e) -> tuple[float, float, float]:
     r"""Surprise of two independent rolls :math:`x_1, x_2` of the same die.
 
     Returns ``(I(x1), I(x2), I(x1, x2))`` where the last one is computed from the joint
@@ -387,7 +394,7 @@ def pair_information(p, x1: int, x2: int, *, base: float = 2) -> tuple[float, fl
     return i1, i2, i12
 
 
-def running_average_surprise(p, n: int, *, seed: int = 0, base: float = 2
+def running_average_surprise(p, n: int, *, seed: int = 0, base: float = math.e
                              ) -> tuple[np.ndarray, np.ndarray]:
     r"""Roll the die ``n`` times and return the rolls and the running mean of their surprise.
 
@@ -413,12 +420,12 @@ def _check_joint(joint) -> np.ndarray:
     return check_distribution(joint, "the joint table", ndim=2)
 
 
-def joint_entropy(joint, *, base: float = 2) -> float:
+def joint_entropy(joint, *, base: float = math.e) -> float:
     r"""Joint entropy :math:`H(X, Y) = -\sum_{x,y} p(x, y) \log_b p(x, y)`."""
     return entropy(_check_joint(joint).ravel(), base=base)
 
 
-def conditional_entropy(joint, *, base: float = 2) -> float:
+def conditional_entropy(joint, *, base: float = math.e) -> float:
     r"""Conditional entropy :math:`H(X|Y) = -\sum_{x,y} p(x, y) \log_b p(x | y)` = H(X,Y) − H(Y).
 
     ``joint[i, j] = P(X = i, Y = j)``; for H(Y|X) pass ``joint.T``. Computed term by term
@@ -433,7 +440,7 @@ def conditional_entropy(joint, *, base: float = 2) -> float:
     return _nonneg(h)
 
 
-def mutual_information(joint, *, base: float = 2) -> float:
+def mutual_information(joint, *, base: float = math.e) -> float:
     r"""Mutual information :math:`I(X;Y) = \sum_{x,y} p(x,y) \log_b \frac{p(x,y)}{p(x)p(y)}`.
 
     = H(X) − H(X|Y) = KL(P(X,Y) ‖ P(X)P(Y)): what seeing Y tells you about X. 0 iff
@@ -451,7 +458,7 @@ def mutual_information(joint, *, base: float = 2) -> float:
     return _nonneg(mi)  # I >= 0 (it is a KL); clip rounding noise only
 
 
-def joint_summary(joint, *, base: float = 2) -> dict:
+def joint_summary(joint, *, base: float = math.e) -> dict:
     """All the quantities of the two-variable picture at once, with the marginals.
 
     Keys: ``p_x``, ``p_y``, ``H(X)``, ``H(Y)``, ``H(X,Y)``, ``H(X|Y)``, ``H(Y|X)``, ``I(X;Y)``.
