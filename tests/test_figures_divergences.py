@@ -208,12 +208,13 @@ def _every_figure():
     yield "contour_field", gfigs.contour_field()
     yield "saddle_surface", gfigs.saddle_surface(paths=paths)
     yield "distance_plot", gfigs.distance_plot(norms, theory, games.alternating_band((1, .5), .2))
-    yield "surprise_bars", ifigs.surprise_bars(die, info.information_content(die), 2.585, "bits")
+    yield "surprise_bars", ifigs.surprise_bars(die, info.information_content(die, base=2), 2.585,
+                                               "bits")
     yield "huffman_tree", ifigs.huffman_tree_figure(info.huffman_tree(die))
     yield "lln", ifigs.lln_figure(np.linspace(3, 2.6, 5000), 2.585, "bits")
     yield "bernoulli", ifigs.bernoulli_figure([0, .5, 1], [0, 1, 0], .3, .88, 1.0, "bits")
     yield "information_diagram", ifigs.information_diagram(
-        info.joint_summary(np.full((2, 2), .25)), "bits")
+        info.joint_summary(np.full((2, 2), .25), base=2), "bits")
     yield "kl_bars", ifigs.kl_bars(1.0, 0.5, 1.0, math.inf, "bits")
     yield "dice_comparison", ifigs.dice_comparison(die, die)
     yield "latent_scatter", vfigs.latent_scatter(np.zeros((20, 2)), np.arange(20) % 10)

@@ -22,8 +22,8 @@ def trace(fig, name_start):
 
 
 def test_surprise_bars_heights_and_entropy_line():
-    s = info.information_content(LOADED)
-    h = info.entropy(LOADED)
+    s = info.information_content(LOADED, base=2)
+    h = info.entropy(LOADED, base=2)
     fig = figs.surprise_bars(LOADED, s, h, "bits", FACES)
     bars = trace(fig, "surprise")
     assert list(bars.x) == FACES
@@ -37,7 +37,7 @@ def test_surprise_bars_heights_and_entropy_line():
 
 def test_surprise_bars_impossible_face_is_capped_and_labelled_infinity():
     p = np.array([0.5, 0.5, 0, 0, 0, 0])
-    fig = figs.surprise_bars(p, info.information_content(p), 1.0, "nats", FACES)
+    fig = figs.surprise_bars(p, info.information_content(p, base=2), 1.0, "nats", FACES)
     bars = trace(fig, "surprise")
     assert list(bars.text[2:]) == ["∞"] * 4
     assert all(math.isfinite(y) for y in bars.y)
@@ -47,7 +47,7 @@ def test_surprise_bars_impossible_face_is_capped_and_labelled_infinity():
 
 def test_surprise_bars_certain_die_draws_without_error():
     p = np.array([0, 0, 1.0, 0, 0, 0])
-    fig = figs.surprise_bars(p, info.information_content(p), 0.0, "bits", FACES)
+    fig = figs.surprise_bars(p, info.information_content(p, base=2), 0.0, "bits", FACES)
     assert trace(fig, "surprise").y[2] == 0.0
     assert fig.layout.yaxis.range[1] > 0
 
@@ -85,8 +85,8 @@ def test_huffman_tree_figure_of_a_certain_die_is_one_leaf():
 
 
 def test_lln_figure_ends_at_the_last_running_mean_and_thins_long_runs():
-    _, running = info.running_average_surprise(LOADED, 10_000, seed=1)
-    fig = figs.lln_figure(running, info.entropy(LOADED), "bits")
+    _, running = info.running_average_surprise(LOADED, 10_000, seed=1, base=2)
+    fig = figs.lln_figure(running, info.entropy(LOADED, base=2), "bits")
     line = trace(fig, "average")
     assert line.x[0] == 1 and line.x[-1] == 10_000
     assert line.y[-1] == running[-1] and line.y[0] == running[0]
@@ -94,7 +94,7 @@ def test_lln_figure_ends_at_the_last_running_mean_and_thins_long_runs():
     idx = np.asarray(line.x) - 1
     np.testing.assert_array_equal(line.y, running[idx])
     h_line = trace(fig, "H(X)")
-    assert list(h_line.y) == [info.entropy(LOADED)] * 2
+    assert list(h_line.y) == [info.entropy(LOADED, base=2)] * 2
     assert fig.layout.xaxis.type == "log"
 
 
@@ -119,7 +119,7 @@ def test_bernoulli_figure_curve_marker_and_one_bit_point(unit, base):
 
 
 def test_information_diagram_segments_add_up():
-    s = info.joint_summary([[0.5, 0.0], [0.1, 0.4]])
+    s = info.joint_summary([[0.5, 0.0], [0.1, 0.4]], base=2)
     fig = figs.information_diagram(s, "bits")
     cond_x, mi, cond_y = trace(fig, "H(X|Y)"), trace(fig, "I(X;Y)"), trace(fig, "H(Y|X)")
     assert set(cond_x.y) == {"H(X,Y)", "H(X)"} and set(cond_y.y) == {"H(X,Y)", "H(Y)"}
@@ -134,21 +134,21 @@ def test_information_diagram_segments_add_up():
 
 
 def test_information_diagram_independent_has_empty_overlap():
-    s = info.joint_summary(np.outer([0.7, 0.3], [0.4, 0.6]))
+    s = info.joint_summary(np.outer([0.7, 0.3], [0.4, 0.6]), base=2)
     mi = trace(figs.information_diagram(s, "bits"), "I(X;Y)")
     assert mi.x[0] == pytest.approx(0.0, abs=1e-12)
 
 
 def test_kl_bars_stack_entropy_and_kl():
     q = FAIR
-    h_p, h_q = info.entropy(LOADED), info.entropy(q)
-    kl_pq, kl_qp = info.kl_divergence(LOADED, q), info.kl_divergence(q, LOADED)
+    h_p, h_q = info.entropy(LOADED, base=2), info.entropy(q, base=2)
+    kl_pq, kl_qp = info.kl_divergence(LOADED, q, base=2), info.kl_divergence(q, LOADED, base=2)
     fig = figs.kl_bars(h_p, kl_pq, h_q, kl_qp, "bits")
     ent, extra = trace(fig, "entropy"), trace(fig, "extra")
     assert fig.layout.barmode == "stack"
     np.testing.assert_allclose(ent.y, [h_p, h_q])
     np.testing.assert_allclose(extra.y, [kl_pq, kl_qp])
-    assert ent.y[0] + extra.y[0] == pytest.approx(info.cross_entropy(LOADED, q))
+    assert ent.y[0] + extra.y[0] == pytest.approx(info.cross_entropy(LOADED, q, base=2))
     assert extra.text[0] == f"+{kl_pq:.3f}"
 
 
@@ -169,10 +169,10 @@ def test_dice_comparison_shows_both_dice():
 
 
 def test_every_figure_is_styled_and_serialises():
-    s = info.joint_summary([[0.5, 0.0], [0.1, 0.4]])
-    grid, h = info.bernoulli_curve()
+    s = info.joint_summary([[0.5, 0.0], [0.1, 0.4]], base=2)
+    grid, h = info.bernoulli_curve(base=2)
     built = [
-        figs.surprise_bars(FAIR, info.information_content(FAIR), info.entropy(FAIR), "bits"),
+        figs.surprise_bars(FAIR, info.information_content(FAIR, base=2), info.entropy(FAIR, base=2), "bits"),
         figs.huffman_tree_figure(info.huffman_tree(FAIR)),
         figs.lln_figure(np.ones(5), 1.0, "bits"),
         figs.bernoulli_figure(grid, h, 0.5, 1.0, 1.0, "bits"),

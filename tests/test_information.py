@@ -39,50 +39,86 @@ def joints():
         lambda s: distributions(s[0] * s[1], s[0] * s[1]).map(lambda p: p.reshape(s)))
 
 
+# --- the unit: nats by default, like all of gdm_core -------------------------------------------
+
+P2, Q2 = np.array([0.2, 0.3, 0.5]), np.array([0.5, 0.25, 0.25])
+EVERY_FUNCTION = [
+    ("information_content", (LOADED,)), ("entropy", (LOADED,)), ("cross_entropy", (P2, Q2)),
+    ("kl_divergence", (P2, Q2)), ("js_divergence", (P2, Q2)), ("bernoulli_entropy", (0.3,)),
+    ("pair_information", (LOADED, 0, 5)), ("joint_entropy", (TEACHER,)),
+    ("conditional_entropy", (TEACHER,)), ("mutual_information", (TEACHER,)),
+]
+
+
+@pytest.mark.parametrize("name, args", EVERY_FUNCTION)
+def test_every_function_computes_in_nats_unless_told_otherwise(name, args):
+    from gdm_core.units import from_nats
+
+    fn = getattr(inf, name)
+    default = np.asarray(fn(*args), dtype=float)
+    np.testing.assert_array_equal(default, np.asarray(fn(*args, base=math.e), dtype=float))
+    # the page asks for its unit's base; that is the nats value converted once
+    np.testing.assert_allclose(np.asarray(fn(*args, base=2), dtype=float),
+                               from_nats(default, "bits"), rtol=1e-12)
+
+
+def test_nats_agree_with_scipy_natural_logs():
+    assert inf.entropy(LOADED) == pytest.approx(scipy_entropy(LOADED), rel=1e-12)
+    assert inf.kl_divergence(P2, Q2) == pytest.approx(scipy_entropy(P2, Q2), rel=1e-12)
+    assert inf.js_divergence(P2, Q2) == pytest.approx(jensenshannon(P2, Q2) ** 2, rel=1e-9)
+    assert inf.information_content(0.5) == pytest.approx(math.log(2), rel=1e-15)
+    s = inf.joint_summary(TEACHER)
+    assert s["H(X)"] == pytest.approx(scipy_entropy(TEACHER.sum(axis=1)), rel=1e-12)
+    grid, h = inf.bernoulli_curve(points=3)
+    np.testing.assert_allclose(h, [0.0, math.log(2), 0.0], atol=1e-15)
+    _, running = inf.running_average_surprise(FAIR, 10, seed=0)
+    np.testing.assert_allclose(running, math.log(6), rtol=1e-12)
+
+
 # --- hand-computed lecture cases --------------------------------------------------------------
 
 def test_fair_die_surprise_of_a_three_is_log2_6_bits_and_ln_6_nats():
-    assert inf.information_content(FAIR[2]) == pytest.approx(math.log2(6), abs=1e-12)
-    assert f"{inf.information_content(FAIR[2]):.3f}" == "2.585"
+    assert inf.information_content(FAIR[2], base=2) == pytest.approx(math.log2(6), abs=1e-12)
+    assert f"{inf.information_content(FAIR[2], base=2):.3f}" == "2.585"
     assert f"{inf.information_content(FAIR[2], base=math.e):.3f}" == "1.792"
 
 
 def test_fair_die_entropy_equals_each_face_surprise():
-    assert inf.entropy(FAIR) == pytest.approx(math.log2(6), abs=1e-12)
-    np.testing.assert_allclose(inf.information_content(FAIR), math.log2(6))
+    assert inf.entropy(FAIR, base=2) == pytest.approx(math.log2(6), abs=1e-12)
+    np.testing.assert_allclose(inf.information_content(FAIR, base=2), math.log2(6))
 
 
 def test_loaded_die_entropy_by_hand():
     # 0.5 * 1 bit + 5 * 0.1 * log2 10 bits
-    assert inf.entropy(LOADED) == pytest.approx(0.5 + 0.5 * math.log2(10), abs=1e-12)
+    assert inf.entropy(LOADED, base=2) == pytest.approx(0.5 + 0.5 * math.log2(10), abs=1e-12)
 
 
 def test_information_content_of_certain_and_impossible_events():
-    assert inf.information_content(1.0) == 0.0
-    assert math.copysign(1, inf.information_content(1.0)) == 1  # not -0.0
-    assert inf.information_content(0.0) == math.inf
-    assert inf.information_content(0.5) == 1.0
+    assert inf.information_content(1.0, base=2) == 0.0
+    assert math.copysign(1, inf.information_content(1.0, base=2)) == 1  # not -0.0
+    assert inf.information_content(0.0, base=2) == math.inf
+    assert inf.information_content(0.5, base=2) == 1.0
     assert inf.information_content(0.5, base=math.e) == pytest.approx(math.log(2))
 
 
 def test_zero_results_are_positive_zero_not_minus_zero():
-    for value in (inf.entropy([1.0, 0.0]), inf.kl_divergence([1, 0], [1, 0]),
-                  inf.cross_entropy([1, 0], [1, 0]), inf.js_divergence([1, 0], [1, 0]),
-                  inf.mutual_information([[1.0]]), inf.conditional_entropy([[1.0, 0.0]]),
-                  inf.bernoulli_entropy(1.0), inf.bernoulli_entropy([0.0])[0]):
+    for value in (inf.entropy([1.0, 0.0], base=2), inf.kl_divergence([1, 0], [1, 0], base=2),
+                  inf.cross_entropy([1, 0], [1, 0], base=2), inf.js_divergence([1, 0], [1, 0], base=2),
+                  inf.mutual_information([[1.0]], base=2), inf.conditional_entropy([[1.0, 0.0]], base=2),
+                  inf.bernoulli_entropy(1.0, base=2), inf.bernoulli_entropy([0.0], base=2)[0]):
         assert value == 0.0 and math.copysign(1, value) == 1, value
 
 
 def test_bernoulli_half_is_one_bit_and_ends_are_zero():
-    assert inf.bernoulli_entropy(0.5) == 1.0
+    assert inf.bernoulli_entropy(0.5, base=2) == 1.0
     assert inf.bernoulli_entropy(0.5, base=math.e) == pytest.approx(math.log(2))
-    assert inf.bernoulli_entropy(0.0) == 0.0 and inf.bernoulli_entropy(1.0) == 0.0
-    np.testing.assert_allclose(inf.bernoulli_entropy([0.1, 0.9]),
+    assert inf.bernoulli_entropy(0.0, base=2) == 0.0 and inf.bernoulli_entropy(1.0, base=2) == 0.0
+    np.testing.assert_allclose(inf.bernoulli_entropy([0.1, 0.9], base=2),
                                [scipy_entropy([0.1, 0.9], base=2)] * 2)
 
 
 def test_bernoulli_curve_grid_contains_half_and_peaks_there():
-    grid, h = inf.bernoulli_curve(points=201)
+    grid, h = inf.bernoulli_curve(points=201, base=2)
     assert grid[0] == 0 and grid[-1] == 1 and grid[100] == 0.5
     assert h[100] == 1.0 and np.argmax(h) == 100
     _, h_nats = inf.bernoulli_curve(base=math.e)
@@ -90,16 +126,16 @@ def test_bernoulli_curve_grid_contains_half_and_peaks_there():
 
 
 def test_teacher_example_by_hand():
-    s = inf.joint_summary(TEACHER)
+    s = inf.joint_summary(TEACHER, base=2)
     h_y = -(0.6 * math.log2(0.6) + 0.4 * math.log2(0.4))
     h_xy = -(0.5 * math.log2(0.5) + 0.1 * math.log2(0.1) + 0.4 * math.log2(0.4))
     assert s["H(X)"] == pytest.approx(1.0, abs=1e-12)
     assert s["H(Y)"] == pytest.approx(h_y, abs=1e-12)
     assert s["H(X,Y)"] == pytest.approx(h_xy, abs=1e-12)
     # Seeing the teacher walk in (Y=1) settles X; not seeing leaves P(X=1|Y=0) = 1/6.
-    assert s["H(X|Y)"] == pytest.approx(0.6 * inf.bernoulli_entropy(1 / 6), abs=1e-12)
-    assert s["H(Y|X)"] == pytest.approx(0.5 * inf.bernoulli_entropy(0.2), abs=1e-12)
-    assert s["I(X;Y)"] == pytest.approx(1.0 - 0.6 * inf.bernoulli_entropy(1 / 6), abs=1e-12)
+    assert s["H(X|Y)"] == pytest.approx(0.6 * inf.bernoulli_entropy(1 / 6, base=2), abs=1e-12)
+    assert s["H(Y|X)"] == pytest.approx(0.5 * inf.bernoulli_entropy(0.2, base=2), abs=1e-12)
+    assert s["I(X;Y)"] == pytest.approx(1.0 - 0.6 * inf.bernoulli_entropy(1 / 6, base=2), abs=1e-12)
     assert f"{s['I(X;Y)']:.3f}" == "0.610"
     np.testing.assert_allclose(s["p_x"], [0.5, 0.5])
     np.testing.assert_allclose(s["p_y"], [0.6, 0.4])
@@ -108,8 +144,8 @@ def test_teacher_example_by_hand():
 def test_conditional_entropy_is_h_x_given_y_not_y_given_x():
     # X is a copy of a fair coin, Y is constant: H(X|Y) = 1 bit, H(Y|X) = 0.
     joint = np.array([[0.5], [0.5]])
-    assert inf.conditional_entropy(joint) == pytest.approx(1.0)
-    assert inf.conditional_entropy(joint.T) == 0.0
+    assert inf.conditional_entropy(joint, base=2) == pytest.approx(1.0)
+    assert inf.conditional_entropy(joint.T, base=2) == 0.0
 
 
 def test_mutual_information_is_kl_to_the_product_of_marginals():
@@ -117,41 +153,41 @@ def test_mutual_information_is_kl_to_the_product_of_marginals():
     for _ in range(20):
         joint = rng.dirichlet(np.ones(9)).reshape(3, 3)
         ref = scipy_entropy(joint.ravel(), np.outer(joint.sum(1), joint.sum(0)).ravel(), base=2)
-        assert inf.mutual_information(joint) == pytest.approx(ref, abs=1e-12)
+        assert inf.mutual_information(joint, base=2) == pytest.approx(ref, abs=1e-12)
 
 
 def test_independent_table_has_zero_mutual_information():
     joint = np.outer([0.7, 0.3], [0.4, 0.6])
-    assert inf.mutual_information(joint) == pytest.approx(0.0, abs=1e-12)
-    assert inf.joint_entropy(joint) == pytest.approx(
-        inf.entropy([0.7, 0.3]) + inf.entropy([0.4, 0.6]), abs=1e-12)
+    assert inf.mutual_information(joint, base=2) == pytest.approx(0.0, abs=1e-12)
+    assert inf.joint_entropy(joint, base=2) == pytest.approx(
+        inf.entropy([0.7, 0.3], base=2) + inf.entropy([0.4, 0.6], base=2), abs=1e-12)
 
 
 def test_kl_loaded_vs_fair_by_hand_and_cross_entropy():
     kl = 0.5 * math.log2(0.5 * 6) + 5 * 0.1 * math.log2(0.1 * 6)
-    assert inf.kl_divergence(LOADED, FAIR) == pytest.approx(kl, abs=1e-12)
+    assert inf.kl_divergence(LOADED, FAIR, base=2) == pytest.approx(kl, abs=1e-12)
     # coding the loaded die with the fair code costs log2 6 bits per roll whatever the die
-    assert inf.cross_entropy(LOADED, FAIR) == pytest.approx(math.log2(6), abs=1e-12)
+    assert inf.cross_entropy(LOADED, FAIR, base=2) == pytest.approx(math.log2(6), abs=1e-12)
 
 
 def test_kl_infinite_when_q_misses_a_face_p_can_roll():
     q = [0.2, 0.2, 0.2, 0.2, 0.2, 0.0]
-    assert inf.kl_divergence(LOADED, q) == math.inf
-    assert inf.cross_entropy(LOADED, q) == math.inf
+    assert inf.kl_divergence(LOADED, q, base=2) == math.inf
+    assert inf.cross_entropy(LOADED, q, base=2) == math.inf
     assert inf.support_violations(LOADED, q) == [5]
-    assert math.isfinite(inf.kl_divergence(q, LOADED))  # the other way round is fine
+    assert math.isfinite(inf.kl_divergence(q, LOADED, base=2))  # the other way round is fine
     assert inf.support_violations(q, LOADED) == []
-    assert inf.js_divergence(LOADED, q) < 1.0
+    assert inf.js_divergence(LOADED, q, base=2) < 1.0
 
 
 def test_js_with_a_subnormal_entry_stays_near_zero():
     p = [0.0, 1.0, 0.0]
     q = [0.0, 1.0, 5e-324]  # (p + q) / 2 underflows to 0 in the last entry
-    assert inf.js_divergence(p, q) == pytest.approx(0.0, abs=1e-300)
+    assert inf.js_divergence(p, q, base=2) == pytest.approx(0.0, abs=1e-300)
 
 
 def test_disjoint_supports_js_is_exactly_one_bit():
-    assert inf.js_divergence([1, 0], [0, 1]) == pytest.approx(1.0)
+    assert inf.js_divergence([1, 0], [0, 1], base=2) == pytest.approx(1.0)
     assert inf.js_divergence([1, 0], [0, 1], base=math.e) == pytest.approx(math.log(2))
 
 
@@ -159,7 +195,7 @@ def test_disjoint_supports_js_is_exactly_one_bit():
 
 @given(distributions())
 def test_entropy_matches_scipy(p):
-    assert inf.entropy(p) == pytest.approx(scipy_entropy(p, base=2), abs=1e-9)
+    assert inf.entropy(p, base=2) == pytest.approx(scipy_entropy(p, base=2), abs=1e-9)
     assert inf.entropy(p, base=math.e) == pytest.approx(scipy_entropy(p), abs=1e-9)
 
 
@@ -167,12 +203,12 @@ def test_entropy_matches_scipy(p):
 def test_kl_and_cross_entropy_match_scipy(pq):
     p, q = pq
     ref = scipy_entropy(p, q, base=2)  # scipy gives inf where the support is not contained
-    got = inf.kl_divergence(p, q)
+    got = inf.kl_divergence(p, q, base=2)
     if math.isinf(ref):
-        assert got == math.inf and inf.cross_entropy(p, q) == math.inf
+        assert got == math.inf and inf.cross_entropy(p, q, base=2) == math.inf
     else:
         assert got == pytest.approx(ref, abs=1e-9)
-        assert inf.cross_entropy(p, q) == pytest.approx(scipy_entropy(p, base=2) + ref, abs=1e-9)
+        assert inf.cross_entropy(p, q, base=2) == pytest.approx(scipy_entropy(p, base=2) + ref, abs=1e-9)
 
 
 @given(pairs(allow_zero=True))
@@ -180,7 +216,7 @@ def test_js_matches_square_of_scipy_jensenshannon(pq):
     p, q = pq
     # scipy forms m = (p + q) / 2, which underflows for subnormal entries (and returns inf)
     assume(np.isfinite(jensenshannon(p, q)))
-    assert inf.js_divergence(p, q) == pytest.approx(jensenshannon(p, q, base=2) ** 2, abs=1e-9)
+    assert inf.js_divergence(p, q, base=2) == pytest.approx(jensenshannon(p, q, base=2) ** 2, abs=1e-9)
     assert inf.js_divergence(p, q, base=math.e) == pytest.approx(
         jensenshannon(p, q) ** 2, abs=1e-9)
 
@@ -188,32 +224,32 @@ def test_js_matches_square_of_scipy_jensenshannon(pq):
 @given(joints())
 def test_joint_quantities_match_scipy(joint):
     px, py = joint.sum(axis=1), joint.sum(axis=0)
-    assert inf.joint_entropy(joint) == pytest.approx(scipy_entropy(joint.ravel(), base=2),
+    assert inf.joint_entropy(joint, base=2) == pytest.approx(scipy_entropy(joint.ravel(), base=2),
                                                      abs=1e-9)
     h_x_given_y = sum(py[j] * scipy_entropy(joint[:, j] / py[j], base=2)
                       for j in range(joint.shape[1]) if py[j] > 0)
-    assert inf.conditional_entropy(joint) == pytest.approx(h_x_given_y, abs=1e-9)
+    assert inf.conditional_entropy(joint, base=2) == pytest.approx(h_x_given_y, abs=1e-9)
     # I = H(X) + H(Y) - H(X,Y) (scipy's KL to the outer product underflows for tiny marginals)
     mi_ref = (scipy_entropy(px, base=2) + scipy_entropy(py, base=2)
               - scipy_entropy(joint.ravel(), base=2))
-    assert inf.mutual_information(joint) == pytest.approx(mi_ref, abs=1e-9)
+    assert inf.mutual_information(joint, base=2) == pytest.approx(mi_ref, abs=1e-9)
 
 
 # --- invariants -------------------------------------------------------------------------------
 
 @given(distributions())
 def test_entropy_bounds(p):
-    h = inf.entropy(p)
+    h = inf.entropy(p, base=2)
     assert 0 <= h <= math.log2(p.size) + 1e-12
 
 
 @given(pairs(allow_zero=False))
 def test_kl_nonnegative_asymmetric_cross_entropy_identity(pq):
     p, q = pq
-    kl = inf.kl_divergence(p, q)
+    kl = inf.kl_divergence(p, q, base=2)
     assert kl >= 0
-    assert inf.cross_entropy(p, q) == pytest.approx(inf.entropy(p) + kl, abs=1e-9)
-    assert inf.kl_divergence(p, p) == 0.0
+    assert inf.cross_entropy(p, q, base=2) == pytest.approx(inf.entropy(p, base=2) + kl, abs=1e-9)
+    assert inf.kl_divergence(p, p, base=2) == 0.0
     if np.max(np.abs(p - q)) > 1e-3:
         assert kl > 0
 
@@ -221,14 +257,14 @@ def test_kl_nonnegative_asymmetric_cross_entropy_identity(pq):
 @given(pairs())
 def test_js_symmetric_and_at_most_one_bit(pq):
     p, q = pq
-    js = inf.js_divergence(p, q)
+    js = inf.js_divergence(p, q, base=2)
     assert 0 <= js <= 1.0
-    assert js == pytest.approx(inf.js_divergence(q, p), abs=1e-12)
+    assert js == pytest.approx(inf.js_divergence(q, p, base=2), abs=1e-12)
 
 
 @given(joints())
 def test_information_diagram_identities(joint):
-    s = inf.joint_summary(joint)
+    s = inf.joint_summary(joint, base=2)
     assert s["I(X;Y)"] == pytest.approx(s["H(X)"] - s["H(X|Y)"], abs=1e-9)
     assert s["I(X;Y)"] == pytest.approx(s["H(Y)"] - s["H(Y|X)"], abs=1e-9)
     assert s["H(X,Y)"] == pytest.approx(s["H(X|Y)"] + s["I(X;Y)"] + s["H(Y|X)"], abs=1e-9)
@@ -240,16 +276,16 @@ def test_information_diagram_identities(joint):
        st.integers(0, 5), st.integers(0, 5))
 def test_additivity_of_surprise_for_independent_rolls(p, _, x1, x2):
     assume(x1 < p.size and x2 < p.size and p[x1] > 0 and p[x2] > 0)
-    i1, i2, i12 = inf.pair_information(p, x1, x2)
+    i1, i2, i12 = inf.pair_information(p, x1, x2, base=2)
     assert i12 == pytest.approx(i1 + i2, rel=1e-9, abs=1e-9)
     # and entropy adds up for two independent rolls
-    assert inf.joint_entropy(np.outer(p, p)) == pytest.approx(2 * inf.entropy(p), abs=1e-9)
+    assert inf.joint_entropy(np.outer(p, p), base=2) == pytest.approx(2 * inf.entropy(p, base=2), abs=1e-9)
 
 
 def test_pair_information_on_the_fair_die():
-    assert inf.pair_information(FAIR, 0, 5)[2] == pytest.approx(math.log2(36))
+    assert inf.pair_information(FAIR, 0, 5, base=2)[2] == pytest.approx(math.log2(36))
     with pytest.raises(ValueError, match="does not exist"):
-        inf.pair_information(FAIR, 0, 6)
+        inf.pair_information(FAIR, 0, 6, base=2)
 
 
 # --- Huffman / perfect yes/no questions -------------------------------------------------------
@@ -272,7 +308,7 @@ def test_huffman_kraft_equality_prefix_free_and_source_coding_bounds(p):
     assert _kraft(code) == pytest.approx(1.0, abs=1e-12)
     assert _prefix_free(code)
     length = inf.expected_length(p, code)
-    h = inf.entropy(p)
+    h = inf.entropy(p, base=2)
     # H <= L < H + 1; the strict "<" is only visible above float resolution (p = 1e-175
     # gives L = 1 and H + 1 == 1.0 in floating point)
     assert h - 1e-9 <= length <= h + 1
@@ -300,7 +336,7 @@ def test_huffman_fair_die_and_lecture_cases():
     assert inf.huffman_code([0.25] * 4) == ["00", "01", "10", "11"]
     # dyadic probabilities: L = H exactly
     p = [0.5, 0.25, 0.125, 0.125]
-    assert inf.expected_length(p, inf.huffman_code(p)) == pytest.approx(inf.entropy(p))
+    assert inf.expected_length(p, inf.huffman_code(p)) == pytest.approx(inf.entropy(p, base=2))
 
 
 def test_huffman_loaded_die_asks_about_six_first():
@@ -324,7 +360,7 @@ def test_huffman_nearly_certain_die_still_needs_one_question():
     assert code[5] == "1"
     length = inf.expected_length(p, code)
     assert length == pytest.approx(0.95 + 0.05 * 3.4)  # 0.01 * (4 + 4 + 3 + 3 + 3)
-    assert inf.entropy(p) < 1 <= length < inf.entropy(p) + 1
+    assert inf.entropy(p, base=2) < 1 <= length < inf.entropy(p, base=2) + 1
 
 
 def test_huffman_is_deterministic_and_tree_matches_code():
@@ -349,25 +385,25 @@ def test_question_text():
 # --- the law of large numbers -----------------------------------------------------------------
 
 def test_running_average_surprise_converges_to_entropy_and_is_seeded():
-    rolls, running = inf.running_average_surprise(LOADED, 20000, seed=3)
+    rolls, running = inf.running_average_surprise(LOADED, 20000, seed=3, base=2)
     assert rolls.shape == running.shape == (20000,)
     assert set(np.unique(rolls)) <= set(range(6))
-    assert running[-1] == pytest.approx(inf.entropy(LOADED), abs=0.05)
-    np.testing.assert_array_equal(inf.running_average_surprise(LOADED, 50, seed=3)[0], rolls[:50])
-    assert not np.array_equal(inf.running_average_surprise(LOADED, 50, seed=4)[0], rolls[:50])
+    assert running[-1] == pytest.approx(inf.entropy(LOADED, base=2), abs=0.05)
+    np.testing.assert_array_equal(inf.running_average_surprise(LOADED, 50, seed=3, base=2)[0], rolls[:50])
+    assert not np.array_equal(inf.running_average_surprise(LOADED, 50, seed=4, base=2)[0], rolls[:50])
     # running mean by hand
     surprise = -np.log2(LOADED[rolls[:10]])
     np.testing.assert_allclose(running[:10], np.cumsum(surprise) / np.arange(1, 11))
 
 
 def test_running_average_never_rolls_an_impossible_face():
-    rolls, running = inf.running_average_surprise([0, 0, 0.5, 0.5, 0, 0], 500, seed=1)
+    rolls, running = inf.running_average_surprise([0, 0, 0.5, 0.5, 0, 0], 500, seed=1, base=2)
     assert set(np.unique(rolls)) == {2, 3}
     assert np.all(np.isfinite(running)) and running[-1] == pytest.approx(1.0)
 
 
 def test_fair_die_running_average_is_exactly_h_every_time():
-    _, running = inf.running_average_surprise(FAIR, 100, seed=0)
+    _, running = inf.running_average_surprise(FAIR, 100, seed=0, base=2)
     np.testing.assert_allclose(running, math.log2(6))
 
 
@@ -388,9 +424,9 @@ def test_fair_die_running_average_is_exactly_h_every_time():
     ([0.0, 0.0], "add up to 1"),
 ])
 @pytest.mark.parametrize("fn", [inf.entropy, inf.huffman_code, inf.huffman_tree,
-                                lambda p: inf.kl_divergence(p, p),
-                                lambda p: inf.js_divergence([0.5, 0.5], p),
-                                lambda p: inf.cross_entropy(p, [0.5, 0.5])])
+                                lambda p: inf.kl_divergence(p, p, base=2),
+                                lambda p: inf.js_divergence([0.5, 0.5], p, base=2),
+                                lambda p: inf.cross_entropy(p, [0.5, 0.5], base=2)])
 def test_invalid_distributions_raise_readable_value_errors(fn, bad, match):
     with pytest.raises(ValueError, match=match):
         fn(bad)
@@ -404,7 +440,7 @@ def test_totals_that_are_one_to_the_shown_decimals_are_accepted_and_rescaled():
     p = inf.check_distribution(shown)
     np.testing.assert_allclose(p, np.full(6, 1 / 6), rtol=1e-15)
     assert p.sum() == pytest.approx(1.0, abs=1e-15)
-    assert inf.entropy(shown) == pytest.approx(math.log2(6), abs=1e-14)
+    assert inf.entropy(shown, base=2) == pytest.approx(math.log2(6), abs=1e-14)
     assert inf.close_to_one(shown) and inf.was_rescaled(shown)
     assert "1.0002" in inf.rescale_note(shown) and "divided by their sum" in inf.rescale_note(shown)
     # the limit is n·0.5e-4: 1 + 6·0.5e-4 = 1.0003 passes, 1.0004 does not
@@ -417,7 +453,7 @@ def test_totals_that_are_one_to_the_shown_decimals_are_accepted_and_rescaled():
     # a joint table: 9 entries of 0.1111 add up to 0.9999
     joint = inf.check_distribution([[0.1111] * 3] * 3, ndim=2)
     np.testing.assert_allclose(joint, np.full((3, 3), 1 / 9), rtol=1e-15)
-    assert inf.mutual_information([[0.1111] * 3] * 3) == pytest.approx(0.0, abs=1e-12)
+    assert inf.mutual_information([[0.1111] * 3] * 3, base=2) == pytest.approx(0.0, abs=1e-12)
     # an exact (to rounding) total is not reported as rescaled, and comes back unchanged
     assert not inf.was_rescaled([0.1, 0.2, 0.7]) and inf.rescale_note([0.1, 0.2, 0.7]) is None
     assert inf.check_distribution([0.25, 0.75]).tolist() == [0.25, 0.75]
@@ -464,7 +500,7 @@ def test_joint_functions_validate(fn, bad, match):
 
 def test_mismatched_lengths_and_bad_base():
     with pytest.raises(ValueError, match="same number of outcomes"):
-        inf.kl_divergence([0.5, 0.5], [1 / 3] * 3)
+        inf.kl_divergence([0.5, 0.5], [1 / 3] * 3, base=2)
     for base in (1, 0, -2, float("nan"), "two"):
         with pytest.raises(ValueError, match="base"):
             inf.entropy([0.5, 0.5], base=base)
@@ -473,11 +509,11 @@ def test_mismatched_lengths_and_bad_base():
 def test_information_content_and_bernoulli_validate():
     for bad in (-0.1, 1.5, float("nan"), [0.5, 2.0]):
         with pytest.raises(ValueError):
-            inf.information_content(bad)
+            inf.information_content(bad, base=2)
         with pytest.raises(ValueError):
-            inf.bernoulli_entropy(bad)
+            inf.bernoulli_entropy(bad, base=2)
     with pytest.raises(ValueError, match="at least once"):
-        inf.running_average_surprise(FAIR, 0)
+        inf.running_average_surprise(FAIR, 0, base=2)
 
 
 def test_normalize_and_can_normalize():
