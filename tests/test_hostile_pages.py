@@ -29,6 +29,7 @@ from gdm_app import ui
 from tests.conftest import APP, PAGE_TABS, TIMEOUT, open_tab, section_errors
 
 
+pytestmark = pytest.mark.slow  # a few minutes: every tab of every page, end to end
 PAGE_FILES = [p[0] for p in ui.PAGES]
 WIDGET_KINDS = ("slider", "number_input", "selectbox", "radio", "checkbox", "toggle", "button",
                 "segmented_control", "pills", "select_slider", "multiselect")

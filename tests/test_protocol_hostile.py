@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 from gdm_app import ui
 from tests.conftest import APP, TIMEOUT, no_exception
 
+pytestmark = pytest.mark.slow  # about two minutes
 PAGES = [p[0] for p in ui.PAGES if p[0] != "home.py"]
 
 
