@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from gdm_app.figures import COLORS, styled
 from gdm_app.figures import divergences as figs
+from tests.conftest import contrast_on_white
 
 
 def _trace(fig, name):
@@ -234,27 +235,19 @@ def _effective(fig, *path):
     return None
 
 
-def _luminance(hex_colour):
-    rgb = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
-    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
-    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-
-
-def _contrast_on_white(hex_colour):
-    return 1.05 / (_luminance(hex_colour) + 0.05)  # WCAG 2 contrast ratio against #ffffff
 
 
 def test_the_template_is_projector_ready():
     # Regression: tick labels and legends rendered at ~12.7 px in light grey.
     t = go.Figure().layout.template.layout
     for axis in (t.xaxis, t.yaxis):
-        assert axis.tickfont.size >= 16 and _contrast_on_white(axis.tickfont.color) >= 7
-        assert axis.title.font.size >= 16 and _contrast_on_white(axis.title.font.color) >= 7
+        assert axis.tickfont.size >= 16 and contrast_on_white(axis.tickfont.color) >= 7
+        assert axis.title.font.size >= 16 and contrast_on_white(axis.title.font.color) >= 7
         # gridlines light but visible: lighter than text, darker than plotly_white's #EBF0F8
-        assert 1.3 <= _contrast_on_white(axis.gridcolor) < 3
-    assert t.legend.font.size >= 16 and _contrast_on_white(t.legend.font.color) >= 7
-    assert t.title.font.size >= 18 and _contrast_on_white(t.title.font.color) >= 7
-    assert t.font.size >= 16 and _contrast_on_white(t.font.color) >= 7
+        assert 1.3 <= contrast_on_white(axis.gridcolor) < 3
+    assert t.legend.font.size >= 16 and contrast_on_white(t.legend.font.color) >= 7
+    assert t.title.font.size >= 18 and contrast_on_white(t.title.font.color) >= 7
+    assert t.font.size >= 16 and contrast_on_white(t.font.color) >= 7
     assert t.annotationdefaults.font.size >= 16
     assert t.scene.xaxis.tickfont.size >= 16
 
@@ -266,11 +259,11 @@ def test_no_builder_draws_text_smaller_or_lighter_than_the_template(name, fig):
         size = _effective(fig, ax, "tickfont", "size") or _effective(fig, "xaxis", "tickfont", "size")
         assert size >= 16, (name, ax, size)
         colour = _effective(fig, ax, "tickfont", "color") or _effective(fig, "xaxis", "tickfont", "color")
-        assert _contrast_on_white(colour) >= 7, (name, ax, colour)
+        assert contrast_on_white(colour) >= 7, (name, ax, colour)
         assert (_effective(fig, ax, "title", "font", "size")
                 or _effective(fig, "xaxis", "title", "font", "size")) >= 16
     assert _effective(fig, "font", "size") >= 16
-    assert _contrast_on_white(_effective(fig, "font", "color")) >= 7
+    assert contrast_on_white(_effective(fig, "font", "color")) >= 7
     assert _effective(fig, "legend", "font", "size") >= 16
     if fig.layout.title.text:
         assert _effective(fig, "title", "font", "size") >= 18
