@@ -235,8 +235,6 @@ def _effective(fig, *path):
     return None
 
 
-
-
 def test_the_template_is_projector_ready():
     # Regression: tick labels and legends rendered at ~12.7 px in light grey.
     t = go.Figure().layout.template.layout
