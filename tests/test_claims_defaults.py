@@ -410,7 +410,7 @@ def test_kl_tab_draws_p_and_q_first(unit):
 
 # --- 5. Information → Surprise and Many rolls ----------------------------------------------------
 
-UNEVEN = np.array([0.5, 0.2, 0.1, 0.1, 0.05, 0.05])
+UNEVEN = np.array([0.05, 0.05, 0.1, 0.1, 0.2, 0.5])
 
 
 @pytest.fixture(scope="module")

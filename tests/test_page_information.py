@@ -54,14 +54,14 @@ def run(request):
 # --- defaults and units -----------------------------------------------------------------------
 
 def test_defaults_uneven_die_surprise_of_three_is_3_322_bits(run):
-    """The page opens on the uneven die (0.5, 0.2, 0.1, 0.1, 0.05, 0.05): a fair die would make
+    """The page opens on the uneven die (0.05, 0.05, 0.1, 0.1, 0.2, 0.5): a fair die would make
     Surprise six equal bars and Many rolls a flat line (tests/test_claims_defaults.py)."""
     at = run(PAGE)
     no_exception(at)
     assert at.title[0].value == "Information"
     assert at.selectbox(key="info_preset").value == "uneven"
     assert [at.number_input(key=f"info_p_{f}").value for f in FACES] == [
-        0.5, 0.2, 0.1, 0.1, 0.05, 0.05]
+        0.05, 0.05, 0.1, 0.1, 0.2, 0.5]
     assert metrics(at, "surprise") == {"I(X=3) = −log p(3)": "3.322 bits", "H(X)": "2.061 bits"}
     assert tab_labels(at) == list(TAB.values())
     assert at.session_state["info_tab"] == "Surprise"
@@ -234,8 +234,8 @@ def test_questions_default_die_is_within_one_question_of_h(run):
     assert m["L − H"] == "0.039"
     table = at.dataframe[0].value
     lengths = list(table["questions ℓ(x)"])
-    assert lengths[0] == 1  # "is it 1?" settles half the rolls
-    assert sum(p * n for p, n in zip([0.5, 0.2, 0.1, 0.1, 0.05, 0.05], lengths)) == \
+    assert lengths[5] == 1  # "is it 6?" settles half the rolls
+    assert sum(p * n for p, n in zip([0.05, 0.05, 0.1, 0.1, 0.2, 0.5], lengths)) == \
         pytest.approx(2.1)
 
 

@@ -353,8 +353,8 @@ HOSTILE = {
         ("seed", -1, "Trajectories", 0), ("units", "dits", "Trajectories", "bits"),
     ],
     "information.py": [
-        ("info_preset", "cheat", "Surprise", "uneven"), ("info_p_1", -5, "Surprise", 0.5),
-        ("info_p_2", math.nan, "Surprise", 0.2), ("info_p_3", "0.2", "Surprise", 0.1),
+        ("info_preset", "cheat", "Surprise", "uneven"), ("info_p_1", -5, "Surprise", 0.05),
+        ("info_p_2", math.nan, "Surprise", 0.05), ("info_p_3", "0.2", "Surprise", 0.1),
         ("info_face", "7", "Surprise", "3"), ("info_x1", 6, "Two rolls", "6"),
         ("info_n", 1e300, "Many rolls", 1000), ("info_n", 5, "Many rolls", 1000),
         ("info_coin_p", -5, "Coin", 0.2), ("info_coin_p", "half", "Coin", 0.2),

@@ -19,13 +19,13 @@ from gdm_app import ui
 FACES = ["1", "2", "3", "4", "5", "6"]
 DIE_PRESETS = {
     "fair": [1 / 6] * 6,
-    "uneven": [0.5, 0.2, 0.1, 0.1, 0.05, 0.05],
+    "uneven": [0.05, 0.05, 0.1, 0.1, 0.2, 0.5],
     "loaded": [0.1, 0.1, 0.1, 0.1, 0.1, 0.5],
     "nearly-certain": [0.01, 0.01, 0.01, 0.01, 0.01, 0.95],
 }
 KL_PRESETS = {**DIE_PRESETS, "no-six": [0.2, 0.2, 0.2, 0.2, 0.2, 0.0]}
 PAGE_DEFAULT = "uneven"  # the page's die: four different surprises, 1 to 4.32 bits
-PRESET_NAMES = {"fair": "fair", "uneven": "uneven (1 half the time, 5 and 6 one in 20)",
+PRESET_NAMES = {"fair": "fair", "uneven": "uneven (6 half the time, 1 and 2 one in 20)",
                 "loaded": "loaded (6 comes up half the time)",
                 "nearly-certain": "nearly certain (almost always 6)",
                 "no-six": "no six (the 6 was filed off)"}
