@@ -365,6 +365,27 @@ def distances(z) -> np.ndarray:
     return np.hypot(z[..., 0], z[..., 1])
 
 
+def measured_rate(z, k: int | None = None) -> float:
+    r"""What a run shows of its rate: the mean factor per step over its first k steps,
+    :math:`(\|z_k\| / \|z_0\|)^{1/k}` (k = the run's last step by default).
+
+    Equal to :func:`spectral_radius` for simultaneous GDA and extragradient, whose distance is a
+    geometric sequence; for alternating and optimistic GDA it approaches ρ as k grows (their
+    distance wobbles around ρ^k). NaN for k = 0 or a start at the equilibrium.
+    """
+    r = distances(z)
+    k = len(r) - 1 if k is None else min(int(k), len(r) - 1)
+    if k <= 0 or not r[0] > 0:
+        return math.nan
+    return math.exp((math.log(r[k]) - math.log(r[0])) / k) if r[k] > 0 else 0.0
+
+
+def rate_curves(lrs, game: BilinearGame = XY) -> dict[str, np.ndarray]:
+    """The rate ρ(η) of every method over the step sizes ``lrs`` (:func:`spectral_radius`)."""
+    lrs = np.asarray(lrs, dtype=float)
+    return {m: np.array([spectral_radius(m, float(lr), game) for lr in lrs]) for m in METHODS}
+
+
 def alternating_eigenline(z0, lr: float, game: BilinearGame = XY) -> dict | None:
     r"""Where z0 sits relative to alternating GDA's real eigen-lines, for :math:`|s| \ge 2`.
 

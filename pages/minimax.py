@@ -8,11 +8,8 @@ from gdm_app.sections.minimax import controls, gan_link, saddle, theory, traject
 ui.ensure_entrypoint()  # a deep link must still go through app.py
 
 st.title("Minimax")
-st.markdown(
-    "Two players share $f(x, y) = xy$: **x** wants it small, **y** wants it large, and both "
-    "step along their own gradient, $x \\leftarrow x - \\eta\\,y$ and "
-    "$y \\leftarrow y + \\eta\\,x$ — a **rotation** around the equilibrium $(0, 0)$. "
-    "Do they ever get there?")
+st.markdown("Two players share $f(x, y) = xy$, **x** minimising and **y** maximising by gradient "
+            "steps: do they reach $(0, 0)$?")
 controls.draw()
 ui.show_tabs("mm_tab", [
     ("Trajectories", trajectories.show),

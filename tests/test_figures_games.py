@@ -210,3 +210,37 @@ def test_play_buttons_sit_below_the_axis_title_inside_the_margin():
     assert below >= 75  # clear of tick labels and the axis title
     assert below + figs.BUTTONS_HEIGHT <= m.b  # and inside the bottom margin, above the legend
     assert fig.layout.legend.yref == "container" or fig.layout.template.layout.legend.yref == "container"
+
+
+def test_rate_figure_theory_curves_measured_markers_and_the_line_of_one():
+    lrs = np.linspace(0, 1.2, 121)
+    runs = {m: games.simulate(m, (1.0, 0.5), 0.2, 100) for m in METHODS}
+    measured = {m: games.measured_rate(r.path) for m, r in runs.items()}
+    fig = figs.rate_figure(lrs, games.rate_curves(lrs), 0.2, measured)
+    names = [t.name for t in fig.data]
+    for m in METHODS:
+        label = games.METHOD_LABELS[m]
+        curve = fig.data[names.index(f"{label}: theory")]
+        np.testing.assert_allclose(curve.y, [games.spectral_radius(m, lr) for lr in lrs])
+        marker = fig.data[names.index(f"{label}: measured")]
+        assert list(marker.x) == [0.2] and marker.y[0] == measured[m]
+    assert any(s.y0 == 1.0 and s.y1 == 1.0 for s in fig.layout.shapes)  # ρ = 1
+    lo, hi = fig.layout.yaxis.range
+    assert lo < min(measured.values()) and hi > max(measured.values())
+    # a NaN measurement (k = 0) draws no marker
+    fig = figs.rate_figure(lrs, games.rate_curves(lrs), 0.2, {"alternating": math.nan})
+    assert not [t for t in fig.data if t.name.endswith("measured")]
+
+
+def test_value_curves_fit_the_bounded_runs_and_say_which_leave():
+    runs = {m: games.simulate(m, (1.0, 0.5), 0.2, 100) for m in METHODS}
+    values = {m: r.path[:, 0] * r.path[:, 1] for m, r in runs.items()}
+    fig = figs.value_curves(values)
+    names = [t.name for t in fig.data]
+    assert "Simultaneous GDA (leaves the view)" in names  # its value grows to ~±30
+    alt = fig.data[names.index("Alternating GDA")]
+    np.testing.assert_allclose(alt.y, values["alternating"])
+    lo, hi = fig.layout.yaxis.range
+    bounded = max(np.max(np.abs(values[m])) for m in ("alternating", "extragradient",
+                                                       "optimistic"))
+    assert hi == -lo and bounded < hi < 2 * bounded

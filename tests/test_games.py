@@ -345,3 +345,32 @@ def test_alternating_lecturer_cases():
     # just off the line is not on it (the unstable mode is there and wins)
     assert not games.alternating_eigenline((1.0, 0.5 + 1e-7), 2.5)["on_line"]
     assert games.alternating_eigenline((1.0, 0.5), 1.5) is None
+
+
+def test_measured_rate_is_the_rate_for_geometric_runs_and_approaches_it_otherwise():
+    for m in ("simultaneous", "extragradient"):
+        run = simulate(m, (1.0, 0.5), 0.2, 100)
+        assert games.measured_rate(run.path) == pytest.approx(games.spectral_radius(m, 0.2),
+                                                              rel=1e-12)
+        assert games.measured_rate(run.path, 10) == pytest.approx(
+            games.spectral_radius(m, 0.2), rel=1e-12)
+    # alternating and optimistic wobble around ρ^k: their measured rate nears ρ as k grows
+    for m in ("alternating", "optimistic"):
+        rho = games.spectral_radius(m, 0.2)
+        path = simulate(m, (1.0, 0.5), 0.2, 4000).path
+        errors = [abs(games.measured_rate(path, k) - rho) for k in (100, 4000)]
+        assert errors[1] < errors[0] and errors[1] < 1e-3
+    assert math.isnan(games.measured_rate(simulate("alternating", (0.0, 0.0), 0.2, 5).path))
+    assert math.isnan(games.measured_rate(simulate("alternating", (1.0, 0.0), 0.2, 5).path, 0))
+
+
+def test_rate_curves_cross_one_at_the_stability_limits():
+    lrs = np.linspace(0.01, 1.5, 300)
+    curves = games.rate_curves(lrs)
+    assert set(curves) == set(METHODS)
+    assert np.all(curves["simultaneous"] > 1)  # spirals out for every η > 0
+    assert np.all(curves["alternating"] == 1)  # orbits for η < 2
+    for m in ("extragradient", "optimistic"):
+        below = lrs < games.stability_limit(m) - 1e-9
+        above = lrs > games.stability_limit(m) + 1e-9
+        assert np.all(curves[m][below] < 1) and np.all(curves[m][above] > 1), m

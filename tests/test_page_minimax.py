@@ -85,7 +85,35 @@ def test_default_page(run_page):
     no_exception(at)
     assert "generator" in texts(at.markdown) and "alternating" in texts(at.markdown)
     assert any("D_\\varphi" in ltx.value for ltx in at.latex)
-    assert not at.get("plotly_chart")
+    # its picture: the shared value x·y along each run (a GAN's loss curve in miniature)
+    value = chart(at, "mm_fig_value")
+    assert len(at.get("plotly_chart")) == 1
+    for m in games.METHODS:
+        path = games.run_dynamics(m, (1.0, 0.5), 0.2, 100)
+        trace = traces(value, games.METHOD_LABELS[m])[0]
+        np.testing.assert_allclose(plotly_array(trace["y"]).astype(float),
+                                   path[:, 0] * path[:, 1])
+
+
+def test_theory_tab_draws_each_rate_with_what_its_run_measured(run_page):
+    at = tab(run_page(PAGE), THEORY)
+    rates = chart(at, "mm_fig_rates")
+    for m in games.METHODS:
+        label = games.METHOD_LABELS[m]
+        curve = traces(rates, f"{label}: theory")[0]
+        lrs = plotly_array(curve["x"]).astype(float)
+        np.testing.assert_allclose(plotly_array(curve["y"]).astype(float),
+                                   [games.spectral_radius(m, lr) for lr in lrs])
+        (marker,) = traces(rates, f"{label}: measured")
+        path = games.run_dynamics(m, (1.0, 0.5), 0.2, 100)
+        r = np.hypot(path[:, 0], path[:, 1])
+        assert marker["x"] == [0.2]
+        assert marker["y"][0] == pytest.approx((r[100] / r[0]) ** (1 / 100), rel=1e-12)
+    # simultaneous and extragradient are geometric: measured = theory exactly
+    assert traces(rates, "Simultaneous GDA: measured")[0]["y"][0] == pytest.approx(
+        math.sqrt(1 + 0.2**2), rel=1e-12)
+    assert traces(rates, "Extragradient: measured")[0]["y"][0] == pytest.approx(
+        math.sqrt(1 - 0.2**2 + 0.2**4), rel=1e-12)
 
 
 def test_alternating_metrics_show_the_conserved_quantity(run_page):

@@ -307,3 +307,73 @@ def distance_plot(norms: dict[str, np.ndarray], theory: dict[str, np.ndarray | N
     fig.update_yaxes(title="distance to equilibrium ‖z_k‖",
                      **log_axis(np.concatenate(shown_y) if shown_y else []))
     return fig
+
+
+MEASURED_SYMBOLS = {"simultaneous": "circle", "alternating": "square", "extragradient": "diamond",
+                    "optimistic": "triangle-up"}
+
+
+def rate_figure(lrs, rates: dict[str, np.ndarray], lr: float, measured: dict[str, float],
+                height: int = 440) -> go.Figure:
+    """Theory vs measurement: each method's rate ρ(η) (‖z_k‖ ≈ ρᵏ‖z₀‖) as a curve over the
+    step size, the line ρ = 1 that separates spiralling out from converging, and at the page's
+    η the rate each run measured, (‖z_k‖/‖z₀‖)^{1/k}, as a marker on its curve."""
+    lrs = np.asarray(lrs, dtype=float)
+    fig = go.Figure()
+    fig.add_hline(y=1.0, line=dict(color="#555555", width=2, dash="dot"))
+    fig.add_annotation(x=float(lrs[-1]), y=1.0, text="ρ = 1", showarrow=False,
+                       xanchor="right", yanchor="bottom")
+    for method in METHODS:
+        if method not in rates:
+            continue
+        label = METHOD_LABELS[method]
+        fig.add_trace(go.Scatter(
+            x=lrs, y=np.asarray(rates[method], dtype=float), mode="lines",
+            name=f"{label}: theory", legendgroup=method,
+            line=dict(color=METHOD_COLORS[method], width=3),
+            hovertemplate=label + "<br>η = %{x:.3g}<br>ρ = %{y:.5g}<extra>theory</extra>"))
+    shown = {m: v for m, v in measured.items() if v is not None and math.isfinite(v)}
+    for method, value in shown.items():
+        label = METHOD_LABELS[method]
+        fig.add_trace(go.Scatter(
+            x=[lr], y=[value], mode="markers", name=f"{label}: measured", legendgroup=method,
+            marker=dict(symbol=MEASURED_SYMBOLS[method], size=15, color=METHOD_COLORS[method],
+                        line=dict(color=COLORS["black"], width=1.5)),
+            hovertemplate=label + "<br>η = %{x:.3g}<br>measured %{y:.5g}<extra></extra>"))
+    fig.add_vline(x=lr, line=dict(color=COLORS["black"], width=1.5, dash="dash"))
+    at_lr = [float(np.interp(lr, lrs, np.asarray(v, dtype=float))) for v in rates.values()]
+    top = max([1.6, *(1.1 * v for v in [*at_lr, *shown.values()] if math.isfinite(v))])
+    bottom = min([0.6, *(0.95 * v for v in shown.values())])
+    fig.update_xaxes(title="step size η", range=[0, float(lrs[-1])])
+    fig.update_yaxes(title="rate ρ per step", range=[bottom, min(top, 1e3)])
+    return styled(fig, f"Rate per step against η: theory and your runs (η = {lr:g})", height)
+
+
+def value_curves(values: dict[str, np.ndarray], upto: int | None = None,
+                 height: int = 440) -> go.Figure:
+    """The shared value f(x_k, y_k) = x_k y_k step by step for each method: what a GAN's loss
+    curve does. The y-range fits the runs that stay bounded; a run that grows past 5× the
+    largest of them leaves the view (its legend entry says so)."""
+    shown = {m: np.asarray(v, dtype=float)[: None if upto is None else upto + 1]
+             for m, v in values.items() if len(v)}
+    peaks = {m: float(np.max(np.abs(v))) if len(v) else 0.0 for m, v in shown.items()}
+    finite = sorted(p for p in peaks.values() if math.isfinite(p))
+    small = finite[0] if finite else 0.0
+    keep = [p for p in finite if p <= 5 * max(small, 1e-12)] or finite
+    span = 1.15 * max(max(keep, default=0.0), 1e-9)
+    fig = go.Figure()
+    fig.add_hline(y=0.0, line=dict(color="#555555", width=1.5))
+    for method in METHODS:
+        if method not in shown:
+            continue
+        label = METHOD_LABELS[method]
+        leaves = peaks[method] > span
+        v = shown[method]
+        fig.add_trace(go.Scatter(
+            x=np.arange(len(v)), y=v, mode="lines", line=dict(color=METHOD_COLORS[method],
+                                                               width=2.5),
+            name=f"{label} (leaves the view)" if leaves else label,
+            hovertemplate=label + "<br>k = %{x}<br>x·y = %{y:.4g}<extra></extra>"))
+    fig.update_xaxes(title="step k", rangemode="tozero")
+    fig.update_yaxes(title="value f = x·y", range=[-span, span])
+    return styled(fig, "The value x·y at each step: the game's loss curve", height)

@@ -1,19 +1,44 @@
-"""Minimax §4: why this toy game is the GAN problem. Reads nothing; text and formulas only."""
+"""Minimax §4: why this toy game is the GAN problem. Reads the page controls (for the picture:
+the value x·y along each run, a GAN's loss curve in miniature); writes nothing."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from gdm_core import games
 from gdm_app import ui
+from gdm_app.figures import games as figs
+from gdm_app.sections.layout import BESIDE, headline
+from gdm_app.sections.minimax import controls, runs
 
 
 @ui.section("Why this is the GAN problem")
 def show() -> None:
-    st.markdown(
-        "A GAN is this game with millions of parameters: the **generator** $G_\\theta$ "
-        "(player x, minimising) and the **discriminator** $D_\\varphi$ (player y, maximising) "
-        "share one value"
-    )
+    headline("A GAN's training loop is alternating gradient steps on a minimax game: its loss "
+             "oscillates instead of settling.")
+    pic, side = st.columns(BESIDE)
+    with side:
+        st.markdown(
+            "A GAN is this game with millions of parameters: the **generator** $G_\\theta$ "
+            "(player x, minimising) and the **discriminator** $D_\\varphi$ (player y, "
+            "maximising) share one value V (below). Here the generator is x, the "
+            "discriminator y, and V is x·y: the picture is its loss curve.")
+    with pic:
+        c = controls.current()
+        try:
+            results = runs(c.x0, c.y0, c.lr, c.steps)
+        except ValueError as err:  # the other tabs say why; here the text still stands
+            st.caption(f"No picture for these controls: {err}.")
+        else:
+            values = {m: games.XY.value(results[m].path[:, 0], results[m].path[:, 1])
+                      for m in c.methods}
+            if values:
+                ui.show_figure(figs.value_curves(values), key="mm_fig_value")
+                st.caption("The shared value x·y of the runs above, step by step: alternating "
+                           "steps (the GAN loop) keep it swinging around 0 for ever; look-ahead "
+                           "steps damp it to the equilibrium's value, 0.")
+            else:
+                st.info("Switch on at least one method above to see its value.")
     st.latex(r"\min_\theta \max_\varphi\; V(\theta, \varphi) = "
              r"\mathbb{E}_{x\sim p_{\rm data}}\big[\log D_\varphi(x)\big] + "
              r"\mathbb{E}_{z\sim p(z)}\big[\log\big(1 - D_\varphi(G_\theta(z))\big)\big]")

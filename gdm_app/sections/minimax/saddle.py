@@ -9,6 +9,7 @@ import streamlit as st
 
 from gdm_app import ui
 from gdm_app.figures import games as figs
+from gdm_app.sections.layout import BESIDE, headline
 from gdm_app.sections.minimax import current, step_slider
 
 
@@ -18,10 +19,12 @@ def show() -> None:
     if ready is None:
         return
     c, results = ready
+    headline("f(x, y) = xy is a saddle: each player always has a reason to move, except at "
+             "(0, 0).")
+    s1, s2 = st.columns(BESIDE)  # the picture first, the step slider under it
     k = step_slider(c.steps)
     extent = 1.2 * max(abs(c.x0), abs(c.y0)) if (c.x0 or c.y0) else 1.0
     lifted = {m: results[m].path[: k + 1] for m in c.methods}
-    s1, s2 = st.columns([3, 2])
     with s1:
         ui.show_figure(figs.saddle_surface(extent=extent, paths=lifted), key="mm_fig_saddle")
     with s2:

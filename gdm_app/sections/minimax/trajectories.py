@@ -11,6 +11,7 @@ import streamlit as st
 from gdm_core import games
 from gdm_app import ui
 from gdm_app.figures import games as figs
+from gdm_app.sections.layout import headline
 from gdm_app.sections.minimax import closed_forms, current, step_slider
 
 THEORY_LABELS = {
@@ -26,21 +27,13 @@ def show() -> None:
     if ready is None:
         return
     c, results = ready
-    k = step_slider(c.steps)
+    headline("Each player follows its own gradient: the pair circles the equilibrium — spirals "
+             "out, orbits, or converges.")
     if not c.methods:
         st.info("Switch on at least one method above to see its trajectory.")
-    if c.x0 == 0 and c.y0 == 0:
-        st.info("z₀ = (0, 0) is the equilibrium itself: no player has a reason to move, so "
-                "every method stays there (and ‖z_k‖ = 0 has no place on a log axis).")
-    for m in c.methods:
-        r = results[m]
-        if r.diverged:
-            st.warning(
-                f"**{games.METHOD_LABELS[m]} diverged after {r.diverged_at} steps**: at step "
-                f"{r.diverged_at} the distance ‖z‖ passed 10⁶ × max(1, ‖z₀‖) = {r.bound:.3g}, "
-                f"so the run was stopped and is drawn up to step {r.steps_done}.")
     paths = {m: results[m].path for m in c.methods}
-    left, right = st.columns(2)
+    left, right = st.columns(2)  # the pictures first, the step slider under them
+    k = step_slider(c.steps)
     with left:
         ui.show_figure(figs.trajectories(paths, upto=k), key="mm_fig_traj")
         st.caption("**Trajectories.** Background: f(x, y) (red high, blue low) and arrows of "
@@ -53,5 +46,16 @@ def show() -> None:
         band = games.alternating_band((c.x0, c.y0), c.lr)
         ui.show_figure(figs.distance_plot(norms, {m: th[m] for m in c.methods}, band, upto=k,
                                           theory_labels=THEORY_LABELS), key="mm_fig_dist")
-        st.caption("**Distance to the equilibrium.** Solid: measured ‖z_k‖. Dashed black: the exact closed form — it lies on "
-                   "top of the measured line. Dotted: the band alternating GDA cannot leave.")
+        st.caption("**Distance to the equilibrium.** Solid: measured ‖z_k‖. Dashed black: the "
+                   "exact closed form — it lies on top of the measured line. Dotted: the band "
+                   "alternating GDA cannot leave.")
+    if c.x0 == 0 and c.y0 == 0:
+        st.info("z₀ = (0, 0) is the equilibrium itself: no player has a reason to move, so "
+                "every method stays there (and ‖z_k‖ = 0 has no place on a log axis).")
+    for m in c.methods:
+        r = results[m]
+        if r.diverged:
+            st.warning(
+                f"**{games.METHOD_LABELS[m]} diverged after {r.diverged_at} steps**: at step "
+                f"{r.diverged_at} the distance ‖z‖ passed 10⁶ × max(1, ‖z₀‖) = {r.bound:.3g}, "
+                f"so the run was stopped and is drawn up to step {r.steps_done}.")
