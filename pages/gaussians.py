@@ -8,9 +8,8 @@ from gdm_app.sections.gaussians import conditional, kl
 ui.ensure_entrypoint()  # a deep link must still go through app.py
 
 st.title("Gaussians")
-st.markdown(
-    "Everything in a VAE's derivation is Gaussian: the prior, the encoder's q(z|x), and the "
-    "facts used on the way — marginals, conditionals and the KL between two Gaussians.")
+st.markdown("The Gaussian facts a VAE's derivation uses: marginals, conditionals and the KL "
+            "between two Gaussians.")
 ui.show_tabs("g_tab", [
     ("Marginal and conditional", conditional.show),
     ("KL between Gaussians", kl.show),
