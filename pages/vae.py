@@ -13,16 +13,8 @@ torch_threads.one_thread()
 st.title("VAE latent space")
 model, meta = shared.require_model()
 cfg, labels = model.config, shared.digits()[1]
-st.markdown(
-    "A VAE trained on MNIST with a **2-D latent**: encoder $q(z\\mid x)=\\mathcal N(\\mu(x),"
-    "\\operatorname{diag}\\sigma^2(x))$, decoder $p(x\\mid z)$ (784 pixel probabilities), prior "
-    "$p(z)=\\mathcal N(0, I)$ — two numbers per digit, so we can *see* the whole latent space.")
-st.caption(
-    f"{cfg.enc_layers}+{cfg.dec_layers} hidden layers of {cfg.hidden} units, "
-    f"{sum(p.numel() for p in model.parameters()):,} weights, "
-    f"{len(meta.get('history') or [])} epochs. Digits: the first {len(labels):,} MNIST test "
-    "images (LeCun, Cortes & Burges, CC BY-SA 3.0), binarised once: the model's input. "
-    "Why it is built this way: the *Why a VAE* page.")
+st.markdown("A VAE trained on MNIST with a **2-D latent**: two numbers per digit, so we can *see* "
+            "the whole latent space.")
 if meta.get("partial"):
     st.info("This checkpoint is from a training run still in progress.")
 
@@ -34,3 +26,13 @@ ui.show_tabs("vae_tab", [
     ("ELBO", elbo.show),
     ("Train your own", train_own.show),
 ])
+st.divider()
+st.markdown(
+    "The model: encoder $q(z\\mid x)=\\mathcal N(\\mu(x),\\operatorname{diag}\\sigma^2(x))$, "
+    "decoder $p(x\\mid z)$ (784 pixel probabilities), prior $p(z)=\\mathcal N(0, I)$.")
+st.caption(
+    f"{cfg.enc_layers}+{cfg.dec_layers} hidden layers of {cfg.hidden} units, "
+    f"{sum(p.numel() for p in model.parameters()):,} weights, "
+    f"{len(meta.get('history') or [])} epochs. Digits: the first {len(labels):,} MNIST test "
+    "images (LeCun, Cortes & Burges, CC BY-SA 3.0), binarised once: the model's input. "
+    "Why it is built this way: the *Why a VAE* page.")

@@ -121,7 +121,7 @@ def test_runs_both_ways_with_all_tabs(run_page):
         latex += len(at.latex)
     assert keys == {"vae_fig_manifold", "vae_scatter", "vae_fig_decoded", "vae_fig_samples",
                     "vae_fig_recon", "vae_fig_interp", "vae_fig_digit", "vae_fig_elbo",
-                    "vae_fig_curve"}
+                    "vae_fig_curve", "vae_fig_shipped_manifold"}
     assert latex >= 4
 
 
@@ -408,6 +408,10 @@ def test_train_own_model_without_touching_the_shipped_one(shipped):
     decoded_before = _chart(at, "vae_fig_decoded")["data"][0]["source"]
     _open(at, "Train your own")
     assert any("Press **Train**" in c.value for c in at.caption)
+    # before any training the tab shows the shipped model's plane, the one yours will face
+    shipped_plane = _trace(_chart(at, "vae_fig_shipped_manifold"), "tiles")
+    assert len(shipped_plane["text"]) == 100 and not [
+        c for c in at.get("plotly_chart") if c.proto.id.endswith("-vae_fig_own_manifold")]
     at.select_slider(key="vae_train_n").set_value(250)
     at.slider(key="vae_train_epochs").set_value(2)
     at.select_slider(key="vae_train_hidden").set_value(32)
@@ -432,6 +436,9 @@ def test_train_own_model_without_touching_the_shipped_one(shipped):
     assert _num(theirs.value) > _num(mine.value)  # 2 epochs on 250 digits vs the shipped VAE
     assert _arr(_chart(at, "vae_fig_own_curve")["data"][0]["x"]).tolist() == [1, 2]
     assert len(_trace(_chart(at, "vae_fig_own_manifold"), "tiles")["text"]) == 100
+    # side by side with the shipped model's plane, on the same grid of z
+    assert (_trace(_chart(at, "vae_fig_own_manifold"), "tiles")["text"]
+            == _trace(_chart(at, "vae_fig_shipped_manifold"), "tiles")["text"])
     # The shipped model and its file are untouched.
     assert hashlib.sha256(paths.SHIPPED_CHECKPOINT.read_bytes()).hexdigest() == shipped_hash
     _open(at, "Encoded digits")

@@ -10,6 +10,7 @@ import torch
 from gdm_core import estimates, tables, vae
 from gdm_app import ui
 from gdm_app.figures import vae as figs
+from gdm_app.sections.layout import headline
 from gdm_app.sections.vae import digit_input, digits, model, stamp
 
 REPEATS = 5
@@ -35,17 +36,8 @@ def _curve(key: tuple, unit: str):
 
 @ui.section("The ELBO")
 def show() -> None:
-    st.markdown(
-        "Training maximises the **evidence lower bound**. For a binarised digit x it has two "
-        "terms: how well the decoder reproduces x from codes drawn from q(z|x), and how far "
-        "q(z|x) is from the prior.")
-    st.latex(r"\log p(x)\;\ge\;\mathrm{ELBO}(x) = "
-             r"\underbrace{\mathbb E_{q(z\mid x)}\!\big[\log p(x\mid z)\big]}_{\text{"
-             r"reconstruction}} - \underbrace{\mathrm{KL}\big(q(z\mid x)\,\|\,p(z)\big)}_{"
-             r"\text{KL, exact for Gaussians}}")
-    st.latex(r"\log p(x)\;\ge\;\mathcal L_k = \mathbb E\Big[\log\tfrac1k\sum_{i=1}^k"
-             r"\tfrac{p(x\mid z_i)\,p(z_i)}{q(z_i\mid x)}\Big]\ \ \text{(Burda et al. 2016; }"
-             r"\mathcal L_1 = \mathrm{ELBO},\ \mathcal L_k \uparrow \log p(x))")
+    headline("The ELBO is reconstruction minus the KL price of the code; training pushes the "
+             "bar (−ELBO) down.")
     _, labels, x_bin = digits()
     unit, seed = ui.units(), ui.seed()
     c1, c2, c3 = st.columns(3)
@@ -61,23 +53,34 @@ def show() -> None:
     rec_all, kl_all = _all_digits(stamp(), seed)
     final = _final_logged(model()[1])
     rows = tables.elbo_rows(b, rec_all, kl_all, final, int(digit), int(k), unit)
-    col_img, col_table = st.columns([1, 3])
+    col_bars, col_img = st.columns([3, 1])
+    with col_bars:
+        ui.show_figure(ui.figure(figs.elbo_bars, tables.elbo_bar_rows(b, rec_all, kl_all,
+                                                                      int(digit), unit), unit),
+                       key="vae_fig_elbo")
     with col_img:
         ui.show_figure(ui.figure(figs.digit_heatmap, x_bin[int(digit)].reshape(28, 28),
                                  f"#{digit}, label {labels[int(digit)]}, binarised", 260,
                                  "pixel"), key="vae_fig_digit")
-    with col_table:
-        st.markdown(f"**In {unit}** (higher is better; all are ≤ 0 except the KL)")
-        st.markdown(tables.markdown(rows))
-        st.caption(
-            f"Digit #{digit}: the reconstruction term averages {samples} draws of z (± its "
-            f"standard error); the KL is exact. ELBO ≤ 𝓛_k ≤ log p(x) holds **in expectation**: "
-            f"these are Monte Carlo estimates, so one draw can fall below the ELBO for small k. "
-            f"The IW bound is the mean ± standard deviation of {REPEATS} independent estimates "
-            f"(seed {seed}). The *ELBO gap* tab computes log p(x) itself by quadrature.")
-    ui.show_figure(ui.figure(figs.elbo_bars, tables.elbo_bar_rows(b, rec_all, kl_all,
-                                                                  int(digit), unit), unit),
-                   key="vae_fig_elbo")
+    st.markdown(f"**In {unit}** (higher is better; all are ≤ 0 except the KL)")
+    st.markdown(tables.markdown(rows))
+    st.caption(
+        f"Digit #{digit}: the reconstruction term averages {samples} draws of z (± its "
+        f"standard error); the KL is exact. ELBO ≤ 𝓛_k ≤ log p(x) holds **in expectation**: "
+        f"these are Monte Carlo estimates, so one draw can fall below the ELBO for small k. "
+        f"The IW bound is the mean ± standard deviation of {REPEATS} independent estimates "
+        f"(seed {seed}). The *ELBO gap* tab computes log p(x) itself by quadrature.")
+    st.markdown(
+        "Training maximises the **evidence lower bound**. For a binarised digit x it has two "
+        "terms: how well the decoder reproduces x from codes drawn from q(z|x), and how far "
+        "q(z|x) is from the prior.")
+    st.latex(r"\log p(x)\;\ge\;\mathrm{ELBO}(x) = "
+             r"\underbrace{\mathbb E_{q(z\mid x)}\!\big[\log p(x\mid z)\big]}_{\text{"
+             r"reconstruction}} - \underbrace{\mathrm{KL}\big(q(z\mid x)\,\|\,p(z)\big)}_{"
+             r"\text{KL, exact for Gaussians}}")
+    st.latex(r"\log p(x)\;\ge\;\mathcal L_k = \mathbb E\Big[\log\tfrac1k\sum_{i=1}^k"
+             r"\tfrac{p(x\mid z_i)\,p(z_i)}{q(z_i\mid x)}\Big]\ \ \text{(Burda et al. 2016; }"
+             r"\mathcal L_1 = \mathrm{ELBO},\ \mathcal L_k \uparrow \log p(x))")
     st.subheader("Training curve")
     if model()[1].get("history"):
         ui.show_figure(_curve(stamp(), unit), key="vae_fig_curve")

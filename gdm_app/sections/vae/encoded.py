@@ -12,6 +12,7 @@ import streamlit as st
 from gdm_core import estimates, vae
 from gdm_app import ui
 from gdm_app.figures import vae as figs
+from gdm_app.sections.layout import headline
 from gdm_app.sections.vae import codes, digits, model
 
 Z_MIN, Z_MAX = -4.0, 4.0
@@ -46,11 +47,8 @@ def interpolation_ends(n: int) -> tuple[int, int]:
 def show() -> None:
     _, labels, _ = digits()
     mu, _ = codes()
-    st.markdown(
-        f"Each dot is the posterior mean μ(x) of one of the {len(mu):,} test digits (their "
-        "binarised pixels, the model's input), drawn as its label — the VAE never saw labels. "
-        "Dotted circles hold 50 %, 90 % and 99 % of the prior N(0, I). **Click a dot** or use "
-        "the two sliders to choose a point z, decoded live on the right.")
+    headline("The encoder sorts the digits into clusters without ever seeing a label: click a "
+             "dot to decode it.")
     left, right = st.columns([3, 1.3])
     with right:
         z1 = ui.slider("z₁", Z_MIN, Z_MAX, 0.0, key="vae_z1", step=0.05)
@@ -64,8 +62,16 @@ def show() -> None:
                    "pixel switched on with that probability. The black line is the "
                    "interpolation of the *Reconstruct* tab.")
     with left:
+        scatter = st.container()  # the picture first, the line's two ends under it
         with st.expander("The interpolation line (the *Reconstruct* tab walks along it)"):
             a, b = interpolation_ends(len(mu))
-        ui.show_selectable_figure(
-            figs.latent_scatter(mu, labels, (z1, z2), RADII, vae.interpolate(mu[a], mu[b], 2)),
-            key="vae_scatter", on_select=_on_pick)
+        with scatter:
+            ui.show_selectable_figure(
+                figs.latent_scatter(mu, labels, (z1, z2), RADII,
+                                    vae.interpolate(mu[a], mu[b], 2)),
+                key="vae_scatter", on_select=_on_pick)
+    st.markdown(
+        f"Each dot is the posterior mean μ(x) of one of the {len(mu):,} test digits (their "
+        "binarised pixels, the model's input), drawn as its label — the VAE never saw labels. "
+        "Dotted circles hold 50 %, 90 % and 99 % of the prior N(0, I). **Click a dot** or use "
+        "the two sliders to choose a point z, decoded live on the right.")

@@ -9,6 +9,7 @@ import streamlit as st
 from gdm_core import estimates, vae
 from gdm_app import ui
 from gdm_app.figures import vae as figs
+from gdm_app.sections.layout import headline
 from gdm_app.sections.vae import model, stamp
 
 
@@ -25,11 +26,7 @@ def _resample() -> None:
 
 @ui.section("Generate")
 def show() -> None:
-    st.markdown(
-        "Draw $z \\sim \\mathcal N(0, I)$ and decode it. The decoder gives 784 pixel "
-        "probabilities $p(x\\mid z)$: their **mean image** $\\mathbb E[x\\mid z]$ is the smooth "
-        "grey picture usually shown; the VAE's actual **sample** is a binary image "
-        "$x \\sim \\text{Bernoulli}(p)$, pixel by pixel.")
+    headline("Generating is two steps: draw z from the prior N(0, I), then decode it.")
     c1, c2, c3, c4 = st.columns([3, 1.2, 1.2, 2])
     with c1:
         n = ui.slider("Number of samples", 8, 40, 16, key="vae_samples_n", step=8)
@@ -45,3 +42,8 @@ def show() -> None:
     shown = "binary samples x ~ Bernoulli(p(x|z))" if binary else "mean images E[x|z]"
     st.caption(f"Showing {shown}. Seed {seed} (sidebar), draw {draw}: the same seed and draw "
                "give the same digits.")
+    st.markdown(
+        "Draw $z \\sim \\mathcal N(0, I)$ and decode it. The decoder gives 784 pixel "
+        "probabilities $p(x\\mid z)$: their **mean image** $\\mathbb E[x\\mid z]$ is the smooth "
+        "grey picture usually shown; the VAE's actual **sample** is a binary image "
+        "$x \\sim \\text{Bernoulli}(p)$, pixel by pixel.")

@@ -10,6 +10,7 @@ import torch
 from gdm_core import vae
 from gdm_app import ui
 from gdm_app.figures import vae as figs
+from gdm_app.sections.layout import headline
 from gdm_app.sections.vae import codes, digits, model, stamp
 from gdm_app.sections.vae.encoded import interpolation_ends
 
@@ -34,9 +35,8 @@ def _interp_figure(key: tuple, a: int, b: int, steps: int):
 def show() -> None:
     _, labels, _ = digits()
     n = len(labels)
-    st.subheader("Reconstruction")
-    st.markdown("Encode a test digit's binarised pixels to μ(x) and decode it again. A "
-                "2-number code keeps the digit's identity and style roughly, not its details.")
+    headline("Encode a digit to its 2-number code μ(x) and decode it: identity and style "
+             "survive, details do not.")
     chosen = ui.multiselect("Test digits to reconstruct", list(range(n)), list(range(8)),
                             key="vae_recon", max_selections=12,
                             format_func=lambda i: f"#{i} ({labels[i]})")
@@ -44,6 +44,8 @@ def show() -> None:
         ui.show_figure(_recon_figure(stamp(), tuple(chosen)), key="vae_fig_recon")
     else:
         st.warning("Choose at least one test digit to reconstruct.")
+    st.markdown("Encode a test digit's binarised pixels to μ(x) and decode it again. A "
+                "2-number code keeps the digit's identity and style roughly, not its details.")
     st.subheader("Interpolation")
     st.markdown("Walk on the straight line between the codes μ of two test digits and decode "
                 "every step (the black line on the *Encoded digits* scatter).")

@@ -13,9 +13,12 @@ import torch
 from gdm_core import train, vae
 from gdm_app import ui
 from gdm_app.figures import vae as figs
-from gdm_app.sections.vae import digits, stamp
+from gdm_app.sections.layout import headline
+from gdm_app.sections.vae import digits, model, stamp
 from gdm_app.sections.vae.elbo import _all_digits
 
+PLANE_TILES = 10  # your model's plane and the shipped one's, side by side
+PLANE_HEIGHT = 460
 HELD_OUT = 500  # the last 500 shipped digits judge the model trained here
 CHUNK_SECONDS = 0.25  # the progress bar moves, and Cancel is heard, between chunks
 
@@ -55,14 +58,23 @@ def _drive(run: train.TrainingRun) -> None:
         bar.progress(progress.fraction, text=f"step {progress.step} of {progress.total}{running}")
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _shipped_plane(key: tuple):
+    z = vae.latent_grid(PLANE_TILES).numpy()
+    return _plane(vae.decode_images(model()[0], z), z)
+
+
+def _plane(images, z):
+    fig = figs.manifold_figure(images, z, PLANE_TILES)
+    fig.update_layout(height=PLANE_HEIGHT)  # a half-width column: the square plane fits
+    return fig
+
+
 @ui.section("Train your own")
 def show() -> None:
     limit = _time_limit()
-    st.markdown(
-        f"Train a small VAE here, on the first digits of the shipped sample, and compare it on "
-        f"the last {HELD_OUT} (never trained on) with the shipped model. It lives only in your "
-        f"session: the shipped model is not touched. Training stops by itself after {limit:g} s "
-        "of compute.")
+    headline("Train a small VAE here, then hold its latent plane up against the shipped "
+             "model's.")
     c1, c2, c3, c4 = st.columns(4)
     with c1:
         n_train = ui.select_slider("Training digits", [250, 500, 1000, 1500], 1500,
@@ -80,17 +92,50 @@ def show() -> None:
     b2.button("Cancel training", key="vae_train_cancel", icon=":material/stop:",
               on_click=_cancel)
     run = st.session_state.get("_vae_run")
-    if run is None:
-        st.caption("Press **Train** to start; a few epochs take a few seconds.")
-        return
-    if st.session_state.pop("_vae_drive", False):
+    if run is not None and st.session_state.pop("_vae_drive", False):
         _drive(run)
-    _report(run, n_train)
+    status = st.container()
+    own, shipped = st.columns(2)
+    with shipped:
+        st.markdown("**The shipped model's plane**")
+        ui.show_figure(_shipped_plane(stamp()), key="vae_fig_shipped_manifold")
+    with own:
+        st.markdown("**Your model's plane**")
+        if run is None:
+            st.caption("Press **Train** to start; a few epochs take a few seconds.")
+    if run is not None:
+        _report(run, n_train, status, own)
+    st.markdown(
+        f"Train a small VAE here, on the first digits of the shipped sample, and compare it on "
+        f"the last {HELD_OUT} (never trained on) with the shipped model. It lives only in your "
+        f"session: the shipped model is not touched. Training stops by itself after {limit:g} s "
+        "of compute.")
 
 
-def _report(run: train.TrainingRun, n_train: int) -> None:
+def _report(run: train.TrainingRun, n_train: int, status, own_column) -> None:
     p = run.progress()
     unit = ui.units()
+    with status:
+        _status(p)
+    own, history = run.result()
+    with own_column:
+        z = vae.latent_grid(PLANE_TILES).numpy()
+        ui.show_figure(_plane(vae.decode_images(own, z), z), key="vae_fig_own_manifold")
+    held = torch.from_numpy(digits()[2][-HELD_OUT:])
+    own_rec, own_kl = vae.elbo_estimate(own, held, seed=ui.seed())
+    rec_all, kl_all = _all_digits(stamp(), ui.seed())
+    m1, m2 = st.columns(2)
+    m1.metric(f"your model: ELBO on the last {HELD_OUT} digits",
+              ui.fmt(ui.to_units(float((own_rec - own_kl).mean())), unit, 2))
+    m2.metric(f"shipped model: ELBO on the same {HELD_OUT}",
+              ui.fmt(ui.to_units(float((rec_all - kl_all)[-HELD_OUT:].mean())), unit, 2))
+    finished = [h for h in history if "test_neg_elbo" in h]
+    if finished:
+        ui.show_figure(figs.training_curve(finished, unit, ui.to_units),
+                       key="vae_fig_own_curve")
+
+
+def _status(p) -> None:
     if p.status == "running":
         st.warning(f"Training paused at step {p.step} of {p.total}: another control changed "
                    "while it ran. Press **Train** to start again, or **Cancel** to keep this "
@@ -103,22 +148,3 @@ def _report(run: train.TrainingRun, n_train: int) -> None:
                    "as it was then.")
     else:
         st.success(f"Trained {p.finished_epochs} epoch(s) in {p.seconds:.1f} s of compute.")
-    own, history = run.result()
-    held = torch.from_numpy(digits()[2][-HELD_OUT:])
-    own_rec, own_kl = vae.elbo_estimate(own, held, seed=ui.seed())
-    rec_all, kl_all = _all_digits(stamp(), ui.seed())
-    m1, m2 = st.columns(2)
-    m1.metric(f"your model: ELBO on the last {HELD_OUT} digits",
-              ui.fmt(ui.to_units(float((own_rec - own_kl).mean())), unit, 2))
-    m2.metric(f"shipped model: ELBO on the same {HELD_OUT}",
-              ui.fmt(ui.to_units(float((rec_all - kl_all)[-HELD_OUT:].mean())), unit, 2))
-    c1, c2 = st.columns(2)
-    with c1:
-        z = vae.latent_grid(10).numpy()
-        ui.show_figure(figs.manifold_figure(vae.decode_images(own, z), z, 10),
-                       key="vae_fig_own_manifold")
-    finished = [h for h in history if "test_neg_elbo" in h]
-    with c2:
-        if finished:
-            ui.show_figure(figs.training_curve(finished, unit, ui.to_units),
-                           key="vae_fig_own_curve")
