@@ -1,4 +1,14 @@
-"""A student's own GAN, kept in their session and stepped by hand."""
+r"""A student's own GAN, kept in their session and stepped by hand.
+
+Goodfellow et al.'s Algorithm 1 alternates k discriminator steps with one generator step; here
+the student chooses each k (``train_d(k)``, ``train_g(k)``) and watches W₁ and mode coverage after
+every action, on the same :class:`gdm_core.gan._train._Trainer` a whole run uses, so a session
+stepped like a run reproduces it step for step.
+
+References
+----------
+I. Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014 (Algorithm 1).
+"""
 
 from __future__ import annotations
 
