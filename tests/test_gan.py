@@ -73,13 +73,15 @@ def test_mode_coverage_counts_built_samples(k):
     assert mode_coverage(x, "ring8") == (k, pytest.approx(1.0))
 
 
-def test_mode_coverage_share_threshold_and_far_points():
+def test_mode_coverage_captures_with_one_sample_and_ignores_far_points():
     centres = toy_modes("ring8")
-    # 60 % on mode 0, 2 % on mode 1 (below a quarter of 1/8), 38 % at the origin (near nothing)
+    # 60 % on mode 0, 2 % on mode 1, 38 % at the origin (near nothing). VEEGAN/PacGAN's rule: a
+    # mode is captured by a single high-quality sample, so mode 1 counts; the origin does not.
     x = np.concatenate([np.repeat(centres[:1], 60, 0), np.repeat(centres[1:2], 2, 0),
                         np.zeros((38, 2))])
     modes, near = mode_coverage(x, "ring8")
-    assert modes == 1 and near == pytest.approx(0.62)
+    assert modes == 2 and near == pytest.approx(0.62)
+    assert mode_coverage(np.delete(x, [60, 61], axis=0), "ring8")[0] == 1  # without them: one
     # 3 std = 0.06 for the ring: a point at 0.059 is near, one at 0.061 is not
     assert mode_coverage(centres[:1] + [[0.059, 0]], "ring8") == (1, 1.0)
     assert mode_coverage(centres[:1] + [[0.061, 0]], "ring8") == (0, 0.0)
@@ -442,4 +444,4 @@ def test_retraining_the_wgan_gp_preset_reproduces_it():
     modes, near = mode_coverage(run.final_fake, "ring8")
     assert modes >= 7 and near >= 0.70
     shipped = load_preset_run("wgan-gp").final_metrics()
-    assert run.final_metrics()["modes_covered"] == shipped["modes_covered"]
+    assert run.final_metrics()["modes_captured"] == shipped["modes_captured"]
