@@ -120,3 +120,23 @@ def test_hostile_numbers(mu, sigma, n):
             continue
         # finite, or +inf/−inf where the exact gradient overflows (2aσ for σ ~ 1e308)
         assert not any(math.isnan(v) for v in out), (mu, sigma, n, out)
+
+
+@pytest.mark.parametrize("mu, sigma", [(MU, SIGMA), (-2.0, 0.1), (0.5, 3.0)])
+def test_quadrature_grad_is_exact_for_polynomials_and_smooth_f(mu, sigma):
+    """Gauss–Hermite of the score identity: the quadratic's closed form, and for a smooth f
+    (sin, E[sin z] = sin μ · e^{-σ²/2}) the derivatives of its closed form."""
+    f, _ = r.quadratic(A, B, C)
+    assert r.quadrature_grad(f, mu, sigma) == pytest.approx(
+        r.quadratic_grad(A, B, C, mu, sigma), abs=1e-9)
+    damp = math.exp(-sigma ** 2 / 2)
+    assert r.quadrature_grad(np.sin, mu, sigma) == pytest.approx(
+        (math.cos(mu) * damp, -sigma * math.sin(mu) * damp), abs=1e-9)
+
+
+@pytest.mark.parametrize("bad", [dict(sigma=0.0), dict(mu=math.nan), dict(order=1),
+                                 dict(order=2.5)])
+def test_quadrature_grad_refuses_bad_input(bad):
+    args = dict(mu=0.0, sigma=1.0, order=20) | bad
+    with pytest.raises(ValueError):
+        r.quadrature_grad(np.sin, **args)
