@@ -1,15 +1,16 @@
-"""Home: what each page shows, with links that stay in this session."""
+"""Home: a gallery of every page's key figure, each under a link that stays in this session."""
 
 import streamlit as st
 
 from gdm_app import ui
+from gdm_app.sections.home import gallery
 
 ui.ensure_entrypoint()  # a deep link must still go through app.py
 
 st.title("gdm-explorer")
-st.markdown(
-    "The mathematics of deep generative models, one slider at a time. Pick a topic below or in "
-    "the menu on the left; the **Settings** there (units and random seed) hold on every page.")
+st.markdown("The mathematics of deep generative models, one picture at a time: open a page "
+            "from its picture.")
+gallery.show()
 
 TOPICS = {
     "information.py": "Surprise −log p(x), entropy as expected surprise, perfect yes/no "
@@ -32,12 +33,12 @@ TOPICS = {
     "gaussians.py": "Marginals, conditionals and the KL between two Gaussians — the facts the "
                     "VAE's derivations use — checked against Monte Carlo.",
 }
-for file, title, _, icon, _ in ui.PAGES:
-    if file in TOPICS:
-        ui.page_link(file, f"**{title}**", icon=icon)
-        st.markdown(TOPICS[file])
-
 st.divider()
+st.subheader("What each page shows")
+st.markdown("\n".join(f"- **{title}.** {TOPICS[file]}" for file, title, _, _, _ in ui.PAGES
+                      if file in TOPICS))
+st.caption("The **Settings** in the sidebar (units and random seed) hold on every page.")
+
 st.subheader("Using it in class")
 st.markdown(
     "- Project one page and move one slider at a time; every number on a page is computed, "

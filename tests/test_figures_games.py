@@ -220,7 +220,7 @@ def test_rate_figure_theory_curves_measured_markers_and_the_line_of_one():
     names = [t.name for t in fig.data]
     for m in METHODS:
         label = games.METHOD_LABELS[m]
-        curve = fig.data[names.index(f"{label}: theory")]
+        curve = fig.data[names.index(label)]
         np.testing.assert_allclose(curve.y, [games.spectral_radius(m, lr) for lr in lrs])
         marker = fig.data[names.index(f"{label}: measured")]
         assert list(marker.x) == [0.2] and marker.y[0] == measured[m]

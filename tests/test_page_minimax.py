@@ -100,7 +100,7 @@ def test_theory_tab_draws_each_rate_with_what_its_run_measured(run_page):
     rates = chart(at, "mm_fig_rates")
     for m in games.METHODS:
         label = games.METHOD_LABELS[m]
-        curve = traces(rates, f"{label}: theory")[0]
+        curve = traces(rates, label)[0]
         lrs = plotly_array(curve["x"]).astype(float)
         np.testing.assert_allclose(plotly_array(curve["y"]).astype(float),
                                    [games.spectral_radius(m, lr) for lr in lrs])

@@ -314,7 +314,7 @@ MEASURED_SYMBOLS = {"simultaneous": "circle", "alternating": "square", "extragra
 
 
 def rate_figure(lrs, rates: dict[str, np.ndarray], lr: float, measured: dict[str, float],
-                height: int = 440) -> go.Figure:
+                height: int = 480) -> go.Figure:
     """Theory vs measurement: each method's rate ρ(η) (‖z_k‖ ≈ ρᵏ‖z₀‖) as a curve over the
     step size, the line ρ = 1 that separates spiralling out from converging, and at the page's
     η the rate each run measured, (‖z_k‖/‖z₀‖)^{1/k}, as a marker on its curve."""
@@ -329,7 +329,7 @@ def rate_figure(lrs, rates: dict[str, np.ndarray], lr: float, measured: dict[str
         label = METHOD_LABELS[method]
         fig.add_trace(go.Scatter(
             x=lrs, y=np.asarray(rates[method], dtype=float), mode="lines",
-            name=f"{label}: theory", legendgroup=method,
+            name=label, legendgroup=method,
             line=dict(color=METHOD_COLORS[method], width=3),
             hovertemplate=label + "<br>η = %{x:.3g}<br>ρ = %{y:.5g}<extra>theory</extra>"))
     shown = {m: v for m, v in measured.items() if v is not None and math.isfinite(v)}
@@ -337,6 +337,7 @@ def rate_figure(lrs, rates: dict[str, np.ndarray], lr: float, measured: dict[str
         label = METHOD_LABELS[method]
         fig.add_trace(go.Scatter(
             x=[lr], y=[value], mode="markers", name=f"{label}: measured", legendgroup=method,
+            showlegend=False,  # one legend entry per method: the caption says what a marker is
             marker=dict(symbol=MEASURED_SYMBOLS[method], size=15, color=METHOD_COLORS[method],
                         line=dict(color=COLORS["black"], width=1.5)),
             hovertemplate=label + "<br>η = %{x:.3g}<br>measured %{y:.5g}<extra></extra>"))

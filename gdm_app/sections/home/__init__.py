@@ -1,0 +1,1 @@
+"""Sections of the Home page: the gallery of each page's key figure."""

@@ -1,0 +1,161 @@
+"""Home: a gallery of each page's key figure, small, each under a link to its page.
+
+The thumbnails reuse the pages' own figure builders on shipped data or the pages' defaults
+(the uneven die, samples of the parallel lines and their transport plan, the four
+Minimax runs, the shipped WGAN-GP run, the shipped
+VAE's plane, the latent-dimension study, the default 2-D Gaussian). Each is built once per
+server (``st.cache_resource``) and drawn as a plain picture: no title, legend, ticks or
+buttons. A thumbnail that cannot be built (a missing checkpoint) shows the boundary's message
+in its card; the link still works. Reads the sidebar's unit; writes nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from gdm_app import ui
+
+THUMB_HEIGHT = 200
+COLUMNS = 4
+
+# (page file, what its picture shows: a short line under it)
+CARDS = [
+    ("information.py", "Surprise of each face of a die and their average, the entropy."),
+    ("divergences.py", "Two lines that never meet, and the earth mover's plan between "
+                       "them."),
+    ("minimax.py", "Four ways of playing min max xy: spiral out, orbit, converge."),
+    ("gan.py", "A WGAN-GP's fakes covering a ring of 8 Gaussians."),
+    ("vae.py", "The 2-D latent plane of a VAE, decoded tile by tile."),
+    ("vae_why.py", "−ELBO against the latent dimension d = 2 … 50."),
+    ("gaussians.py", "A 2-D Gaussian, its marginal and its conditional."),
+]
+
+
+def thumbnail(fig: go.Figure) -> go.Figure:
+    """A copy of ``fig`` as a small picture: no title, legend, tick labels, axis titles,
+    annotations, buttons or animation frames (the builders' figures may be shared)."""
+    fig = go.Figure(fig)
+    fig.frames = []
+    fig.layout.annotations, fig.layout.updatemenus, fig.layout.sliders = (), (), ()
+    fig.update_layout(height=THUMB_HEIGHT, title=None, showlegend=False,
+                      margin=dict(l=6, r=6, t=6, b=6))
+    fig.update_xaxes(showticklabels=False, title=None, ticks="")
+    fig.update_yaxes(showticklabels=False, title=None, ticks="")
+    return fig
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _information(unit: str) -> go.Figure:
+    from gdm_core import information as info
+    from gdm_core.units import LOG_BASE
+    from gdm_app.figures import information as figs
+    from gdm_app.sections.information.die import DIE_PRESETS, FACES, PAGE_DEFAULT
+
+    die, base = np.asarray(DIE_PRESETS[PAGE_DEFAULT]), LOG_BASE[unit]
+    return thumbnail(figs.surprise_bars(die, info.information_content(die, base=base),
+                                        info.entropy(die, base=base), unit, FACES))
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _divergences() -> go.Figure:
+    from gdm_core import divergences as dv
+    from gdm_core import transport
+    from gdm_app.figures import divergences as figs
+    from gdm_app.sections.divergences import THETA_DEFAULT
+
+    real, fake = dv.sample_shifted_lines(THETA_DEFAULT, 30, np.random.default_rng(0))
+    return thumbnail(figs.lines_plane(THETA_DEFAULT, real, fake,
+                                      transport.transport_plan(real, fake)))
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _minimax() -> go.Figure:
+    from gdm_core import games
+    from gdm_app.figures import games as figs
+    from gdm_app.sections.minimax.controls import DEFAULT
+
+    paths = {m: games.simulate(m, (DEFAULT["x0"], DEFAULT["y0"]), DEFAULT["lr"],
+                               DEFAULT["steps"]).path for m in DEFAULT["methods"]}
+    return thumbnail(figs.trajectories(paths, animate=False))
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _gan() -> go.Figure:
+    from gdm_core import gan
+    from gdm_app.figures import gan as figs
+
+    run = gan.load_preset_run("wgan-gp")
+    return thumbnail(figs.frame_figure_from_run(run, run.n_frames - 1))
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _vae() -> go.Figure:
+    from gdm_core import torch_threads, vae
+    from gdm_app.figures import vae as figs
+    from gdm_app.sections.vae import model
+
+    torch_threads.one_thread()
+    z = vae.latent_grid(10).numpy()
+    return thumbnail(figs.manifold_figure(vae.decode_images(model()[0], z), z, 10))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _vae_why(unit: str) -> go.Figure:
+    from gdm_core import vae
+    from gdm_core.units import from_nats
+    from gdm_app.figures import latent as figs
+
+    study = vae.load_latent_dims()
+    return thumbnail(figs.latent_dim_bars(
+        [r["d"] for r in study], [from_nats(r["reconstruction"], unit) for r in study],
+        [from_nats(r["kl"], unit) for r in study], [from_nats(r["neg_iw"], unit) for r in study],
+        unit=unit))
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _gaussians() -> go.Figure:
+    from gdm_core import gaussians as gs
+    from gdm_app.figures import gaussians as figs
+    from gdm_app.sections.gaussians import covariance
+
+    mu, cov, x_b = np.zeros(2), covariance(1.0, 1.0, 0.8), 1.0  # the page's defaults
+    m_mean, m_cov = gs.marginal(mu, cov, [0])
+    c_mean, c_cov = gs.condition(mu, cov, [0], [1], [x_b])
+    x, y, dens = gs.density_grid_2d(mu, cov, n=61, lim=3.5)
+    line = np.linspace(-4.0, 4.0, 201)
+
+    def normal(mean, var):
+        return np.exp(gs.logpdf(line[:, None], np.array([mean]), np.array([[var]])))
+
+    return thumbnail(figs.density_with_slices(x, y, dens, line, normal(m_mean[0], m_cov[0, 0]),
+                                              x_b, line, normal(c_mean[0], c_cov[0, 0])))
+
+
+FIGURES = {
+    "information.py": lambda: _information(ui.units()),
+    "divergences.py": _divergences,
+    "minimax.py": _minimax,
+    "gan.py": _gan,
+    "vae.py": _vae,
+    "vae_why.py": lambda: _vae_why(ui.units()),
+    "gaussians.py": _gaussians,
+}
+
+
+def _card(file: str, title: str, icon: str, text: str) -> None:
+    ui.page_link(file, f"**{title}**", icon=icon)
+    ui.guarded(lambda: ui.show_figure(FIGURES[file](), key=f"home_fig_{file[:-3]}"),
+               f"Gallery: {title}")()
+    st.caption(text)
+
+
+def show() -> None:
+    """The gallery, COLUMNS cards per row, in the order of the app's menu."""
+    pages = {file: (title, icon) for file, title, _, icon, _ in ui.PAGES}
+    cards = [(file, *pages[file], text) for file, text in CARDS if file in pages]
+    for start in range(0, len(cards), COLUMNS):
+        for col, card in zip(st.columns(COLUMNS), cards[start:start + COLUMNS]):
+            with col:
+                _card(*card)
