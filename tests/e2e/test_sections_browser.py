@@ -53,10 +53,14 @@ def test_a_slider_reruns_only_its_own_section(app):
     assert calls == ["Coin"], calls  # no "page:info_tab": the page itself did not rerun
     assert _metric(page, "H(0.21)") == "0.741 bits"
     assert _metric(page, "H(1/2)") == before
-    # a page-level input (the die) reruns the page and the open section
+    # a page-level input (the die, drawn above the tabs that use it, so not above Coin) reruns
+    # the page and the open section
+    assert page.get_by_label("P(1)", exact=True).count() == 0
+    page.goto(f"{base}/information?info_tab=Two+rolls")
+    wait_for_app(page)
     box = page.get_by_label("P(1)", exact=True)
-    calls = _calls_after(log, lambda: (box.fill("0.5"), box.press("Enter")), page)
-    assert calls == ["page:info_tab", "Coin"], calls
+    calls = _calls_after(log, lambda: (box.fill("0.9"), box.press("Enter")), page)
+    assert calls == ["page:info_tab", "Two rolls"], calls
     assert "add up to 1" in page.locator("[data-testid='stAlert']").first.inner_text()
     page.close()
 
