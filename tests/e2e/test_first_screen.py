@@ -230,3 +230,22 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def test_the_die_is_drawn_only_above_its_tabs_and_kept_across_the_others(app):
+    # Shared inputs a tab does not use are not drawn above it: the Information page's die is
+    # above Surprise … Many rolls only, and a die set there survives a visit to Coin.
+    server, page = app
+    open_view(page, server.base, "information", "info_tab", "Two rolls")
+    box = page.get_by_label("P(1)", exact=True)
+    box.fill("0.9")
+    box.press("Enter")
+    wait_for_app(page)
+    tabs = page.locator('[data-testid="stMain"] [role="tab"]')
+    for name, drawn in (("Coin", 0), ("KL: extra bits", 0), ("Two variables", 0),
+                        ("Surprise", 1)):
+        tabs.filter(has_text=name).first.click()
+        wait_for_app(page)
+        assert page.get_by_label("P(1)", exact=True).count() == drawn, name
+    assert page.get_by_label("P(1)", exact=True).input_value() == "0.9000"
+    assert "add up to 1" in page.locator("[data-testid='stAlert']").first.inner_text()
