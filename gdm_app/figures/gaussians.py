@@ -44,7 +44,9 @@ def density_with_slices(x, y, density, marginal_x, marginal_pdf, x_b: float,
     fig.update_xaxes(title="z₁", row=1, col=2)
     fig.update_yaxes(title="density", row=1, col=2)
     fig.update_annotations(font_size=18)
-    return _projector(fig, title or "Marginal vs conditional of a 2-D Gaussian", height)
+    _projector(fig, title or "Marginal vs conditional of a 2-D Gaussian", height)
+    fig.update_layout(margin=dict(t=90))  # the figure's title, then room for the panels' titles
+    return fig
 
 
 def normal_vs_cauchy(x, normal, cauchy, kl_nc: float, kl_cn: float,

@@ -48,8 +48,7 @@ def show() -> None:
     exact = dv.shifted_lines(theta)
     conv = _convergence(theta, ui.seed())
     js_u, js_exact = ui.to_units(js_hat["js"]), ui.to_units(exact["js"])
-    title = ("Samples and the optimal transport plan" if plan
-             else f"Samples (plan drawn for n ≤ {PLAN_UP_TO})")
+    title = "Samples, transport plan" if plan else f"Samples (plan for n ≤ {PLAN_UP_TO})"
     a, b = st.columns([2, 3])
     with a:
         ui.show_figure(ui.figure(figs.lines_plane, theta, real, fake, plan, title=title),
