@@ -35,10 +35,16 @@ CARDS = [
 
 def thumbnail(fig: go.Figure) -> go.Figure:
     """A copy of ``fig`` as a small picture: no title, legend, tick labels, axis titles,
-    annotations, buttons or animation frames (the builders' figures may be shared)."""
+    annotations, colour bars, bar labels, buttons or animation frames (the builders' figures
+    may be shared)."""
     fig = go.Figure(fig)
     fig.frames = []
     fig.layout.annotations, fig.layout.updatemenus, fig.layout.sliders = (), (), ()
+    for trace in fig.data:  # colour bars and value labels are unreadable at this size
+        if "showscale" in trace:
+            trace.showscale = False
+        if trace.type == "bar":
+            trace.text = None
     fig.update_layout(height=THUMB_HEIGHT, title=None, showlegend=False,
                       margin=dict(l=6, r=6, t=6, b=6))
     fig.update_xaxes(showticklabels=False, title=None, ticks="")
