@@ -76,7 +76,7 @@ def test_wgan_gp_preset_captures_every_mode_and_reaches_the_floor(runs):
     assert captured == 8 and hq > 0.5
     w1 = gan_referee.w1_between_samples(run.final_fake, "ring8")
     mean, sd = gan_referee.floor("ring8", gan_referee.N_REFEREE)
-    assert w1 <= mean + 3 * sd, (w1, mean, sd)
+    assert w1 <= mean + sd, (w1, mean, sd)  # "into the band of two real samples"
     # and it is the best preset by W1
     others = [gan_referee.w1_between_samples(r.final_fake, "ring8")
               for name, r in runs.items() if name != "wgan-gp" and len(r.final_fake)]
@@ -84,15 +84,21 @@ def test_wgan_gp_preset_captures_every_mode_and_reaches_the_floor(runs):
 
 
 def test_strong_discriminator_preset_lands_on_one_mode(runs):
-    captured, hq, _ = captured_by_the_rule(runs["strong-discriminator"].final_fake)
-    assert captured == 1 and hq > 0.99
+    run = runs["strong-discriminator"]
+    captured, hq, _ = captured_by_the_rule(run.final_fake)
+    assert captured == 1 and hq > 0.95
+    # "and stay there": the same single mode holds the shown fakes over the second half
+    late = [captured_by_the_rule(f)[2] for f in run.fake[len(run.fake) // 2:]]
+    assert len({int(c.argmax()) for c in late}) == 1 and all((c > 0).sum() == 1 for c in late)
+    w1 = gan_referee.w1_between_samples(run.final_fake, "ring8")
+    assert w1 > 10 * gan_referee.floor("ring8", gan_referee.N_REFEREE)[0]
 
 
 def test_clipping_preset_blurs_and_piles_its_weights_at_c(runs):
     run = runs["clipping"]
-    _, hq, _ = captured_by_the_rule(run.final_fake)
+    captured, hq, _ = captured_by_the_rule(run.final_fake)
     _, hq_gp, _ = captured_by_the_rule(runs["wgan-gp"].final_fake)
-    assert hq < 0.25 * hq_gp
+    assert captured >= 2 and hq < 0.25 * hq_gp and hq_gp > 0.5
     c = run.config.clip
     assert np.mean(np.abs(run.critic_weights) >= 0.99 * c) > 0.5
 

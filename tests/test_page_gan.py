@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from gdm_core import gan
+from gdm_core import gan, gan_referee
 from tests.conftest import (
     chart, no_exception, open_tab, plotly_array, standalone, trace, via_app,
 )
@@ -36,8 +36,9 @@ def test_each_preset_opens_its_shipped_run_instantly(name):
     assert not at.info, "a shipped preset must not ask to train"
     run = gan.load_preset_run(name)
     m, shown = run.final_metrics(), metrics(at)
-    assert shown["W₁ at the end"] == f"{m['w1']:.3f}"
-    assert shown["modes covered"] == f"{m['modes_covered']} of {m['n_modes']}"
+    w1 = gan_referee.w1_between_samples(run.final_fake, run.config.data)
+    assert shown[f"W₁ (n = {gan_referee.N_REFEREE:,})"] == f"{w1:.3f}"
+    assert shown["modes captured"] == f"{m['modes_captured']} of {m['n_modes']}"
     # the settings show the preset's configuration
     config = gan.PRESETS[name][1]
     assert at.slider(key="gan_ncritic").value == config.n_critic
@@ -62,6 +63,10 @@ def test_snapshot_slider_and_curves():
     at.radio(key="gan_curve").set_value("w1").run()
     w1 = xy(trace(chart(at, "gan_fig_curve"), gan.LOSS_LABELS["wgan-gp"]))
     np.testing.assert_allclose(w1[:, 1], run.history.w1, rtol=1e-9)
+    at.radio(key="gan_curve").set_value("per-mode").run()
+    bars = chart(at, "gan_fig_curve")["data"][0]
+    np.testing.assert_array_equal(plotly_array(bars["y"]),
+                                  gan.mode_counts(run.final_fake, "ring8"))
     at.toggle(key="gan_manifold").set_value(True).run()
     assert any(t.get("name") == "G(latent grid)" for t in chart(at, "gan_fig_frame")["data"])
     at.toggle(key="gan_play").set_value(True).run()  # Play advances one snapshot per tick
@@ -86,7 +91,8 @@ def test_a_new_configuration_trains_on_demand_and_is_cached():
     no_exception(at)
     config = dataclasses.replace(gan.PRESETS["wgan-gp"][1], steps=500)
     run = gan.train_gan(config)  # deterministic: the page must show this very run
-    assert metrics(at)["W₁ at the end"] == f"{run.final_metrics()['w1']:.3f}"
+    w1 = gan_referee.w1_between_samples(run.final_fake, run.config.data)
+    assert metrics(at)[f"W₁ (n = {gan_referee.N_REFEREE:,})"] == f"{w1:.3f}"
     at.slider(key="gan_frame").set_value(0).run()  # cached: no second Train click needed
     assert not at.info
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import torch
 
+from gdm_core import gan_referee
 from gdm_core.gan._config import GANConfig
 from gdm_core.gan._results import GANRun, load_run, save_run
 from gdm_core.gan._train import train_gan
@@ -23,8 +24,9 @@ PRESETS: dict[str, tuple[str, GANConfig, str]] = {
     "wgan-gp": (
         "WGAN-GP covers all 8 modes",
         GANConfig(data="ring8", loss="wgan-gp", seed=0),
-        "The critic's gradient (arrows) points every fake towards the nearest uncovered mode; "
-        "all 8 modes fill up and W1 falls towards the floor of two real samples.",
+        "The critic's gradient (arrows) points every fake towards a mode; all 8 modes are "
+        "captured, most fakes sit within 3 sd of one, and W₁ between samples falls into the "
+        "band of two real samples.",
     ),
     "mode-collapse": (
         "mode collapse (non-saturating GAN on the ring)",
@@ -38,23 +40,26 @@ PRESETS: dict[str, tuple[str, GANConfig, str]] = {
         GANConfig(data="ring8", loss="wgan-clip", n_critic=5, lr=5e-4, clip=0.01, batch=256,
                   gp_lambda=10.0, seed=0),
         "With every weight in [−0.01, 0.01] the critic's surface is nearly flat and smooth: its "
-        "gradient cannot single out 8 small modes, and its weights pile up at ±c.",
+        "gradient cannot pull the fakes onto 8 small modes. They stay a blur around the ring — "
+        "a few stray fakes touch several modes, but only a small share is within 3 sd of one "
+        "(most are, for WGAN-GP) — and the critic's weights pile up at ±c.",
     ),
     "strong-discriminator": (
         "minimax loss, a strong discriminator: everything on one mode",
         GANConfig(data="ring8", loss="minimax", n_critic=10, lr=1e-3, batch=256,
                   gp_lambda=10.0, seed=0),
         "10 D steps per G step with the saturating loss: the fakes leave the centre and all "
-        "land on a single mode (over 99 % near it), so W1 stays near 2.4 while G's loss is flat.",
+        "land on a single mode — 1 of 8 captured, nearly every fake within 3 sd of it — and "
+        "stay there, W₁ far above the floor.",
     ),
     "vanishing-gradient": (
         "vanishing gradient: a discriminator that is too good",
         GANConfig(data="ring8", loss="minimax", steps=500, n_critic=100, lr=5e-3, batch=256,
                   gp_lambda=10.0, seed=0),
         "100 D steps per G step with the saturating loss: D rejects the fakes at the ring's centre "
-        "so confidently (D ≈ 1e-13 there) that their mean push falls from 0.02 to about 1e-12 "
-        "after the first steps and they stop dead, W1 staying at 1.93 (floor 0.21) — switch "
-        "the objective to non-saturating and the same run carries them onto the ring.",
+        "so confidently that their mean push falls from about 0.02 to about 1e-12 after the "
+        "first steps and they stop dead, W₁ over ten times the floor — switch the objective to "
+        "non-saturating and the same run carries them onto the ring.",
     ),
 }
 
@@ -118,9 +123,15 @@ def make_presets(directory: str | Path, names=None, log=print, reuse=None) -> di
             log(f"{name}: reusing a saved run of the same config from {reuse}")
         save_run(run, preset_path(name, directory), extra={"preset": name, "label": label,
                                                             "look_for": look_for})
+        referee = {}
+        if len(run.final_fake) >= gan_referee.N_REFEREE:
+            n = gan_referee.N_REFEREE
+            referee = {f"w1_n{n}": round(gan_referee.w1_between_samples(run.final_fake,
+                                                                         config.data, n), 4),
+                       f"w1_floor_n{n}": [round(v, 4) for v in gan_referee.floor(config.data, n)]}
         summary["presets"][name] = {"label": label, "config": config.to_dict(),
-                                    "reused": reused,
-                                    **run.final_metrics()}
+                                    "reused": reused, "look_for": look_for,
+                                    **run.final_metrics(), **referee}
         log(f"{name}: {run.final_metrics()}")
         tmp = summary_path.with_name("presets.json.tmp")
         tmp.write_text(json.dumps(summary, indent=2) + "\n")

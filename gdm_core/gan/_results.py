@@ -102,15 +102,16 @@ class GANRun:
                         self.manifold[i])
 
     def final_metrics(self) -> dict:
-        """Modes covered and share near a mode on N_EVAL final fakes, the last W1, the time."""
+        """Modes captured (VEEGAN/PacGAN's rule) and the high-quality share on N_EVAL final
+        fakes, the last logged W1 (n = N_W1) and its one-draw floor, the time."""
         modes, near = (mode_coverage(self.final_fake, self.config.data)
                        if len(self.final_fake) else (0, math.nan))
         m = toy_modes(self.config.data)
         return {
             "steps": int(self.steps[-1]) if len(self.steps) else 0,
-            "modes_covered": int(modes),
+            "modes_captured": int(modes),
             "n_modes": 0 if m is None else len(m),
-            "share_near_mode": None if math.isnan(near) else round(float(near), 4),
+            "high_quality": None if math.isnan(near) else round(float(near), 4),
             "w1": round(float(self.history.w1[-1]), 4) if len(self.history.w1) else None,
             "w1_floor": round(float(self.w1_floor), 4),
             "seconds": round(float(self.elapsed), 2),
