@@ -24,6 +24,9 @@ SHIPPED_CHECKPOINT = CHECKPOINTS / "vae2d.pt"
 AE_CHECKPOINT = CHECKPOINTS / "ae2d.pt"
 MNIST_SAMPLE = CHECKPOINTS / "mnist_sample"
 LATENT_DIMS = CHECKPOINTS / "latent_dims"
+# The VAE the autoencoder was trained beside (same layers, recipe and epochs): the d = 2 model
+# of the latent-dimension study. ae2d.json names it under "paired_with".
+PAIR_VAE = LATENT_DIMS / "vae_d2.pt"
 GAN_PRESETS = CHECKPOINTS / "gan"
 
 CHECKPOINT_ENV = "GDM_VAE_CHECKPOINT"

@@ -12,10 +12,9 @@ torch_threads.one_thread()
 
 st.title("Why a VAE")
 shared.require_model()
-st.markdown(
-    "What the lectures spend their VAE time on, computed exactly with the 2-D model of the "
-    "*VAE latent space* page: why a plain autoencoder cannot generate, the gap the ELBO leaves "
-    "out, the trick that makes it trainable, and how many latent dimensions it needs.")
+st.caption(
+    "Computed on 2-D models: what the VAE's noise and KL change, the gap the ELBO leaves out, "
+    "the trick that makes it trainable, and how many latent dimensions it needs.")
 ui.show_tabs("why_tab", [
     ("Autoencoder vs VAE", versus.show),
     ("ELBO gap", gap.show),

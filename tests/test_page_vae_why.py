@@ -61,16 +61,6 @@ def shipped():
 
 
 @pytest.fixture(scope="module")
-def ae_checkpoint(tmp_path_factory):
-    """A small, untrained autoencoder written to a temporary checkpoint."""
-    torch.manual_seed(0)
-    net = ae.Autoencoder(vae.VAEConfig(2, 32, 1, 1)).eval()
-    path = tmp_path_factory.mktemp("ae") / "ae_small.pt"
-    save_checkpoint(net, path, {"note": "test"})
-    return path, net
-
-
-@pytest.fixture(scope="module")
 def gap_page():
     """One session on the ELBO gap tab (the quadrature costs seconds; computed once)."""
     return _open(standalone(PAGE), GAP)
@@ -84,9 +74,10 @@ def test_all_tabs_run_and_only_the_open_one(run_page, tmp_path):
     assert at.title[0].value == "Why a VAE"
     assert [t.label for t in at.tabs] == [VERSUS, GAP, REPARAM, DIMS]
     calls = CallCounter()
+    dims = {f"vae_fig_latent_samples_{r['d']}" for r in vae.load_latent_dims()}
     charts = {VERSUS: set(), GAP: {"vae_fig_posterior", "vae_fig_iw_curve"},
               REPARAM: {"vae_fig_reparam", "vae_fig_graphs"},
-              DIMS: {"vae_fig_latent_dims", "vae_fig_latent_samples"}}
+              DIMS: {"vae_fig_latent_dims"} | dims}
     for label in (DIMS, REPARAM, GAP, VERSUS):
         calls.start()
         _open(at, label)
@@ -102,84 +93,117 @@ def test_missing_autoencoder_says_so(tmp_path):
     assert at.session_state[KEY] == VERSUS
     assert len(at.info) == 1
     text = at.info[0].value
-    assert "`ae2d.pt` could not be loaded" in text and "ae2d.json" in text
+    assert "could not be loaded" in text and "ae2d.json" in text
     assert "README" in text and not at.get("plotly_chart") and not at.error
 
 
 def test_latent_dimension_tab_shows_the_shipped_study():
-    from gdm_core import vae as vae_core
-
-    study = vae_core.load_latent_dims()
+    study = vae.load_latent_dims()
     assert [r["d"] for r in study] == [2, 5, 10, 20, 50]
     at = _open(standalone(PAGE, units="nats"), DIMS)
     no_exception(at)
     assert not at.info and not section_errors(at)
     table = next(m.value for m in at.markdown if m.value.startswith("| d |"))
+    assert "−ELBO (nats)" in table
     for r in study:  # every row's numbers, from the shipped metrics (nats, one decimal)
         assert (f"| {r['d']} | {r['neg_elbo']:.1f} | {-r['reconstruction']:.1f} | "
                 f"{r['kl']:.1f} | {r['neg_iw']:.1f} |") in table
     bars = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
                 if c.proto.id.endswith("vae_fig_latent_dims"))
     assert [t["name"].split()[0] for t in bars["data"][:2]] == ["−reconstruction", "KL(q(z|x)"]
-    # another d's samples on request
-    at.radio(key="vae_ld_d").set_value(10).run()
-    assert any("d = 10 model" in c.value for c in at.caption)
+    # every d's prior samples side by side, each the model's own (9 of the shipped 16)
+    for r in study:
+        grid = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                    if c.proto.id.endswith(f"vae_fig_latent_samples_{r['d']}"))
+        assert _trace(grid, "tiles")["text"] == [f"d = {r['d']}, sample {i + 1}"
+                                                 for i in range(9)]
 
 
-# --- autoencoder vs VAE, with a small temporary autoencoder ---
+# --- autoencoder vs VAE, with a small temporary autoencoder and VAE pair ---
 
-def test_autoencoder_views(ae_checkpoint, shipped):
-    path, net = ae_checkpoint
-    model, x_bin, labels = shipped
-    at = standalone(PAGE, _ae_checkpoint=str(path))
+@pytest.fixture(scope="module")
+def pair_checkpoints(tmp_path_factory):
+    """A small untrained autoencoder and VAE written as a pair to temporary checkpoints."""
+    folder = tmp_path_factory.mktemp("pair")
+    torch.manual_seed(0)
+    net = ae.Autoencoder(vae.VAEConfig(2, 32, 1, 1)).eval()
+    twin = vae.VAE(vae.VAEConfig(2, 32, 1, 1)).eval()
+    save_checkpoint(net, folder / "ae.pt", {"epochs": 3, "paired_with": "vae.pt", "history": []})
+    save_checkpoint(twin, folder / "vae.pt", {"epochs": 3, "history": []})
+    return {"_ae_checkpoint": str(folder / "ae.pt"),
+            "_pair_vae_checkpoint": str(folder / "vae.pt")}, net, twin
+
+
+def test_autoencoder_views(pair_checkpoints, shipped):
+    from gdm_core import classifier, versus
+
+    state, net, twin = pair_checkpoints
+    _, x_bin, labels = shipped
+    judge = classifier.load_classifier()
+    at = standalone(PAGE, **state)
     no_exception(at)
     assert not at.info and not section_errors(at)
     assert at.radio(key="vae_ae_view").value == "prior"
-    # Prior draws: both models decode the same 16 draws z ~ N(0, I) (seed 0).
-    z, _ = ae.prior_samples(net, 16, 0)
-    want = [f"z = ({a:.2f}, {b:.2f})" for a, b in z]
-    assert _trace(_chart(at, "vae_fig_ae"), "tiles")["text"] == want
-    assert _trace(_chart(at, "vae_fig_vs"), "tiles")["text"] == want
-    # Codes: the autoencoder's f(x) and the VAE's μ(x) of every shipped digit.
+    # Prior draws: both models decode the same draws z ~ N(0, I) (seed 0); 16 shown of 500
+    # judged, each tile saying what the classifier reads.
+    j = {k: versus.judged_prior(m, judge, 500, 0) for k, m in (("ae", net), ("vae", twin))}
+    for k in ("ae", "vae"):
+        z, images = j[k]["z"][:16], j[k]["images"][:16]
+        read = judge.predict(images)
+        assert _trace(_chart(at, f"vae_fig_prior_{k}"), "tiles")["text"] == [
+            f"z = ({a:.2f}, {b:.2f}) — read as {r}" for (a, b), r in zip(z, read)]
+    hist = _chart(at, "vae_fig_judge")
+    for t, k in zip(hist["data"], ("ae", "vae")):
+        np.testing.assert_allclose(_arr(t["y"]), 100 * np.array(j[k]["counts"]) / 500)
+    text = " ".join(m.value for m in at.markdown)
+    assert f"{j['vae']['tv_uniform']:.2f} vs {j['ae']['tv_uniform']:.2f}" in text
+    # Codes: the autoencoder's f(x) and the VAE's μ(x) of every shipped digit, same axes.
     at.radio(key="vae_ae_view").set_value("codes").run()
     no_exception(at)
     codes_ae = ae.codes(net, torch.from_numpy(x_bin))
-    codes_vae, _ = vae.encode_mean(model, torch.from_numpy(x_bin))
-    for key, codes in (("vae_fig_ae", codes_ae), ("vae_fig_vs", codes_vae)):
-        three = _trace(_chart(at, key), "3")
+    codes_vae = ae.codes(twin, torch.from_numpy(x_bin))
+    ranges = []
+    for key, codes in (("vae_fig_codes_ae", codes_ae), ("vae_fig_codes_vae", codes_vae)):
+        fig = _chart(at, key)
+        three = _trace(fig, "3")
         np.testing.assert_array_equal(_arr(three["customdata"]), np.flatnonzero(labels == 3))
         np.testing.assert_allclose(_arr(three["x"]), codes[labels == 3, 0], atol=1e-5)
-        np.testing.assert_allclose(_arr(three["y"]), codes[labels == 3, 1], atol=1e-5)
-    assert any("dotted circles" in c.value for c in at.caption)
-    # A grid over [−3, 3]²: 7 × 7 decodes, the same points for both.
-    at.radio(key="vae_ae_view").set_value("grid").run()
-    grid = ae.square_grid(7)
-    text = _trace(_chart(at, "vae_fig_ae"), "tiles")["text"]
-    assert len(text) == 49 and text == _trace(_chart(at, "vae_fig_vs"), "tiles")["text"]
-    assert set(text) == {f"z = ({a:.2f}, {b:.2f})" for a, b in grid}
-    # A nudged code: the digit's code plus s·ε.
-    at.radio(key="vae_ae_view").set_value("nudge").run()
-    at.slider(key="vae_ae_nudge").set_value(1.2).run()
+        ranges.append((tuple(fig["layout"]["xaxis"]["range"]),
+                       tuple(fig["layout"]["yaxis"]["range"])))
+    assert ranges[0] == ranges[1]  # the same axes for both clouds
+    # A line between two codes: ten decodes each, read by the judge.
+    at.radio(key="vae_ae_view").set_value("line").run()
     no_exception(at)
-    assert any(c.value.startswith(f"Digit #{DIGIT}:") for c in at.caption)
-    for key, net_ in (("vae_fig_ae", net), ("vae_fig_vs", model)):
-        _, zn, _ = ae.nudge(net_, torch.from_numpy(x_bin[DIGIT]), 1.2, 16, 0)
-        assert _trace(_chart(at, key), "tiles")["text"] == [
+    z, images = versus.line_decodes(net, codes_ae[3], codes_ae[2], 10)
+    assert any(m.value == "**Autoencoder**: read as " + " ".join(
+        str(v) for v in judge.predict(images)) for m in at.markdown)
+    # A nudged code: s times each model's own spread.
+    at.radio(key="vae_ae_view").set_value("nudge").run()
+    at.slider(key="vae_ae_nudge").set_value(0.5).run()
+    no_exception(at)
+    assert any(m.value.startswith(f"Digit #{DIGIT}:") for m in at.markdown)
+    for k, net_, codes in (("ae", net, codes_ae), ("vae", twin, codes_vae)):
+        _, zn, _ = versus.scaled_nudge(net_, torch.from_numpy(x_bin[DIGIT]), 0.5,
+                                       versus.code_spread(codes), 16, 0)
+        assert _trace(_chart(at, f"vae_fig_nudge_{k}"), "tiles")["text"] == [
             f"z = ({a:.2f}, {b:.2f})" for a, b in zn]
 
 
-def test_nudge_uses_the_digit_chosen_on_the_gap_tab(ae_checkpoint, shipped):
-    path, net = ae_checkpoint
+def test_nudge_uses_the_digit_chosen_on_the_gap_tab(pair_checkpoints, shipped):
+    from gdm_core import versus
+
+    state, net, _ = pair_checkpoints
     _, x_bin, _ = shipped
-    at = standalone(PAGE, _ae_checkpoint=str(path))
+    at = standalone(PAGE, **state)
     _open(at, GAP)
     at.number_input(key="vae_digit").set_value(11).run()
     _open(at, VERSUS)
     at.radio(key="vae_ae_view").set_value("nudge").run()
     no_exception(at)
-    assert any(c.value.startswith("Digit #11:") for c in at.caption)
-    _, zn, _ = ae.nudge(net, torch.from_numpy(x_bin[11]), 0.5, 16, 0)
-    assert _trace(_chart(at, "vae_fig_ae"), "tiles")["text"] == [
+    assert any(m.value.startswith("Digit #11:") for m in at.markdown)
+    spread = versus.code_spread(ae.codes(net, torch.from_numpy(x_bin)))
+    _, zn, _ = versus.scaled_nudge(net, torch.from_numpy(x_bin[11]), 0.2, spread, 16, 0)
+    assert _trace(_chart(at, "vae_fig_nudge_ae"), "tiles")["text"] == [
         f"z = ({a:.2f}, {b:.2f})" for a, b in zn]
 
 
@@ -388,14 +412,15 @@ def test_hostile_digit_in_a_session_opened_on_the_reparameterisation_tab(bad):
 
 
 @pytest.mark.parametrize("bad", [10**6, "x"])
-def test_hostile_digit_in_a_session_opened_on_the_nudge_view(ae_checkpoint, bad):
+def test_hostile_digit_in_a_session_opened_on_the_nudge_view(pair_checkpoints, bad):
     at = AppTest.from_file(str(ROOT / "pages" / PAGE), default_timeout=TIMEOUT)
-    at.query_params["vae_ae_view"] = "a digit's code, nudged by noise"
-    at.session_state["_ae_checkpoint"] = str(ae_checkpoint[0])
+    at.query_params["vae_ae_view"] = "nudge a code"
+    for key, value in pair_checkpoints[0].items():
+        at.session_state[key] = value
     at.session_state["vae_digit"] = bad
     at.run()
     no_exception(at)
     assert at.radio(key="vae_ae_view").value == "nudge"
     assert not section_errors(at), section_errors(at)
     assert any(f"reset to {DIGIT}" in w for w in reset_warnings(at))
-    assert any(c.value.startswith(f"Digit #{DIGIT}:") for c in at.caption)
+    assert any(m.value.startswith(f"Digit #{DIGIT}:") for m in at.markdown)

@@ -353,3 +353,22 @@ def mean_and_sample(mean: np.ndarray, sample: np.ndarray,
     fig = image_grid(np.stack([mean, sample]), 2, hover, None, height=300, gap=6, xticks=xticks)
     fig.update_layout(margin=dict(l=10, r=10, t=10, b=60))
     return fig
+
+
+def judge_histogram(counts: dict[str, Sequence[int]], n: int,
+                    title: str | None = None, height: int = 320) -> go.Figure:
+    """What the independent classifier reads in each model's decodes: share of each class,
+    ``{model name: counts (10,)}`` out of ``n`` decodes, grouped bars, the fair 10 % dotted."""
+    colors = [COLORS["orange"], COLORS["blue"], COLORS["green"]]
+    fig = go.Figure([
+        go.Bar(x=[str(d) for d in range(10)], y=100 * np.asarray(c, dtype=float) / n, name=name,
+               marker_color=colors[i % len(colors)],
+               hovertemplate=name + ": %{y:.1f} % read as %{x}<extra></extra>")
+        for i, (name, c) in enumerate(counts.items())
+    ])
+    styled(fig, title, height)
+    fig.add_hline(y=10, line=dict(color="#555", dash="dot", width=2))
+    fig.update_xaxes(title="class the judge reads")
+    fig.update_yaxes(title="% of decodes", rangemode="tozero")
+    fig.update_layout(barmode="group")  # the legend under the plot: styled's LEGEND
+    return fig

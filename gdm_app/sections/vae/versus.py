@@ -1,103 +1,200 @@
-"""VAE: why a VAE and not a plain autoencoder — the same layers, with and without noise + KL.
+"""Why a VAE §1: autoencoder vs VAE — a pair trained alike, compared on what actually differs.
 
-Writes ``vae_ae_view``, ``vae_ae_nudge`` (bound to the URL) and ``vae_digit`` (the digit to
-nudge, shared with the ELBO tabs). Reads ``_ae_checkpoint`` (tests point it elsewhere).
+The two models are a pair (``checkpoints/ae2d.pt`` and the d = 2 VAE of the latent-dimension
+study, ``checkpoints/latent_dims/vae_d2.pt``): the same layers, data, recipe and epochs. The
+decodes are judged by the shipped classifier (``gdm_core.classifier``), never by eye.
+
+Writes ``vae_ae_view``, ``vae_ae_nudge``, ``vae_ae_a``, ``vae_ae_b`` (bound to the URL) and
+``vae_digit`` (the digit to nudge, shared with the ELBO tabs). Reads ``_ae_checkpoint`` and
+``_pair_vae_checkpoint`` (tests point them elsewhere).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
 import torch
 
 from gdm_core import autoencoder as ae
-from gdm_core import paths, vae
+from gdm_core import classifier, paths, vae, versus
+from gdm_core.checkpoints import load_checkpoint
 from gdm_app import ui
-from gdm_core.checkpoints import load_autoencoder
 from gdm_app.figures import vae as figs
-from gdm_app.sections.vae import digit_input, digits, model, stamp
+from gdm_app.sections.vae import digit_input, digits, stamp
 
 VIEWS = {
-    "codes": "the codes of the test digits",
-    "prior": "decodes of z ~ N(0, I)",
-    "grid": "decodes of a grid over [−3, 3]²",
-    "nudge": "a digit's code, nudged by noise",
+    "prior": "decode z ~ N(0, I)",
+    "codes": "where the codes lie",
+    "line": "between two codes",
+    "nudge": "nudge a code",
 }
+N_JUDGED = 500   # prior draws judged per model: the class shares' noise is then ~1.3 points
+N_SHOWN = 16
 RADII = {p: vae.prior_mass_radius(p) for p in (0.5, 0.9, 0.99)}
+NAMES = {"ae": "Autoencoder", "vae": "VAE"}
 
 
-def _ae_path() -> Path:
-    override = st.session_state.get("_ae_checkpoint")
-    return Path(override) if override else paths.ae_checkpoint_path()
+def _paths() -> dict[str, Path]:
+    ss = st.session_state
+    return {"ae": Path(ss.get("_ae_checkpoint") or paths.ae_checkpoint_path()),
+            "vae": Path(ss.get("_pair_vae_checkpoint") or paths.PAIR_VAE)}
 
 
-@st.cache_resource(show_spinner="Loading the autoencoder…", max_entries=2)
-def _load_ae(key: tuple):
-    net = load_autoencoder(key[0])
+@st.cache_resource(show_spinner="Loading the autoencoder and its VAE…", max_entries=4)
+def _load(key: tuple):
+    net, meta = load_checkpoint(key[0])
     for p in net.parameters():
-        p.requires_grad_(False)
-    return net
+        p.requires_grad_(False)  # shared by every session: read only
+    return net, meta
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _judge():
+    return classifier.load_classifier()
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def _codes(kind: str, key: tuple, vae_key: tuple):
-    net = _load_ae(key) if kind == "ae" else model()[0]
-    return ae.codes(net, torch.from_numpy(digits()[2]))
+def _codes(key: tuple) -> np.ndarray:
+    return ae.codes(_load(key)[0], torch.from_numpy(digits()[2]))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _judged(key: tuple, seed: int) -> dict:
+    out = versus.judged_prior(_load(key)[0], _judge(), N_JUDGED, seed)
+    out["images"], out["z"] = out["images"][:N_SHOWN], out["z"][:N_SHOWN]
+    return out
+
+
+def _tiles(z, images, ncols: int = 8, labels=None):
+    hover = [f"z = ({a:.2f}, {b:.2f})" + (f" — read as {labels[i]}" if labels is not None else "")
+             for i, (a, b) in enumerate(z)]
+    return figs.image_grid(images, ncols, hover)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _figure(kind: str, view: str, key: tuple, vae_key: tuple, digit: int, size: float,
-            seed: int):
-    net = _load_ae(key) if kind == "ae" else model()[0]
-    if view == "codes":
-        return figs.latent_scatter(_codes(kind, key, vae_key), digits()[1], None, RADII, None)
-    if view == "prior":
-        z, images = ae.prior_samples(net, 16, seed)
-    elif view == "grid":
-        z, images = ae.grid_decodes(net, 7)
-    else:
-        _, z, images = ae.nudge(net, torch.from_numpy(digits()[2][digit]), size, 16, seed)
-    return figs.image_grid(images, 8 if view != "grid" else 7,
-                           [f"z = ({a:.2f}, {b:.2f})" for a, b in z])
+def _prior_figures(keys: tuple, seed: int):
+    judged = {k: _judged(key, seed) for k, key in zip(("ae", "vae"), keys)}
+    grids = {}
+    for k, j in judged.items():
+        labels = _judge().predict(j["images"])
+        grids[k] = _tiles(j["z"], j["images"], labels=labels)
+    hist = figs.judge_histogram({NAMES[k]: j["counts"] for k, j in judged.items()}, N_JUDGED,
+                                title=f"What a digit classifier reads in {N_JUDGED} decodes")
+    return grids, hist
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _codes_figures(keys: tuple):
+    labels = digits()[1]
+    clouds = {k: _codes(key) for k, key in zip(("ae", "vae"), keys)}
+    lim = float(np.ceil(max(np.abs(c).max() for c in clouds.values()) + 0.5))
+    out = {}
+    for k, c in clouds.items():
+        fig = figs.latent_scatter(c, labels, None, RADII, None)
+        fig.update_xaxes(range=[-lim, lim], title="z₁")
+        fig.update_yaxes(range=[-lim, lim], title="z₂")
+        fig.update_layout(showlegend=False, height=460)
+        out[k] = fig
+    return out
+
+
+def _headline(keys: tuple, seed: int) -> str:
+    j = {k: _judged(key, seed) for k, key in zip(("ae", "vae"), keys)}
+    v = versus.verdict(j["ae"], j["vae"])
+    even = "more evenly" if v["vae_more_even"] else "less evenly"
+    sure = "surer" if v["vae_more_legible"] else "less sure"
+    return (f"Decoded from {N_JUDGED} draws of N(0, I), the VAE's images spread over the ten "
+            f"digits **{even}** than the autoencoder's (distance from a tenth each: "
+            f"{v['tv'][1]:.2f} vs {v['tv'][0]:.2f}), and a digit classifier is **{sure}** of "
+            f"them (mean top probability {v['confidence'][1]:.0%} vs {v['confidence'][0]:.0%}).")
+
+
+def _pair_caption(metas: dict) -> str:
+    ae_meta, vae_meta = metas["ae"], metas["vae"]
+    epochs = {k: m.get("epochs") or len(m.get("history", [])) for k, m in metas.items()}
+    return (f"The pair: the same layers ({vae_meta['architecture']['hidden']} units × "
+            f"{vae_meta['architecture']['enc_layers']} + {vae_meta['architecture']['dec_layers']}"
+            f" layers), data and recipe, {epochs['ae']} and {epochs['vae']} epochs; the "
+            "autoencoder has a deterministic code and no KL term. Judge: a one-hidden-layer "
+            f"classifier trained on real digits ({100 * _judge_accuracy():.1f} % test accuracy).")
+
+
+@st.cache_data(show_spinner=False)
+def _judge_accuracy() -> float:
+    import json
+
+    return float(json.loads(classifier.CLASSIFIER.with_suffix(".json").read_text())
+                 ["test_accuracy"])
 
 
 @ui.section("Autoencoder vs VAE")
 def show() -> None:
-    st.markdown(
-        "A plain **autoencoder** with exactly the VAE's layers, trained on the same digits with "
-        "the same Bernoulli reconstruction loss — but a deterministic code and no KL term. Can "
-        "we change a code slightly and decode a new, reasonable digit? For the autoencoder, "
-        "mostly not: nothing asked its codes to fill the plane or to mean anything between "
-        "training points. The VAE adds noise to the code during training (and the KL keeps "
-        "the codes near N(0, I)), so whole neighbourhoods decode to digits.")
-    path = _ae_path()
     try:
-        key = stamp(path)
-        _load_ae(key)
+        keys = tuple(stamp(p) for p in _paths().values())
+        metas = {k: _load(key)[1] for k, key in zip(("ae", "vae"), keys)}
+        _judge()
     except Exception as exc:  # noqa: BLE001 - a missing or broken file: say so, keep the page
-        st.info(f"The autoencoder checkpoint `{path.name}` could not be loaded ({exc}). "
-                "Train it with the command in the README (*The shipped autoencoder*).")
+        st.info(f"The autoencoder, its paired VAE or the digit classifier could not be loaded "
+                f"({exc}). The README's *The shipped autoencoder* gives the commands.")
         return
-    c1, c2 = st.columns([2, 1])
-    with c1:
-        view = ui.radio("Compare", list(VIEWS), "prior", key="vae_ae_view", horizontal=True,
-                        format_func=VIEWS.get)
-    digit, size = 0, 0.0
-    if view == "nudge":
-        with c2:
-            size = ui.slider("Noise size s (code units)", 0.0, 2.0, 0.5, key="vae_ae_nudge",
-                             step=0.05)
-            digit = digit_input()
-        st.caption(f"Digit #{digit}: its code c(x) plus s·ε, ε ~ N(0, I), 16 times.")
+    view = ui.radio("Compare", list(VIEWS), "prior", key="vae_ae_view", horizontal=True,
+                    format_func=VIEWS.get)
     seed = ui.seed()
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**Autoencoder** (code f(x))")
-        ui.show_figure(_figure("ae", view, key, stamp(), digit, size, seed), key="vae_fig_ae")
-    with right:
-        st.markdown("**VAE** (code μ(x))")
-        ui.show_figure(_figure("vae", view, key, stamp(), digit, size, seed), key="vae_fig_vs")
-    if view == "codes":
-        st.caption("The dotted circles hold 50/90/99 % of N(0, I). The VAE's codes fill them; "
-                   "the autoencoder's spread wherever training put them.")
+    if view == "prior":
+        st.markdown(_headline(keys, seed))
+        grids, hist = _prior_figures(keys, seed)
+        left, mid, right = st.columns([1, 1, 1.1])
+        for col, k in ((left, "ae"), (mid, "vae")):
+            with col:
+                st.markdown(f"**{NAMES[k]}**: {N_SHOWN} of the {N_JUDGED} decodes")
+                ui.show_figure(grids[k], key=f"vae_fig_prior_{k}")
+        with right:
+            ui.show_figure(hist, key="vae_fig_judge")
+    elif view == "codes":
+        clouds = {k: _codes(key) for k, key in zip(("ae", "vae"), keys)}
+        spread = {k: versus.code_spread(c) for k, c in clouds.items()}
+        inside = {k: versus.prior_coverage(c, RADII[0.9]) for k, c in clouds.items()}
+        st.markdown(
+            f"The codes of {len(clouds['ae']):,} test digits on the same axes; dotted: the "
+            f"circles holding 50/90/99 % of N(0, I). Inside the 90 % circle: VAE "
+            f"**{inside['vae']:.0%}**, autoencoder **{inside['ae']:.0%}** of the codes.")
+        figures = _codes_figures(keys)
+        left, right = st.columns(2)
+        for col, k in ((left, "ae"), (right, "vae")):
+            with col:
+                sd = ", ".join(f"{v:.1f}" for v in spread[k])
+                st.markdown(f"**{NAMES[k]}** (spread per axis: {sd})")
+                ui.show_figure(figures[k], key=f"vae_fig_codes_{k}")
+    elif view == "line":
+        n = len(digits()[1])
+        c1, c2 = st.columns(2)
+        with c1:
+            a = int(ui.number("From test digit #", 0, n - 1, 3, key="vae_ae_a", step=1))
+        with c2:
+            b = int(ui.number("to test digit #", 0, n - 1, 2, key="vae_ae_b", step=1))
+        st.markdown("Ten decodes on the straight line between the two digits' codes: does the "
+                    "path pass through digits, or through codes no digit ever had?")
+        for k, key in zip(("ae", "vae"), keys):
+            c = _codes(key)
+            z, images = versus.line_decodes(_load(key)[0], c[a], c[b], 10)
+            labels = _judge().predict(images)
+            st.markdown(f"**{NAMES[k]}**: read as " + " ".join(str(v) for v in labels))
+            ui.show_figure(_tiles(z, images, 10, labels), key=f"vae_fig_line_{k}")
+    else:
+        s = ui.slider("Nudge size s (a fraction of each model's code spread)", 0.0, 1.0, 0.2,
+                      key="vae_ae_nudge", step=0.05)
+        digit = digit_input()
+        st.markdown(f"Digit #{digit}: its code c(x) plus s·σ·ε, ε ~ N(0, I), 16 times, where σ "
+                    "is the model's own spread of codes — so both move alike relative to "
+                    "their clouds.")
+        left, right = st.columns(2)
+        x = torch.from_numpy(digits()[2][digit])
+        for col, (k, key) in zip((left, right), zip(("ae", "vae"), keys)):
+            spread = versus.code_spread(_codes(key))
+            _, z, images = versus.scaled_nudge(_load(key)[0], x, s, spread, 16, seed)
+            with col:
+                st.markdown(f"**{NAMES[k]}**")
+                ui.show_figure(_tiles(z, images), key=f"vae_fig_nudge_{k}")
+    st.caption(_pair_caption(metas))
