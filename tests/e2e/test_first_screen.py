@@ -2,7 +2,7 @@
 
 - **The first screen.** On every page and tab listed in ``FIRST_SCREEN`` the open tab's first
   picture (a Plotly chart or an image) starts at most 720 − 200 px from the top, so at least
-  200 px of it are on the first screen.
+  200 px of it are on the first screen, and no formula there is cut at its column's edge.
 - **No chart title over its legend**, on every page and tab: the bounding box of a chart's title
   (Plotly's ``.gtitle``) does not meet its legend's (``.legend``), nor does the legend meet an
   axis title; and no legend scrolls or takes more than ``LEGEND_SHARE`` of its figure's height
@@ -84,6 +84,26 @@ FIRST_PICTURE_JS = """() => {
   return out;
 }"""
 
+# Formulas in the open tab (or the page) that do not fit their column: KaTeX draws the whole
+# formula and the column clips it.
+CUT_FORMULAS_JS = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const panels = [...main.querySelectorAll('[role="tabpanel"]')].filter(p => !p.hidden
+      && p.getBoundingClientRect().height > 0);
+  const root = panels.length ? panels[0] : main;
+  const out = [];
+  root.querySelectorAll('.katex-display').forEach(d => {
+    const k = d.querySelector('.katex');
+    const column = (d.closest('[data-testid="stElementContainer"]') || d).getBoundingClientRect();
+    const r = k.getBoundingClientRect();
+    // a few px of italic overhang scroll without hiding anything: more is a cut formula
+    if (r.right > column.right + 6 || r.left < column.left - 6
+        || d.scrollWidth > d.clientWidth + 6)
+      out.push(k.textContent.slice(0, 60));
+  });
+  return out;
+}"""
+
 # Every drawn chart's title, legend and axis titles, as the browser placed them.
 COLLISIONS_JS = """(LEGEND_SHARE) => {
   const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
@@ -137,6 +157,10 @@ def first_picture(page) -> dict:
     return page.evaluate(FIRST_PICTURE_JS)
 
 
+def cut_formulas(page) -> list[str]:
+    return page.evaluate(CUT_FORMULAS_JS)
+
+
 def collisions(page) -> list[str]:
     return page.evaluate(COLLISIONS_JS, LEGEND_SHARE)
 
@@ -173,6 +197,7 @@ def test_the_picture_starts_on_the_first_screen(app, shots, path, key, label):
     assert pic["top"] <= HEIGHT - MIN_VISIBLE, (
         f"{path}/{label}: the picture starts at {pic['top']:.0f} px, "
         f"{HEIGHT - pic['top']:.0f} px of it on a {HEIGHT} px screen")
+    assert cut_formulas(page) == [], "formulas cut off at the column's edge"
     # 200 px of it in view (all of it, for a picture less tall than that)
     assert min(pic["bottom"], HEIGHT) - pic["top"] >= min(MIN_VISIBLE,
                                                           pic["bottom"] - pic["top"] - 1)
@@ -214,7 +239,7 @@ def main() -> None:
                 continue
             open_view(page, server.base, path, key, label)
             pic = first_picture(page)
-            hits = collisions(page)
+            hits = collisions(page) + [f"formula cut: {f}" for f in cut_formulas(page)]
             if args.shots:
                 args.shots.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(args.shots / shot_name(path, label)))

@@ -64,7 +64,8 @@ def show() -> None:
         "Take Z uniform on [0, 1]. The real distribution P0 puts all its mass on the vertical "
         "segment {0} × [0, 1]; the generator's Pθ on the segment {θ} × [0, 1]. For every θ ≠ 0 "
         "the two segments share no point.")
-    # One formula per column: a single long row was cut at 1280 px before W = |θ|.
-    for col, tex in zip(st.columns(4), LATEX):
-        with col:
-            st.latex(tex)
+    # Two formulas per row: one row of four cut the KL and JS cases (θ ≠ 0, θ = 0) at 1280 px.
+    for row in (LATEX[:2], LATEX[2:]):
+        for col, tex in zip(st.columns(2), row):
+            with col:
+                st.latex(tex)

@@ -32,7 +32,8 @@ def show() -> None:
         st.metric("H(X)", ui.fmt(h_bits, "bits", 3))
         st.metric("Expected questions L", f"{length:.3f}")
         st.metric("L − H", f"{length - h_bits:.3f}")
-        st.latex(r"L = \sum_x p(x)\,\ell(x), \qquad H(X) \le L < H(X) + 1")
+        st.latex(r"L = \sum_x p(x)\,\ell(x)")
+        st.latex(r"H(X) \le L < H(X) + 1")
         if ui.units() != "bits":
             st.caption("Questions have two answers, so they are compared with H in bits.")
     st.markdown(

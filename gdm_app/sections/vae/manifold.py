@@ -25,10 +25,11 @@ def show() -> None:
         n = ui.slider("Grid size (tiles per side)", 5, 30, 15, key="vae_grid")
         st.markdown(
             "Each tile is the decoder's mean image $\\sigma(\\text{logits}(z))$ at one point z. "
-            "The grid is even in *probability*, not in z: an even grid u on the unit square is "
+            "The grid is even in *probability*, not in z: an even grid u on the unit square "
+            "(from 0.05 to 0.95) is "
             "sent through the inverse Gaussian CDF Φ⁻¹ (Kingma & Welling 2014, Fig. 4), so every "
             "tile stands for the same prior mass and the tiles crowd near the origin.")
         st.latex(r"z = \big(\Phi^{-1}(u_1),\ \Phi^{-1}(u_2)\big)")
-        st.latex(r"u_i \in \{0.05, \dots, 0.95\}\ \text{evenly spaced}")
+        st.latex(r"u_i \in \{0.05, \dots, 0.95\}")
     with pic:
         ui.show_figure(_figure(stamp(), n), key="vae_fig_manifold")
