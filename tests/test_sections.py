@@ -64,9 +64,10 @@ def _boom(*args, **kwargs):
 
 
 @pytest.mark.parametrize("page, target, label, still_there", [
-    ("information.py", "gdm_core.information.bernoulli_entropy", "Coin", "info_p_6"),
+    # (the die is drawn above the tabs that use it only: not above Coin or KL)
+    ("information.py", "gdm_core.information.bernoulli_entropy", "Coin", None),
     ("information.py", "gdm_core.information.huffman_code", "Yes/no questions", "info_p_1"),
-    ("information.py", "gdm_core.information.kl_divergence", "KL: extra bits", "info_p_3"),
+    ("information.py", "gdm_core.information.kl_divergence", "KL: extra bits", None),
     ("divergences.py", "gdm_core.divergences.support_divergences", "Support", None),
     ("divergences.py", "gdm_core.divergences.gaussians", "Two Gaussians", None),
     ("minimax.py", "gdm_core.tables.minimax_rows", "Theory vs measurement", "mm_lr"),
@@ -188,8 +189,11 @@ def test_minimax_step_slider_changes_only_its_section():
 
 
 def test_information_coin_slider_leaves_the_dice_alone():
-    at = standalone("information.py", info_tab="Coin")
+    at = standalone("information.py")
     at.selectbox(key="info_preset").set_value("loaded").run()
+    open_tab(at, "info_tab", "Coin")
+    # the die is drawn above the tabs that use it only
+    assert not [w for w in at.number_input if w.key.startswith("info_p_")]
     before = snapshot(at)
     counter = CallCounter()
     counter.start()
@@ -200,8 +204,9 @@ def test_information_coin_slider_leaves_the_dice_alone():
     assert after.pop(("slider", "info_coin_p")) == 0.9
     before.pop(("slider", "info_coin_p"))
     assert after == before
-    assert [at.number_input(key=f"info_p_{f}").value for f in "123456"] == [0.1] * 5 + [0.5]
     open_tab(at, "info_tab", "Surprise")
+    # the loaded die was kept while Coin was open
+    assert [at.number_input(key=f"info_p_{f}").value for f in "123456"] == [0.1] * 5 + [0.5]
     assert metric_values(at)["H(X)"] == "2.161 bits"
     open_tab(at, "info_tab", "Coin")
     assert at.slider(key="info_coin_p").value == 0.9  # kept while the tab was closed
@@ -279,11 +284,15 @@ def test_url_restores_an_information_view():
     at = standalone("information.py")
     at.selectbox(key="info_preset").set_value("loaded").run()
     at.selectbox(key="info_face").set_value("6").run()
+    params = url_of(at, "info_tab")  # Surprise: the die and the face
+    assert params["info_p_6"] == "0.5" and params["info_face"] == "6"
+    assert params["info_preset"] == "loaded (6 comes up half the time)"
+    assert_same_view(at, params, "information.py")
     open_tab(at, "info_tab", "Coin")
     at.slider(key="info_coin_p").set_value(0.35).run()
     params = url_of(at, "info_tab")
-    assert params["info_coin_p"] == "0.35" and params["info_p_6"] == "0.5"
-    assert params["info_preset"] == "loaded (6 comes up half the time)"
+    assert params["info_coin_p"] == "0.35"
+    assert "info_p_6" not in params  # Coin reads no die, and none is drawn above it
     fresh = assert_same_view(at, params, "information.py")
     assert metric_values(fresh)["H(0.35)"] == "0.934 bits"
     # and the joint table: cells typed by hand
