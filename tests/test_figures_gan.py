@@ -70,11 +70,18 @@ def test_curves_over_training(run):
     h = run.history
     loss = figs.losses_figure(h.step, h.d_loss, h.g_loss, run.config.loss)
     assert [t.name for t in loss.data] == ["critic loss", "G loss"]
-    w1 = figs.w1_figure({"WGAN-GP": (h.step, h.w1, "wgan-gp")}, floor=run.w1_floor)
+    w1 = figs.w1_figure({"WGAN-GP": (h.step, h.w1, "wgan-gp")}, floor=(0.2, 0.05), n=300)
     assert w1.data[0].line.color == figs.LOSS_COLORS["wgan-gp"]
-    assert any(s.y0 == run.w1_floor for s in w1.layout.shapes)
-    cov = figs.coverage_figure(h.step, h.modes, h.near, n_modes=8)
+    assert w1.layout.title.text == "W₁ between samples (n = 300)"
+    band = next(s for s in w1.layout.shapes if s.type == "rect")
+    assert (band.y0, band.y1) == pytest.approx((0.15, 0.25))  # the floor's mean ± sd
+    assert any(s.type == "line" and s.y0 == 0.2 for s in w1.layout.shapes)
+    cov = figs.coverage_figure(h.step, h.modes, h.near, n_modes=8, n=2000)
     assert len(cov.data) == 2 and max(cov.data[1].y) <= 100
+    assert cov.data[0].name == "modes captured" and "(of 2,000)" in cov.data[1].name
+    bars = figs.mode_counts_figure([5, 0, 3], n=8)
+    assert list(bars.data[0].y) == [5, 0, 3] and bars.data[0].marker.color[1] == "#bbb"
+    assert any(s.y0 == pytest.approx(8 / 3) for s in bars.layout.shapes)
 
 
 def test_weight_histogram_and_lines(run):
