@@ -143,7 +143,7 @@ def latent_dim_rows(study: Sequence[Mapping], unit: str) -> list[dict]:
     """One row per latent dimension: −ELBO, −reconstruction, KL and the −IW bound, in ``unit``
     (named in every column header, so a row copied out of the page keeps its unit)."""
     return [{"d": r["d"], f"−ELBO ({unit})": fmt(from_nats(r["neg_elbo"], unit), None, 1),
-             f"−reconstruction ({unit})": fmt(from_nats(-r["reconstruction"], unit), None, 1),
+             f"−rec. ({unit})": fmt(from_nats(-r["reconstruction"], unit), None, 1),
              f"KL ({unit})": fmt(from_nats(r["kl"], unit), None, 1),
-             f"−IW, k = 1000 ({unit})": fmt(from_nats(r["neg_iw"], unit), None, 1)}
+             f"−IW ({unit})": fmt(from_nats(r["neg_iw"], unit), None, 1)}
             for r in study]

@@ -11,8 +11,8 @@ torch_threads.one_thread()
 
 st.title("GAN training")
 st.markdown(
-    "Real networks on 2-D toy data: watch them fail and succeed, refereed by the exact "
-    "Wasserstein-1 distance between generated and real points.")
+    "Real networks on 2-D toy data: watch them fail and succeed, refereed as the papers do — "
+    "modes captured, and the exact W₁ between generated and real samples.")
 controls.draw()
 ui.show_tabs("gan_tab", [
     ("Watch it train", watch.show),

@@ -127,6 +127,6 @@ def test_the_page_shows_the_referees_numbers(name, runs):
     shown = metric_values(at)
     captured, hq, _ = captured_by_the_rule(runs[name].final_fake)
     assert shown["modes captured"] == f"{captured} of 8"
-    assert shown["high-quality fakes"] == f"{100 * hq:.0f} %"
+    assert shown["high quality"] == f"{100 * hq:.0f} %"
     w1 = gan_referee.w1_between_samples(runs[name].final_fake, "ring8")
     assert shown[f"W₁ (n = {gan_referee.N_REFEREE:,})"] == f"{w1:.3f}"

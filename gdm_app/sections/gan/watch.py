@@ -94,7 +94,7 @@ def referee_summary(r: dict) -> list[tuple[str, str, str | None]]:
     w1 = "—" if r["w1"] is None else f"{r['w1']:.3f}"
     return [("modes captured", captured, f"{RULE}. Scored on the {r['n']:,} fakes of the last "
                                          "step; one stray fake captures a mode."),
-            ("high-quality fakes", hq, "Share of the fakes within 3 sd of their nearest mode."),
+            ("high quality", hq, "Share of the fakes within 3 sd of their nearest mode."),
             (f"W₁ (n = {r['w1_n']:,})", w1,
              f"Exact W₁ between {r['w1_n']:,} fakes and {r['w1_n']:,} fresh real points. Two "
              f"real samples of that size are {mean:.3f} ± {sd:.3f} apart (mean ± sd over "

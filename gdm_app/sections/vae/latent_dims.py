@@ -43,7 +43,7 @@ def show() -> None:
         f"d = {dims[-1]}**: {fmt(ui.to_units(neg[0]), unit, 1)} → "
         f"{fmt(ui.to_units(neg[-1]), unit, 1)}, a gain of {fmt(ui.to_units(gain), unit, 1)}, "
         f"90 % of it reached by d = {_knee(study)}.")
-    a, b = st.columns([3, 2])
+    a, b = st.columns([1.25, 1])
     with a:
         ui.show_figure(ui.figure(figs.latent_dim_bars, dims,
                                  [ui.to_units(r["reconstruction"]) for r in study],
@@ -53,7 +53,7 @@ def show() -> None:
     with b:
         st.markdown(tables.markdown(tables.latent_dim_rows(study, unit)))
         st.caption(f"In {unit}, on all 10,000 test digits (binarised with numpy's "
-                   "default_rng(0)); −ELBO = −reconstruction + KL; −IW: the negative "
+                   "default_rng(0)); −ELBO = −reconstruction (−rec.) + KL; −IW: the negative "
                    "importance-weighted bound with k = 1000 (first 500 test digits), an upper "
                    "bound on −log p(x). Lower is better.")
     cols = st.columns(len(study))

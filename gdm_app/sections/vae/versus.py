@@ -79,9 +79,9 @@ def _prior_figures(keys: tuple, seed: int):
     grids = {}
     for k, j in judged.items():
         labels = _judge().predict(j["images"])
-        grids[k] = _tiles(j["z"], j["images"], labels=labels)
+        grids[k] = _tiles(j["z"], j["images"], ncols=4, labels=labels)
     hist = figs.judge_histogram({NAMES[k]: j["counts"] for k, j in judged.items()}, N_JUDGED,
-                                title=f"What a digit classifier reads in {N_JUDGED} decodes")
+                                title=f"Classes read in {N_JUDGED} decodes")
     return grids, hist
 
 
