@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gdm_core._numeric import finite
 from gdm_core.gan_data import check_dataset
 
 LOSSES = ("minimax", "nonsaturating", "wgan-clip", "wgan-gp")
@@ -56,12 +57,7 @@ def _whole(name: str, value, minimum: int = 1, maximum: int | None = None) -> in
 def _positive(name: str, value, allow_zero: bool = False) -> float:
     if isinstance(value, bool):
         raise ValueError(f"{name} must be a number, got {value!r}.")
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}.") from None
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value}.")
+    value = finite(name, value)
     if value < 0 or (value == 0 and not allow_zero):
         raise ValueError(f"{name} must be {'≥ 0' if allow_zero else 'positive'}, got {value}.")
     return value

@@ -34,8 +34,10 @@ def stamp(path: Path | None = None) -> tuple:
         return (str(path), None, None)
 
 
-@st.cache_resource(show_spinner="Loading the trained VAE…", max_entries=4)
-def _load(key: tuple):
+@st.cache_resource(show_spinner="Loading a trained model…", max_entries=6)
+def load_frozen(key: tuple):
+    """A checkpoint's model (read only: shared by every session) and its metadata; ``key`` is
+    :func:`stamp` of its path."""
     model, meta = load_checkpoint(key[0])
     for p in model.parameters():
         p.requires_grad_(False)  # shared by every session: read only
@@ -44,7 +46,7 @@ def _load(key: tuple):
 
 def model():
     """The shipped VAE and its metadata (raises ``CheckpointError`` for a broken file)."""
-    return _load(stamp())
+    return load_frozen(stamp())
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
@@ -61,7 +63,7 @@ def digits():
 
 @st.cache_data(show_spinner="Encoding the test digits…", max_entries=4)
 def _encoded(key: tuple):
-    return vae.encode_mean(_load(key)[0], torch.from_numpy(digits()[2]))
+    return vae.encode_mean(load_frozen(key)[0], torch.from_numpy(digits()[2]))
 
 
 def codes() -> tuple[np.ndarray, np.ndarray]:

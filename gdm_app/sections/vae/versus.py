@@ -22,7 +22,7 @@ from gdm_core import classifier, paths, vae, versus
 from gdm_core.checkpoints import load_checkpoint
 from gdm_app import ui
 from gdm_app.figures import vae as figs
-from gdm_app.sections.vae import digit_input, digits, stamp
+from gdm_app.sections.vae import digit_input, digits, load_frozen, stamp
 
 VIEWS = {
     "prior": "decode z ~ N(0, I)",
@@ -42,14 +42,6 @@ def _paths() -> dict[str, Path]:
             "vae": Path(ss.get("_pair_vae_checkpoint") or paths.PAIR_VAE)}
 
 
-@st.cache_resource(show_spinner="Loading the autoencoder and its VAE…", max_entries=4)
-def _load(key: tuple):
-    net, meta = load_checkpoint(key[0])
-    for p in net.parameters():
-        p.requires_grad_(False)  # shared by every session: read only
-    return net, meta
-
-
 @st.cache_resource(show_spinner=False, max_entries=1)
 def _judge():
     return classifier.load_classifier()
@@ -57,12 +49,12 @@ def _judge():
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def _codes(key: tuple) -> np.ndarray:
-    return ae.codes(_load(key)[0], torch.from_numpy(digits()[2]))
+    return ae.codes(load_frozen(key)[0], torch.from_numpy(digits()[2]))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _judged(key: tuple, seed: int) -> dict:
-    out = versus.judged_prior(_load(key)[0], _judge(), N_JUDGED, seed)
+    out = versus.judged_prior(load_frozen(key)[0], _judge(), N_JUDGED, seed)
     out["images"], out["z"] = out["images"][:N_SHOWN], out["z"][:N_SHOWN]
     return out
 
@@ -133,7 +125,7 @@ def _judge_accuracy() -> float:
 def show() -> None:
     try:
         keys = tuple(stamp(p) for p in _paths().values())
-        metas = {k: _load(key)[1] for k, key in zip(("ae", "vae"), keys)}
+        metas = {k: load_frozen(key)[1] for k, key in zip(("ae", "vae"), keys)}
         _judge()
     except Exception as exc:  # noqa: BLE001 - a missing or broken file: say so, keep the page
         st.info(f"The autoencoder, its paired VAE or the digit classifier could not be loaded "
@@ -178,7 +170,7 @@ def show() -> None:
                     "path pass through digits, or through codes no digit ever had?")
         for k, key in zip(("ae", "vae"), keys):
             c = _codes(key)
-            z, images = versus.line_decodes(_load(key)[0], c[a], c[b], 10)
+            z, images = versus.line_decodes(load_frozen(key)[0], c[a], c[b], 10)
             labels = _judge().predict(images)
             st.markdown(f"**{NAMES[k]}**: read as " + " ".join(str(v) for v in labels))
             ui.show_figure(_tiles(z, images, 10, labels), key=f"vae_fig_line_{k}")
@@ -193,7 +185,7 @@ def show() -> None:
         x = torch.from_numpy(digits()[2][digit])
         for col, (k, key) in zip((left, right), zip(("ae", "vae"), keys)):
             spread = versus.code_spread(_codes(key))
-            _, z, images = versus.scaled_nudge(_load(key)[0], x, s, spread, 16, seed)
+            _, z, images = versus.scaled_nudge(load_frozen(key)[0], x, s, spread, 16, seed)
             with col:
                 st.markdown(f"**{NAMES[k]}**")
                 ui.show_figure(_tiles(z, images), key=f"vae_fig_nudge_{k}")
