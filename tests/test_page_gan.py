@@ -155,6 +155,22 @@ def test_compare_two_objectives_one_slider():
     assert any("at least two" in i.value for i in at.info)
 
 
+def test_compare_opens_full_on_shipped_runs():
+    # the default view (WGAN-GP beside the non-saturating GAN) and the other objectives on the
+    # default settings are shipped: nothing asks to train, and the frames are the shipped runs
+    at = open_tab(standalone(PAGE), KEY, "Compare")
+    no_exception(at)
+    assert not at.info and not [b for b in at.button if b.key.startswith("gan_compare_train")]
+    runs = [gan.load_preset_run("compare-nonsaturating"), gan.load_preset_run("wgan-gp")]
+    for j, run in enumerate(runs):
+        fake = xy(trace(chart(at, f"gan_fig_compare_{j}"), "generated"))
+        np.testing.assert_allclose(fake, run.fake[-1][: len(fake)], atol=1e-6)
+    at.multiselect(key="gan_compare").set_value(list(gan.LOSSES)).run()
+    no_exception(at)
+    assert not at.info and len([c for c in at.get("plotly_chart")
+                                if "gan_fig_compare_" in c.proto.id]) == 4
+
+
 def test_clipping_vs_penalty_and_the_maths():
     at = open_tab(standalone(PAGE), KEY, "Clipping vs penalty")
     no_exception(at)

@@ -66,6 +66,7 @@ from gdm_core.gan._nets import (
     make_mlp,
 )
 from gdm_core.gan._presets import (
+    COMPARE_RUNS,
     PRESET_DIR,
     PRESETS,
     load_preset_run,
@@ -89,7 +90,7 @@ from gdm_core.gan_data import (
 )
 
 __all__ = [
-    "DATASETS", "DATA_LABELS", "DATA_STD", "EXTENT", "LOSSES", "LOSS_LABELS", "PRESETS",
+    "DATASETS", "DATA_LABELS", "DATA_STD", "EXTENT", "LOSSES", "LOSS_LABELS", "PRESETS", "COMPARE_RUNS",
     "PRESET_DIR", "OPTIMIZERS", "N_SHOW", "N_EVAL", "N_W1", "GRID", "MANIFOLD", "LINE_POINTS",
     "EXPLODE",
     "GANConfig", "GANFrame", "GANHistory", "GANRun", "GANSession",

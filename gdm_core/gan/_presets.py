@@ -13,7 +13,7 @@ from pathlib import Path
 import torch
 
 from gdm_core import gan_referee
-from gdm_core.gan._config import GANConfig
+from gdm_core.gan._config import GANConfig, compare_configs
 from gdm_core.gan._results import GANRun, load_run, save_run
 from gdm_core.gan._train import train_gan
 from gdm_core.paths import GAN_PRESETS
@@ -67,8 +67,17 @@ PRESETS: dict[str, tuple[str, GANConfig, str]] = {
 }
 
 
+# The Compare tab's default view (the WGAN-GP preset beside each other objective with its
+# papers' settings) ships too, so that Compare opens full instead of asking to train.
+COMPARE_RUNS: dict[str, GANConfig] = {
+    f"compare-{config.loss}": config
+    for config in compare_configs(PRESETS["wgan-gp"][1], ["nonsaturating", "minimax",
+                                                          "wgan-clip"])
+}
+
+
 def preset_path(name: str, directory: str | Path | None = None) -> Path:
-    if name not in PRESETS:
+    if name not in PRESETS and name not in COMPARE_RUNS:
         raise ValueError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}.")
     return Path(directory or PRESET_DIR) / f"{name}.npz"
 
@@ -115,8 +124,12 @@ def make_presets(directory: str | Path, names=None, log=print, reuse=None) -> di
     summary["command"] = "python -m gdm_core.gan --make-presets " + str(directory)
     summary["torch"] = torch.__version__
     summary.setdefault("presets", {})
-    for name in names:
-        label, config, look_for = PRESETS[name]
+    summary.setdefault("compare", {})
+    jobs = [(name, *PRESETS[name]) for name in names]
+    if names == list(PRESETS):  # a full refresh ships the Compare tab's runs too
+        jobs += [(name, f"compare: {config.loss}", config, "") for name, config in
+                 COMPARE_RUNS.items()]
+    for name, label, config, look_for in jobs:
         run = _reusable(config, reuse)
         reused = run is not None
         if run is None:
@@ -132,7 +145,7 @@ def make_presets(directory: str | Path, names=None, log=print, reuse=None) -> di
             referee = {f"w1_n{n}": round(gan_referee.w1_between_samples(run.final_fake,
                                                                          config.data, n), 4),
                        f"w1_floor_n{n}": [round(v, 4) for v in gan_referee.floor(config.data, n)]}
-        summary["presets"][name] = {"label": label, "config": config.to_dict(),
+        summary["presets" if name in PRESETS else "compare"][name] = {"label": label, "config": config.to_dict(),
                                     "reused": reused, "look_for": look_for,
                                     **run.final_metrics(), **referee}
         log(f"{name}: {run.final_metrics()}")

@@ -12,7 +12,7 @@ import streamlit as st
 from gdm_core import gan, gan_referee
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=12, show_spinner=False)
 def _shipped(name: str) -> gan.GANRun | None:
     try:
         return gan.load_preset_run(name)
@@ -21,8 +21,10 @@ def _shipped(name: str) -> gan.GANRun | None:
 
 
 def shipped_run(config: gan.GANConfig) -> gan.GANRun | None:
-    """The precomputed run of a preset with exactly this configuration, if one is shipped."""
-    for name, (_, preset_config, _) in gan.PRESETS.items():
+    """The precomputed run of a preset (or of the Compare tab's default view) with exactly this
+    configuration, if one is shipped."""
+    shipped = {name: c for name, (_, c, _) in gan.PRESETS.items()} | gan.COMPARE_RUNS
+    for name, preset_config in shipped.items():
         if preset_config == config:
             run = _shipped(name)
             if run is not None and run.config == config:
