@@ -59,10 +59,10 @@ def _judged(key: tuple, seed: int) -> dict:
     return out
 
 
-def _tiles(z, images, ncols: int = 8, labels=None):
+def _tiles(z, images, ncols: int = 8, labels=None, height: int | None = None):
     hover = [f"z = ({a:.2f}, {b:.2f})" + (f" — read as {labels[i]}" if labels is not None else "")
              for i, (a, b) in enumerate(z)]
-    return figs.image_grid(images, ncols, hover)
+    return figs.image_grid(images, ncols, hover, height=height)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -71,7 +71,7 @@ def _prior_figures(keys: tuple, seed: int):
     grids = {}
     for k, j in judged.items():
         labels = _judge().predict(j["images"])
-        grids[k] = _tiles(j["z"], j["images"], ncols=4, labels=labels)
+        grids[k] = _tiles(j["z"], j["images"], ncols=4, labels=labels, height=330)
     hist = figs.judge_histogram({NAMES[k]: j["counts"] for k, j in judged.items()}, N_JUDGED,
                                 title=f"Classes read in {N_JUDGED} decodes")
     return grids, hist
