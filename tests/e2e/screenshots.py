@@ -35,6 +35,11 @@ def main() -> None:
             for _, _, path, _, _ in ui.PAGES:
                 page.goto(base + "/" if path == "home" else f"{base}/{path}")
                 wait_for_app(page)
+                if path == "home":  # a cold server builds the gallery's figures one by one
+                    page.wait_for_function(
+                        f"document.querySelectorAll('.js-plotly-plot').length >= "
+                        f"{len(ui.PAGES) - 1}", timeout=120_000)
+                    page.wait_for_timeout(1500)
                 if page_problems(page):
                     raise SystemExit(f"{path}: {page_problems(page)}; not saving it")
                 page.screenshot(path=str(folder / f"{path}.png"))
