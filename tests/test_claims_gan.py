@@ -130,3 +130,12 @@ def test_the_page_shows_the_referees_numbers(name, runs):
     assert shown["high quality"] == f"{100 * hq:.0f} %"
     w1 = gan_referee.w1_between_samples(runs[name].final_fake, "ring8")
     assert shown[f"W₁ (n = {gan_referee.N_REFEREE:,})"] == f"{w1:.3f}"
+
+
+def test_the_shipped_w1_is_what_the_referee_computes():
+    # the page reads a shipped run's W1 from presets.json: it must be the referee's own number
+    summary = gan.preset_metrics()
+    for name, entry in [*summary["presets"].items(), *summary["compare"].items()]:
+        run = gan.load_preset_run(name)
+        assert entry["w1_n2000"] == pytest.approx(
+            gan_referee.w1_between_samples(run.final_fake, "ring8"), abs=5e-5), name

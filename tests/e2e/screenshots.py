@@ -40,6 +40,9 @@ def main() -> None:
                         f"document.querySelectorAll('.js-plotly-plot').length >= "
                         f"{len(ui.PAGES) - 1}", timeout=120_000)
                     page.wait_for_timeout(1500)
+                else:  # the open tab's picture, however long its first build takes
+                    page.wait_for_selector(".js-plotly-plot", timeout=120_000)
+                    page.wait_for_timeout(1000)
                 if page_problems(page):
                     raise SystemExit(f"{path}: {page_problems(page)}; not saving it")
                 page.screenshot(path=str(folder / f"{path}.png"))
