@@ -81,6 +81,12 @@ def test_changing_the_objective_takes_the_papers_settings():
     d = gan.loss_defaults("wgan-clip")
     assert at.select_slider(key="gan_lr").value == d["lr"]
     assert at.slider(key="gan_ncritic").value == d["n_critic"]
+    # the default settings under this objective are the Compare tab's shipped run: no training
+    assert not at.info
+    shipped = gan.load_preset_run("compare-wgan-clip")
+    fake = xy(trace(chart(at, "gan_fig_frame"), "generated"))
+    np.testing.assert_allclose(fake, shipped.fake[-1][: len(fake)], atol=1e-6)
+    at.select_slider(key="gan_steps").set_value(500).run()
     assert at.info and "not been trained" in at.info[0].value  # a new configuration
 
 
