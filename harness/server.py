@@ -26,6 +26,7 @@ import contextlib
 import json
 import os
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
@@ -59,6 +60,7 @@ class Server:
     section_error_log: Path     # one JSON line per section error caught by the app
     workdir: Path
     _psutil: object = field(default=None, repr=False)
+    _final: tuple[str, list[dict]] | None = field(default=None, repr=False)  # once stopped
 
     @property
     def port(self) -> int:
@@ -78,10 +80,14 @@ class Server:
         return self._psutil
 
     def log(self) -> str:
+        if self._final is not None and not self.log_path.exists():
+            return self._final[0]
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def section_errors(self) -> list[dict]:
         """Each section error the app caught so far: {"name", "error", "message"}."""
+        if self._final is not None and not self.section_error_log.exists():
+            return list(self._final[1])
         if not self.section_error_log.exists():
             return []
         return [json.loads(line) for line in self.section_error_log.read_text().splitlines()
@@ -128,9 +134,11 @@ def streamlit_server(script: str = "app.py", *, app_dir: Path = ROOT, port: int 
     Ready when ``/_stcore/health`` answers and ``/`` serves the page (and ``ready(log text)``
     holds, if given). ``env`` adds to the server's environment; ``pythonpath`` puts directories
     first on its ``PYTHONPATH`` (a ``sitecustomize`` for a benchmark's hooks). The work directory
-    (a new temporary one by default) keeps the log and the section-error log after the end.
+    (a new temporary one by default, removed at the end) holds the log and the section-error
+    log; the :class:`Server` still answers ``log()`` and ``section_errors()`` afterwards.
     """
     port = port or free_port()
+    own_workdir = workdir is None
     workdir = Path(workdir or tempfile.mkdtemp(prefix=f"gdm-server-{port}-"))
     workdir.mkdir(parents=True, exist_ok=True)
     log_path = Path(log_path or workdir / "server.log")
@@ -162,6 +170,9 @@ def streamlit_server(script: str = "app.py", *, app_dir: Path = ROOT, port: int 
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(5)
+        server._final = (server.log(), server.section_errors())
+        if own_workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
