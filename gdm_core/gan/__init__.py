@@ -1,4 +1,4 @@
-r"""GANs on toy data in the plane: the four objectives, training, snapshots, presets.
+r"""GANs on toy data in the plane: the five objectives, training, snapshots, presets.
 
 A generator :math:`G_\theta: \mathbb{R}^k \to \mathbb{R}^2` pushes latent noise
 :math:`z \sim \mathcal{N}(0, I_k)` (k = 1 or 2) forward to a distribution :math:`p_g`; a
@@ -17,6 +17,10 @@ discriminator :math:`D_\phi` (or critic :math:`f_\phi`) tells its samples from t
 * ``"wgan-gp"`` (Gulrajani et al. 2017): the clipping is replaced by the penalty
   :math:`\lambda\,\mathbb{E}_{\hat x}(\|\nabla_x f(\hat x)\|_2 - 1)^2` on random points
   :math:`\hat x` between real and fake samples. Adam, :math:`\beta = (0.5, 0.9)`.
+* ``"lsgan"`` (Mao et al. 2017): a discriminator with a linear output regresses the data onto
+  1 and the fakes onto 0, :math:`\tfrac12\mathbb{E}_{p_r}(D(x) - 1)^2 + \tfrac12\mathbb{E}_z
+  D(G(z))^2`; the generator minimises :math:`\tfrac12\mathbb{E}_z(D(G(z)) - 1)^2`
+  (:mod:`gdm_core.lsgan`: the losses, the optimal discriminator, the Pearson :math:`\chi^2`).
 
 :func:`train_gan` returns a :class:`GANRun` of plain NumPy arrays — snapshots of the fakes,
 of D or f on a grid and of the generator's gradient on each fake, and a history of the losses,
@@ -40,6 +44,8 @@ I. Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014.
 M. Arjovsky, S. Chintala, L. Bottou, "Wasserstein GAN", ICML 2017.
 I. Gulrajani, F. Ahmed, M. Arjovsky, V. Dumoulin, A. Courville, "Improved Training of
 Wasserstein GANs", NeurIPS 2017.
+X. Mao, Q. Li, H. Xie, R. Y. K. Lau, Z. Wang, S. P. Smolley, "Least Squares Generative
+Adversarial Networks", ICCV 2017.
 """
 
 from gdm_core.gan._config import (

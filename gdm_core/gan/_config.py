@@ -8,6 +8,7 @@ References
 I. Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014 (Algorithm 1, k = 1).
 M. Arjovsky, S. Chintala, L. Bottou, "Wasserstein GAN", ICML 2017 (5 critic steps, RMSProp).
 I. Gulrajani et al., "Improved Training of Wasserstein GANs", NeurIPS 2017 (Adam(0.5, 0.9)).
+X. Mao et al., "Least Squares Generative Adversarial Networks", ICCV 2017 (the 0-1 coding).
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ import numpy as np
 from gdm_core._numeric import finite
 from gdm_core.gan_data import check_dataset
 
-LOSSES = ("minimax", "nonsaturating", "wgan-clip", "wgan-gp")
+LOSSES = ("minimax", "nonsaturating", "wgan-clip", "wgan-gp", "lsgan")
 LOSS_LABELS = {
     "minimax": "minimax GAN (saturating log(1 − D(G(z))))",
     "nonsaturating": "non-saturating GAN (−log D(G(z)))",
     "wgan-clip": "WGAN, weight clipping",
     "wgan-gp": "WGAN-GP, gradient penalty",
+    "lsgan": "least-squares GAN (LSGAN)",
 }
 OPTIMIZERS = ("auto", "adam", "rmsprop")
 N_SHOW = 256        # fakes (and reals) drawn in a frame: light enough for a fast redraw
@@ -73,7 +75,7 @@ class GANConfig:
     Attributes
     ----------
     data : toy data set, one of ``DATASETS``.
-    loss : ``"minimax"``, ``"nonsaturating"``, ``"wgan-clip"`` or ``"wgan-gp"``.
+    loss : ``"minimax"``, ``"nonsaturating"``, ``"wgan-clip"``, ``"wgan-gp"`` or ``"lsgan"``.
     steps : generator steps.
     n_critic : discriminator/critic steps per generator step (k in Goodfellow et al.'s Alg. 1).
     lr : learning rate of both players.
@@ -149,6 +151,14 @@ class GANConfig:
     def is_wgan(self) -> bool:
         return self.loss.startswith("wgan")
 
+    @property
+    def field_kind(self) -> str:
+        """What D's output is: ``"probability"`` (σ of a logit, the GANs), ``"least-squares"``
+        (linear, pulled to 0 on fakes and 1 on data: the LSGAN) or ``"critic"`` (the WGANs)."""
+        if self.is_wgan:
+            return "critic"
+        return "least-squares" if self.loss == "lsgan" else "probability"
+
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
 
@@ -167,15 +177,18 @@ _LOSS_DEFAULTS = {
     "nonsaturating": dict(lr=1e-3, n_critic=1),
     "wgan-clip": dict(lr=5e-4, n_critic=5, clip=0.01),
     "wgan-gp": dict(lr=GANConfig.lr, n_critic=GANConfig.n_critic, gp_lambda=GANConfig.gp_lambda),
+    "lsgan": dict(lr=1e-3, n_critic=1),
 }
 
 
 def loss_defaults(loss: str) -> dict:
     """Suggested ``lr``, ``n_critic`` (and ``clip`` / ``gp_lambda``) for an objective.
 
-    Goodfellow et al. use k = 1 discriminator step per generator step; the WGAN paper uses
-    5 critic steps (its RMSProp rate of 5e-5 is raised to 5e-4 so that 2,000 steps show
-    something); WGAN-GP gets this module's tuned defaults (see :class:`GANConfig`).
+    Goodfellow et al. use k = 1 discriminator step per generator step, and Mao et al. train
+    the LSGAN as DCGAN does (one D step per G step, Adam with β₁ = 0.5), so it gets the plain
+    GANs' settings; the WGAN paper uses 5 critic steps (its RMSProp rate of 5e-5 is raised to
+    5e-4 so that 2,000 steps show something); WGAN-GP gets this module's tuned defaults (see
+    :class:`GANConfig`).
     """
     if loss not in LOSSES:
         raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}.")
@@ -183,8 +196,8 @@ def loss_defaults(loss: str) -> dict:
 
 
 def compare_configs(base: GANConfig, losses) -> list[GANConfig]:
-    """The same data, seed and sizes under each objective in ``losses`` (2–4 of them)."""
+    """The same data, seed and sizes under each objective in ``losses`` (up to all of them)."""
     losses = list(losses)
-    if not 1 <= len(losses) <= 4:
-        raise ValueError(f"compare 1 to 4 objectives, got {len(losses)}.")
+    if not 1 <= len(losses) <= len(LOSSES):
+        raise ValueError(f"compare 1 to {len(LOSSES)} objectives, got {len(losses)}.")
     return [base.replace(loss=loss, **loss_defaults(loss)) for loss in losses]

@@ -1,4 +1,4 @@
-r"""The networks of a toy GAN and the four objectives, as losses each player minimises.
+r"""The networks of a toy GAN and the five objectives, as losses each player minimises.
 
 With discriminator logits :math:`\ell`, :math:`D = \sigma(\ell)`, and the identity
 :math:`-\log\sigma(\ell) = \operatorname{softplus}(-\ell)`:
@@ -7,7 +7,10 @@ With discriminator logits :math:`\ell`, :math:`D = \sigma(\ell)`, and the identi
   critic (WGANs): :math:`\mathbb{E}_z f(G(z)) - \mathbb{E}_{p_r} f(x)`, plus for WGAN-GP
   :math:`\lambda\,\mathbb{E}_{\hat x}(\|\nabla_x f(\hat x)\|_2 - 1)^2`;
 * generator: minimax :math:`\mathbb{E}\log(1 - D(G(z)))`, non-saturating
-  :math:`-\mathbb{E}\log D(G(z))`, WGAN :math:`-\mathbb{E} f(G(z))`.
+  :math:`-\mathbb{E}\log D(G(z))`, WGAN :math:`-\mathbb{E} f(G(z))`;
+* LSGAN (D's output linear, no sigmoid; :mod:`gdm_core.lsgan`, 0-1 coding): discriminator
+  :math:`\tfrac12\mathbb{E}_{p_r}(D(x) - 1)^2 + \tfrac12\mathbb{E}_z D(G(z))^2`, generator
+  :math:`\tfrac12\mathbb{E}_z(D(G(z)) - 1)^2`.
 
 :func:`fit_critic` trains a fresh discriminator or critic on two fixed samples (the tests'
 checks of :math:`D^* = p_r/(p_r + p_g)` and of the Kantorovich–Rubinstein dual of :math:`W_1`).
@@ -17,6 +20,7 @@ References
 I. Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014 (Prop. 1, Section 3).
 M. Arjovsky, S. Chintala, L. Bottou, "Wasserstein GAN", ICML 2017 (Algorithm 1).
 I. Gulrajani et al., "Improved Training of Wasserstein GANs", NeurIPS 2017 (Algorithm 1, Prop. 1).
+X. Mao et al., "Least Squares Generative Adversarial Networks", ICCV 2017 (Section 3.2).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from gdm_core import lsgan
 from gdm_core.gan._config import LINE_POINTS, LOSSES, _whole
 from gdm_core.torch_threads import one_thread
 
@@ -69,10 +74,13 @@ def discriminator_loss(loss: str, out_real: torch.Tensor, out_fake: torch.Tensor
     the negated value :math:`-\mathbb{E}\log D(x) - \mathbb{E}\log(1 - D(G(z)))` (written with
     softplus, :math:`-\log\sigma(\ell) = \operatorname{softplus}(-\ell)`, so that it never takes
     the log of 0). For the WGANs it is :math:`\mathbb{E} f(G(z)) - \mathbb{E} f(x)`; the
-    gradient penalty is added separately (:func:`gradient_penalty`).
+    gradient penalty is added separately (:func:`gradient_penalty`). For the LSGAN the outputs
+    are D itself (linear) and the loss is :func:`gdm_core.lsgan.discriminator_loss`.
     """
     if _check_loss(loss).startswith("wgan"):
         return out_fake.mean() - out_real.mean()
+    if loss == "lsgan":
+        return lsgan.discriminator_loss(out_real, out_fake)
     return F.softplus(-out_real).mean() + F.softplus(out_fake).mean()
 
 
@@ -81,9 +89,12 @@ def generator_loss(loss: str, out_fake: torch.Tensor, reduce: bool = True) -> to
 
     minimax: :math:`\mathbb{E}\log(1 - D(G(z))) = -\mathbb{E}\operatorname{softplus}(\ell)`;
     non-saturating: :math:`-\mathbb{E}\log D(G(z)) = \mathbb{E}\operatorname{softplus}(-\ell)`;
-    WGAN: :math:`-\mathbb{E} f(G(z))`. ``reduce=False`` gives one term per sample.
+    WGAN: :math:`-\mathbb{E} f(G(z))`; LSGAN: :math:`\tfrac12\mathbb{E}(D(G(z)) - 1)^2`
+    (:func:`gdm_core.lsgan.generator_loss`). ``reduce=False`` gives one term per sample.
     """
     loss = _check_loss(loss)
+    if loss == "lsgan":
+        return lsgan.generator_loss(out_fake, reduce=reduce)
     if loss == "minimax":
         per = -F.softplus(out_fake)
     elif loss == "nonsaturating":
@@ -152,6 +163,9 @@ def fit_critic(real, fake, loss: str = "nonsaturating", steps: int = 2000, lr: f
 
     For a GAN loss the returned function is :math:`x \mapsto D(x) = \sigma(\ell(x))`, which
     approaches :math:`D^* = p_r / (p_r + p_g)` (Goodfellow et al. 2014, Prop. 1); for
+    ``"lsgan"`` it is the linear output D(x), which approaches :math:`(b\,p_r + a\,p_g) /
+    (p_r + p_g)` with the 0-1 coding a = 0, b = 1
+    (:func:`gdm_core.lsgan.optimal_discriminator`); for
     ``"wgan-gp"`` it is the critic f, and :math:`\mathbb{E}_r f - \mathbb{E}_g f` approaches
     :math:`W_1(p_r, p_g)` (Kantorovich–Rubinstein duality). Points may have any dimension d
     (arrays (n, d), or (n,) for d = 1).
@@ -178,12 +192,12 @@ def fit_critic(real, fake, loss: str = "nonsaturating", steps: int = 2000, lr: f
         opt.zero_grad(set_to_none=True)
         out.backward()
         opt.step()
-    is_wgan = loss.startswith("wgan")
+    linear = loss.startswith("wgan") or loss == "lsgan"
 
     def evaluate(x) -> np.ndarray:
         x = torch.as_tensor(np.asarray(x, dtype=np.float32).reshape(-1, real.shape[1]))
         with torch.no_grad():
             y = net(x)[:, 0]
-        return (y if is_wgan else torch.sigmoid(y)).numpy().astype(np.float64)
+        return (y if linear else torch.sigmoid(y)).numpy().astype(np.float64)
 
     return evaluate

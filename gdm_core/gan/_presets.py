@@ -72,7 +72,7 @@ PRESETS: dict[str, tuple[str, GANConfig, str]] = {
 COMPARE_RUNS: dict[str, GANConfig] = {
     f"compare-{config.loss}": config
     for config in compare_configs(PRESETS["wgan-gp"][1], ["nonsaturating", "minimax",
-                                                          "wgan-clip"])
+                                                          "wgan-clip", "lsgan"])
 }
 
 
@@ -113,22 +113,30 @@ def _reusable(config: GANConfig, reuse: str | Path | None) -> GANRun | None:
 def make_presets(directory: str | Path, names=None, log=print, reuse=None) -> dict:
     """Train each preset and write ``<name>.npz``/``.json`` and ``presets.json`` to directory.
 
+    ``names`` may also name Compare runs (:data:`COMPARE_RUNS`, e.g. ``"compare-lsgan"``) to
+    make just those; a full refresh (no names) makes every preset and every Compare run.
+
     ``reuse``: a directory of runs saved earlier by :func:`save_run`; a preset whose exact
     config is there is copied instead of retrained (training is deterministic, so the result
     is the same run; the summary records which presets were reused).
     """
     directory = Path(directory)
     names = list(names or PRESETS)
+    unknown = [name for name in names if name not in PRESETS and name not in COMPARE_RUNS]
+    if unknown:
+        raise ValueError(f"unknown preset {unknown[0]!r}; choose among "
+                         f"{', '.join([*PRESETS, *COMPARE_RUNS])}.")
     summary_path = directory / "presets.json"
     summary = json.loads(summary_path.read_text()) if summary_path.is_file() else {}
     summary["command"] = "python -m gdm_core.gan --make-presets " + str(directory)
     summary["torch"] = torch.__version__
     summary.setdefault("presets", {})
     summary.setdefault("compare", {})
-    jobs = [(name, *PRESETS[name]) for name in names]
-    if names == list(PRESETS):  # a full refresh ships the Compare tab's runs too
-        jobs += [(name, f"compare: {config.loss}", config, "") for name, config in
-                 COMPARE_RUNS.items()]
+    jobs = [(name, *PRESETS[name]) for name in names if name in PRESETS]
+    compare = list(COMPARE_RUNS) if names == list(PRESETS) else [  # a full refresh: all of them
+        name for name in names if name in COMPARE_RUNS]
+    jobs += [(name, f"compare: {COMPARE_RUNS[name].loss}", COMPARE_RUNS[name], "")
+             for name in compare]
     for name, label, config, look_for in jobs:
         run = _reusable(config, reuse)
         reused = run is not None

@@ -23,7 +23,8 @@ from gdm_core.gan_data import mode_coverage, toy_modes
 @dataclass
 class GANFrame:
     """One snapshot: generator step, fakes (n, 2), −∇ of the generator loss at each fake (n, 2),
-    D (a probability) or f on the grid (g, g) [row = y], the latent grid's image (r, c, 2)."""
+    D (a probability, or linear for the LSGAN) or f on the grid (g, g) [row = y], the latent
+    grid's image (r, c, 2)."""
 
     step: int
     fake: np.ndarray
@@ -65,7 +66,8 @@ class GANHistory:
 class GANRun:
     r"""A finished (or stopped) training run as plain arrays.
 
-    ``field`` holds :math:`D(x) = \sigma(\ell(x))` for the GANs and :math:`f(x)` for the WGANs on
+    ``field`` holds :math:`D(x) = \sigma(\ell(x))` for the GANs, the LSGAN's linear D(x) (its
+    targets: 0 on fakes, 1 on data) and :math:`f(x)` for the WGANs on
     the grid ``grid × grid``; ``grad`` is :math:`-\nabla_x` of the generator's loss term at each
     shown fake (the way the generator pushes it). ``stopped_reason`` is None for a run that
     finished, otherwise a sentence for the page (cancelled, NaN, exploded).
@@ -91,7 +93,7 @@ class GANRun:
 
     @property
     def field_kind(self) -> str:
-        return "critic" if self.config.is_wgan else "probability"
+        return self.config.field_kind
 
     @property
     def n_frames(self) -> int:

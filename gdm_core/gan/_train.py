@@ -142,7 +142,8 @@ class _Trainer:
     def field_on_grid(self) -> np.ndarray:
         with torch.no_grad():
             out = self.D(self.grid_points).reshape(GRID, GRID)
-        return (out if self.config.is_wgan else torch.sigmoid(out)).numpy()
+        # σ of the logit for the GANs; the WGAN critic and the LSGAN's D are linear
+        return (torch.sigmoid(out) if self.config.field_kind == "probability" else out).numpy()
 
     def frame(self) -> GANFrame:
         with torch.no_grad():
