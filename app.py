@@ -8,13 +8,23 @@ import streamlit as st  # noqa: E402
 
 from gdm_app import ui  # noqa: E402
 
-st.set_page_config(page_title="gdm-explorer", page_icon=":material/casino:", layout="wide")
+from gdm_app.ui import present  # noqa: E402
+
+# The favicon is a file of the app's own (a Material icon here would be fetched from a font
+# server); the menu is there for its theme selector (light, or dark for a dark lecture hall).
+st.set_page_config(
+    page_title="gdm-explorer", page_icon=str(ui.ASSETS / "favicon.png"), layout="wide",
+    initial_sidebar_state="collapsed" if present.requested() else "auto",
+    menu_items={"About": "gdm-explorer: the mathematics of deep generative models, to explore "
+                         "in class. Runs from its own files; asks no other host anything."},
+)
 
 page = st.navigation([
     st.Page(f"pages/{file}", title=title, icon=icon, url_path=path, default=(i == 0))
     for i, (file, title, path, icon, _) in enumerate(ui.PAGES)
 ])
 ui.compact_layout()
+present.apply_css()
 ui.settings_sidebar()
 try:
     page.run()

@@ -27,6 +27,7 @@ AXIS_LINE = "#444444"
 TEXT_SIZE = 16           # tick labels, legends, annotations (px)
 AXIS_TITLE_SIZE = 17     # axis titles
 TITLE_SIZE = 20          # figure titles
+TITLE_TOP = 30           # px from the figure's top to its title's: the toolbar is 26 px tall
 
 # The legend lives under the plot, pinned to the figure's bottom edge (``yref="container"``):
 # the title has the top band, the legend the bottom one, so the two never meet however many rows
@@ -55,7 +56,9 @@ def _register_template() -> None:
                       gridcolor=GRID)
     template.layout.update(
         font=dict(size=TEXT_SIZE, color=INK), colorway=PALETTE,
-        title=dict(font=dict(size=TITLE_SIZE, color=INK)),
+        # the title's top at TITLE_TOP px: under the chart's toolbar (camera, reset), not beside it
+        title=dict(font=dict(size=TITLE_SIZE, color=INK), yref="container", y=1,
+                   yanchor="top", pad=dict(t=TITLE_TOP)),
         legend=dict(LEGEND, font=text, title=dict(font=text)),
         hoverlabel=dict(font=dict(size=TEXT_SIZE)),
         xaxis=axis, yaxis=axis,
@@ -82,7 +85,7 @@ def styled(fig: go.Figure, title: str | None = None, height: int = 420) -> go.Fi
         title=title,
         height=height,
         font=dict(size=TEXT_SIZE, color=INK),
-        margin=dict(l=60, r=20, t=60 if title else 30, b=55),
+        margin=dict(l=60, r=20, t=TITLE_TOP + 36 if title else 30, b=55),
         legend=LEGEND,
     )
     return fig

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from gdm_app.figures import COLORS, styled
+from gdm_app.figures import COLORS, TITLE_TOP, styled
 
 # Ten digits need ten colours that stay apart on white and on a washed-out projector: no
 # yellow (faint on white), every colour at least 2.5:1 against white, and every pair at least
@@ -250,7 +250,7 @@ def digit_heatmap(image: np.ndarray, title: str | None = None, height: int = 300
     styled(fig, title, height)
     fig.update_xaxes(visible=False, constrain="domain")
     fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")
-    fig.update_layout(margin=dict(l=5, r=5, t=45 if title else 5, b=5))
+    fig.update_layout(margin=dict(l=5, r=5, t=TITLE_TOP + 30 if title else 5, b=5))
     return fig
 
 

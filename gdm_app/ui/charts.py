@@ -3,12 +3,38 @@
 from __future__ import annotations
 
 import importlib
+import re
 
 import streamlit as st
 
 import gdm_app.figures  # noqa: F401 - registers the projector template as Plotly's default
 
-CONFIG = {"displaylogo": False}
+from .present import for_viewer
+
+# The toolbar's camera saves the chart for a slide: a PNG at twice the screen's resolution, with
+# the chart's own title in it, named after that title.
+# Its toolbar keeps two buttons, the camera and "reset axes" (drag still zooms, a double click
+# resets): the full bar is 220 px wide and sat on the title of most charts.
+CONFIG = {"displaylogo": False,
+          "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "gdm-explorer"},
+          "modeBarButtonsToRemove": [
+              "zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d",
+              "toggleSpikelines", "hoverClosestCartesian", "hoverCompareCartesian",
+              "zoom3d", "pan3d", "orbitRotation", "tableRotation", "resetCameraLastSave3d",
+              "hoverClosest3d", "hoverClosestGl2d", "toggleHover"]}
+
+
+def _config(fig) -> dict:
+    title = ""
+    try:
+        title = fig.layout.title.text or ""
+    except AttributeError:
+        pass
+    slug = re.sub(r"[^0-9a-zA-Z]+", "-", re.sub(r"<[^>]+>", " ", title)).strip("-").lower()
+    if not slug:
+        return CONFIG
+    return {**CONFIG, "toImageButtonOptions": {**CONFIG["toImageButtonOptions"],
+                                                "filename": slug[:60]}}
 
 
 @st.cache_resource(max_entries=128, ttl=3600, show_spinner=False)
@@ -29,7 +55,7 @@ def figure(builder, *args, **kwargs):
 def show_figure(fig, key: str | None = None) -> None:
     """Draw a Plotly figure with the app's template (``theme=None``: Streamlit's theme would
     replace the projector-sized, dark chart text with its own small grey one)."""
-    st.plotly_chart(fig, width="stretch", key=key, config=CONFIG, theme=None)
+    st.plotly_chart(for_viewer(fig), width="stretch", key=key, config=_config(fig), theme=None)
 
 
 def show_selectable_figure(fig, key: str, on_select) -> None:
@@ -37,5 +63,5 @@ def show_selectable_figure(fig, key: str, on_select) -> None:
 
     The callback reads the clicked point from ``st.session_state[key]["selection"]``.
     """
-    st.plotly_chart(fig, width="stretch", key=key, config=CONFIG, theme=None,
+    st.plotly_chart(for_viewer(fig), width="stretch", key=key, config=_config(fig), theme=None,
                     on_select=on_select, selection_mode="points")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"  # the app's own icon and images
 
 # One list of the app's pages: app.py registers them, the tests and benchmarks walk them.
 # (file under pages/, title, url path, icon, heading shown on the page)
@@ -11,6 +15,7 @@ PAGES = [
     ("home.py", "Home", "home", ":material/home:", "gdm-explorer"),
     ("information.py", "Information", "information", ":material/casino:", "Information"),
     ("divergences.py", "Divergences", "divergences", ":material/straighten:", "Divergences"),
+    ("fitting.py", "Fitting a model", "fitting", ":material/insights:", "Fitting a model"),
     ("minimax.py", "Minimax", "minimax", ":material/cyclone:", "Minimax"),
     ("gan.py", "GAN training", "gan", ":material/sports_kabaddi:", "GAN training"),
     ("vae.py", "VAE latent space", "vae", ":material/scatter_plot:", "VAE latent space"),
@@ -55,9 +60,23 @@ def page_link(file: str, label: str, icon: str | None = None) -> None:
 # Streamlit's default page padding (6rem on top, 5rem at the sides) leaves a 1280×720 projector
 # about 790 px of width and pushes every figure below the fold; a lecture needs the room.
 COMPACT_CSS = """<style>
-.stMainBlockContainer, .block-container {padding-top: 1.5rem; padding-left: 2rem;
+/* Streamlit's header bar (the menu, and the button that opens a closed sidebar) is 3.75rem
+   tall and opaque: a slimmer bar, and the page starts under it. */
+header[data-testid="stHeader"] {height: 2.5rem; min-height: 2.5rem;}
+.stMainBlockContainer, .block-container {padding-top: 2.6rem; padding-left: 2rem;
   padding-right: 2rem; padding-bottom: 2rem;}
 h1 {padding-top: 0.1rem; padding-bottom: 0.1rem; font-size: 2.2rem !important;}
+/* A phone (390 px): the header bar covers the top 3.75rem, so the title starts under it; every
+   tab stays reachable (the tab row wraps instead of scrolling sideways); the chart toolbar, which
+   would sit on the chart's title, is left to wider screens (the PNG is for slides). */
+@media (max-width: 640px) {
+  .stMainBlockContainer, .block-container {padding-top: 4rem; padding-left: 0.75rem;
+    padding-right: 0.75rem;}
+  h1 {font-size: 1.7rem !important;}
+  [data-testid="stMain"] [role="tablist"] {flex-wrap: wrap; row-gap: 0.25rem;
+    overflow: visible !important;}
+  .stPlotlyChart .modebar-container {display: none;}
+}
 </style>"""
 
 

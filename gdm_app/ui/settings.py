@@ -46,8 +46,9 @@ def settings_sidebar() -> None:
 
     Both are bound to the address bar (``?units=nats&seed=3``), so a shared link carries them.
     """
+    from .present import KEY as PRESENT
     from .protocol import take_refused
-    from .state import number, radio  # the widgets bound to the URL, sanitised first
+    from .state import number, radio, toggle  # the widgets bound to the URL, sanitised first
 
     refused = take_refused()
     if refused:
@@ -59,3 +60,8 @@ def settings_sidebar() -> None:
               help="Information in bits (log base 2) or nats (natural log). 1 nat ≈ 1.443 bits.")
         number("Random seed", 0, SEED_MAX, DEFAULTS["seed"], key="seed", step=1,
                help="Seeds everything that is sampled, so a class sees the same picture.")
+        toggle("Presentation mode", False, key=PRESENT,
+               help="For the projector: the sidebar and the rows of inputs fold away, the "
+                    "picture fills the screen and all text is 1.5× larger. A link copied in "
+                    "this mode opens in it. For a dark hall, pick the dark theme in the menu "
+                    "(⋮, top right).")
