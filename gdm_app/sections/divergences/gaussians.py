@@ -12,6 +12,7 @@ import streamlit as st
 
 from gdm_core import curves
 from gdm_app import ui
+from gdm_app.sections import layout
 from gdm_core import divergences as dv
 from gdm_app.figures import divergences as figs
 
@@ -39,15 +40,8 @@ def _asymmetry(kl: float, reverse: float, unit: str) -> str:
 
 @ui.section("Two Gaussians")
 def show() -> None:
-    st.markdown(
-        "p = N(μ1, σ1²) with μ1 = 0 and q = N(μ2, σ2²). Shrink σ and the Gaussians become "
-        "spikes: the picture turns into the parallel lines — KL explodes, JS sticks at log 2, "
-        "while W1 and W2 tend to |μ2 − μ1|.")
-    st.latex(r"\mathrm{KL}(p\|q)=\log\frac{\sigma_2}{\sigma_1}+\frac{\sigma_1^2+(\mu_1-\mu_2)^2}"
-             r"{2\sigma_2^2}-\frac12,\qquad W_2=\sqrt{(\mu_1-\mu_2)^2+(\sigma_1-\sigma_2)^2}")
-    st.latex(r"W_1=\mathbb E\,|\Delta\mu+\Delta\sigma Z|,\ Z\sim N(0,1),\qquad "
-             r"\mathrm{JS}=\tfrac12\mathrm{KL}(p\|m)+\tfrac12\mathrm{KL}(q\|m),\ "
-             r"m=\tfrac{p+q}2\ \text{(numerical)}")
+    layout.headline("Shrink σ and the Gaussians become spikes: KL explodes, JS sticks at "
+                    "log 2, W₁ and W₂ tend to |μ2 − μ1|.")
     c1, c2, c3 = st.columns(3)
     with c1:
         mu2 = ui.slider("μ2", -4.0, 4.0, 1.0, key="div_mu2", step=0.1)
@@ -58,13 +52,6 @@ def show() -> None:
         s2 = s1 if same else ui.select_slider("σ2", SIGMAS, 2.0, key="div_sigma2")
     unit = ui.units()
     g = dv.gaussians(0.0, s1, mu2, s2)
-    m = st.columns(5)
-    m[0].metric(f"KL(p‖q), {unit}", ui.fmt(ui.to_units(g["kl"])))
-    m[1].metric(f"KL(q‖p), {unit}", ui.fmt(ui.to_units(g["reverse_kl"])))
-    m[2].metric(f"JS(p, q), {unit}", ui.fmt(ui.to_units(g["js"])))
-    m[3].metric("W1", ui.fmt(g["w1"]))
-    m[4].metric("W2", ui.fmt(g["w2"]))
-    st.caption(_asymmetry(ui.to_units(g["kl"]), ui.to_units(g["reverse_kl"]), unit))
     half = max(s1, s2) * 4
     x = np.linspace(min(0.0, mu2) - half, max(0.0, mu2) + half, 800)
     mus, sweep = _sweep(s1, s2)
@@ -79,3 +66,16 @@ def show() -> None:
                                  ui.to_units(sweep["reverse_kl"]), ui.to_units(sweep["js"]),
                                  sweep["w1"], sweep["w2"], mu2, unit, title="As μ2 moves"),
                        key="div_fig_gauss_curves")
+    m = st.columns(5)
+    m[0].metric(f"KL(p‖q), {unit}", ui.fmt(ui.to_units(g["kl"])))
+    m[1].metric(f"KL(q‖p), {unit}", ui.fmt(ui.to_units(g["reverse_kl"])))
+    m[2].metric(f"JS(p, q), {unit}", ui.fmt(ui.to_units(g["js"])))
+    m[3].metric("W1", ui.fmt(g["w1"]))
+    m[4].metric("W2", ui.fmt(g["w2"]))
+    st.caption(_asymmetry(ui.to_units(g["kl"]), ui.to_units(g["reverse_kl"]), unit))
+    st.markdown("p = N(μ1, σ1²) with μ1 = 0 and q = N(μ2, σ2²).")
+    st.latex(r"\mathrm{KL}(p\|q)=\log\frac{\sigma_2}{\sigma_1}+\frac{\sigma_1^2+(\mu_1-\mu_2)^2}"
+             r"{2\sigma_2^2}-\frac12,\qquad W_2=\sqrt{(\mu_1-\mu_2)^2+(\sigma_1-\sigma_2)^2}")
+    st.latex(r"W_1=\mathbb E\,|\Delta\mu+\Delta\sigma Z|,\ Z\sim N(0,1)")
+    st.latex(r"\mathrm{JS}=\tfrac12\mathrm{KL}(p\|m)+\tfrac12\mathrm{KL}(q\|m),\ "
+             r"m=\tfrac{p+q}2\ \text{(numerical)}")

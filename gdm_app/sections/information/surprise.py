@@ -7,6 +7,7 @@ import streamlit as st
 
 from gdm_core import information as info
 from gdm_app import ui
+from gdm_app.sections import layout
 from gdm_app.figures import information as figs
 from gdm_app.sections.information.die import FACES
 
@@ -17,20 +18,24 @@ def need_die() -> None:
 
 @ui.section("Surprise and entropy")
 def show() -> None:
-    st.latex(r"I(x) = -\log p(x) \qquad H(X) = \mathbb{E}\,[I(X)] = -\sum_x p(x)\log p(x)")
-    st.markdown("A rare face is surprising, a likely one is not. The entropy is the surprise "
-                "you expect on average before you roll.")
+    layout.headline("A rare face is surprising, a likely one is not; the entropy is the "
+                    "surprise you expect before you roll.")
     die = st.session_state.get("info_die")
     if die is None:
         return need_die()
     unit, base = ui.units(), ui.log_base()
-    face = ui.select("Face x", FACES, "3", key="info_face")
     surprise = info.information_content(die, base=base)
     h = info.entropy(die, base=base)
-    c1, c2 = st.columns(2)
-    c1.metric(f"I(X={face}) = −log p({face})", ui.fmt(surprise[FACES.index(face)], unit, 3))
-    c2.metric("H(X)", ui.fmt(h, unit, 3))
-    if die[FACES.index(face)] == 0:
-        st.info(f"Face {face} has probability 0: seeing it would be infinitely surprising.")
-    ui.show_figure(ui.figure(figs.surprise_bars, die, surprise, h, unit, FACES),
-                   key="info_fig_surprise")
+    pic, side = st.columns(layout.BESIDE)
+    with side:
+        face = ui.select("Face x", FACES, "3", key="info_face")
+        c1, c2 = st.columns(2)
+        c1.metric(f"I(X={face}) = −log p({face})", ui.fmt(surprise[FACES.index(face)], unit, 3))
+        c2.metric("H(X)", ui.fmt(h, unit, 3))
+        if die[FACES.index(face)] == 0:
+            st.info(f"Face {face} has probability 0: seeing it would be infinitely surprising.")
+        st.latex(r"I(x) = -\log p(x)")
+        st.latex(r"H(X) = \mathbb{E}\,[I(X)] = -\sum_x p(x)\log p(x)")
+    with pic:
+        ui.show_figure(ui.figure(figs.surprise_bars, die, surprise, h, unit, FACES),
+                       key="info_fig_surprise")
