@@ -19,6 +19,9 @@ TOPICS = {
     "divergences.py": "KL, Jensen–Shannon and Wasserstein on two parallel lines that do not "
                       "overlap: the values, and above all the gradients — why a GAN's generator "
                       "gets no signal from JS and a WGAN's does from the earth mover's distance.",
+    "fitting.py": "Maximum likelihood is minimising KL(p_data ‖ p_θ); one Gaussian fitted to "
+                  "two modes by forward KL (covers both: blur), reverse KL (picks one: missing "
+                  "modes), JS and W₁; generative vs discriminative classifiers.",
     "minimax.py": "The game min_x max_y xy: simultaneous gradient steps spiral out, alternating "
                   "ones orbit, extragradient and optimistic steps converge — the reason GAN "
                   "training oscillates.",

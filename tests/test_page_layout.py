@@ -17,6 +17,8 @@ TABS = [
                                       "KL: extra bits")],
     *[("divergences.py", t) for t in ("Parallel lines", "Gradients", "From samples",
                                       "Discriminator vs critic", "Support", "Heavy tails")],
+    *[("fitting.py", t) for t in ("Likelihood = KL", "One Gaussian, four divergences",
+                                  "Generative vs discriminative")],
     *[("minimax.py", t) for t in ("Trajectories", "Theory vs measurement", "The saddle",
                                   "Why GANs")],
     ("gaussians.py", "Marginal and conditional"),

@@ -25,6 +25,8 @@ CARDS = [
     ("information.py", "Surprise of each face of a die and their average, the entropy."),
     ("divergences.py", "Two lines that never meet, and the earth mover's plan between "
                        "them."),
+    ("fitting.py", "One Gaussian fitted to two modes: forward KL covers both, reverse KL "
+                   "picks one."),
     ("minimax.py", "Four ways of playing min max xy: spiral out, orbit, converge."),
     ("gan.py", "A WGAN-GP's fakes covering a ring of 8 Gaussians."),
     ("vae.py", "The 2-D latent plane of a VAE, decoded tile by tile."),
@@ -74,6 +76,21 @@ def _divergences() -> go.Figure:
     real, fake = dv.sample_shifted_lines(THETA_DEFAULT, 30, np.random.default_rng(0))
     return thumbnail(figs.lines_plane(THETA_DEFAULT, real, fake,
                                       transport.transport_plan(real, fake)))
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _fitting() -> go.Figure:
+    from gdm_core import fitting
+    from gdm_app.figures import fitting as figs
+    from gdm_app.sections.fitting import LEFT_WEIGHT, gaussian
+
+    p = fitting.DEFAULT_MIXTURE
+    fits = gaussian.fits(LEFT_WEIGHT, -1.0, 1.0)  # the page's default start, its cache
+    x = gaussian.X
+    return thumbnail(figs.four_fits(
+        x, np.exp(fitting.mixture_logpdf(x, *(np.asarray(a) for a in p))),
+        {d: gaussian.normal_pdf(x, fits[d]["mu"], fits[d]["sigma"])
+         for d in ("forward-kl", "reverse-kl")}, fitting.LABELS))
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
@@ -142,6 +159,7 @@ def _gaussians() -> go.Figure:
 FIGURES = {
     "information.py": lambda: _information(ui.units()),
     "divergences.py": _divergences,
+    "fitting.py": _fitting,
     "minimax.py": _minimax,
     "gan.py": _gan,
     "vae.py": _vae,
