@@ -16,7 +16,6 @@ PAGES = [
     ("information.py", "Information", "information", ":material/casino:", "Information"),
     ("divergences.py", "Divergences", "divergences", ":material/straighten:", "Divergences"),
     ("fitting.py", "Fitting a model", "fitting", ":material/insights:", "Fitting a model"),
-    ("fitting.py", "Fitting a model", "fitting", ":material/insights:", "Fitting a model"),
     ("minimax.py", "Minimax", "minimax", ":material/cyclone:", "Minimax"),
     ("gan.py", "GAN training", "gan", ":material/sports_kabaddi:", "GAN training"),
     ("vae.py", "VAE latent space", "vae", ":material/scatter_plot:", "VAE latent space"),
