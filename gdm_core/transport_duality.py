@@ -11,7 +11,8 @@ and, by Kantorovich–Rubinstein duality, also a maximum over 1-Lipschitz critic
 .. math:: W_1(p, q) = \max_{\|f\|_L \le 1}\ \sum_i a_i f(x_i) - \sum_j b_j f(y_j)
    \qquad\text{(dual: a critic)}.
 
-The primal is solved exactly by POT's network simplex (``ot.emd``), which also returns an optimal
+The primal is solved exactly by POT's network simplex (``ot.emd``; on a line its monotone plan,
+``ot.emd_1d``), and the simplex also returns an optimal
 solution (u, v) of the LP dual :math:`\max \sum_i a_i u_i + \sum_j b_j v_j` subject to
 :math:`u_i + v_j \le d(x_i, y_j)`. Its c-transform
 
@@ -45,6 +46,9 @@ from gdm_core.transport import as_cloud
 
 # Coordinates beyond this are rescaled before distances are taken (W1 is 1-homogeneous).
 _HUGE = 1e100
+# A plan entry at most this is the simplex's rounding (masses are normalised to sum 1), not a
+# move: ``both_faces`` lists only larger entries as moves.
+MASS_TOL = 1e-12
 
 
 def _weights(name: str, w, n: int) -> np.ndarray:
@@ -103,13 +107,21 @@ def optimal_plan(x, a, y, b) -> tuple[np.ndarray, float]:
         n + m − 1 entries are non-zero).
     cost : W1, the plan's total cost.
 
+    With the cost |x − y| on a line many plans can be optimal; there the monotone one is returned
+    (``ot.emd_1d``: mass leaves p's points in order and fills q's in order, so no two moves
+    cross — optimal for every convex cost, Villani 2009, Rem. 2.19). In the plane POT's network
+    simplex (``ot.emd``) solves the linear programme.
+
     References
     ----------
-    Kantorovich (1942); Peyré & Cuturi (2019), §3.
+    Kantorovich (1942); Peyré & Cuturi (2019), §3; Villani (2009), Rem. 2.19.
     """
     x, a, y, b, scale = _inputs(x, a, y, b)
     cost = distances(x, y)
-    plan = ot.emd(a, b, cost)
+    if x.shape[1] == 1:  # the monotone plan: no two moves cross
+        plan = ot.emd_1d(x[:, 0], y[:, 0], a, b, metric="euclidean")
+    else:
+        plan = ot.emd(a, b, cost)
     return plan, float((plan * cost).sum()) * scale
 
 
@@ -207,7 +219,8 @@ def both_faces(x, a, y, b) -> dict:
 
     Returns a dict with ``plan`` (n, m), ``primal`` and ``dual`` (W1 both ways), ``gap``
     (|primal − dual|), ``values`` (f at x then y), ``slope`` (:func:`largest_slope`),
-    ``moves`` ([(i, j, mass, distance)] for every non-zero plan entry) and ``slack`` (the
+    ``moves`` ([(i, j, mass, distance)] for every plan entry above :data:`MASS_TOL`; the
+    network simplex leaves a few of ~1e-17 from rounding) and ``slack`` (the
     largest |f(x_i) − f(y_j) − d(x_i, y_j)| over the moves: 0 by complementary slackness).
     """
     plan, primal = optimal_plan(x, a, y, b)
@@ -215,7 +228,7 @@ def both_faces(x, a, y, b) -> dict:
     x, y = as_cloud("x", x), as_cloud("y", y)
     cost = distances(x, y)
     n = x.shape[0]
-    rows, cols = np.nonzero(plan > 0)
+    rows, cols = np.nonzero(plan > MASS_TOL)
     moves = [(int(i), int(j), float(plan[i, j]), float(cost[i, j])) for i, j in zip(rows, cols)]
     slack = max((abs(values[i] - values[n + j] - d) for i, j, _, d in moves), default=0.0)
     return dict(plan=plan, primal=primal, dual=dual, gap=abs(primal - dual), values=values,

@@ -5,7 +5,7 @@ import streamlit as st
 from gdm_core import divergences as dv
 from gdm_app import ui
 from gdm_app.sections.divergences import (
-    critic, gaussians, gradients, lines, samples, support,
+    critic, gaussians, gradients, lines, samples, support, transport,
 )
 
 ui.ensure_entrypoint()  # a deep link must still go through app.py
@@ -22,6 +22,7 @@ ui.show_tabs("div_tab", [
     ("Gradients", gradients.show),
     ("From samples", samples.show),
     ("Discriminator vs critic", critic.show),
+    ("Plan and critic", transport.show),
     ("Two Gaussians", gaussians.show),
     ("Support", support.show),
     ("Heavy tails", support.tails),

@@ -14,6 +14,8 @@ import plotly.graph_objects as go
 
 from gdm_app.figures import COLORS, styled
 from gdm_app.figures import divergences as figs
+from gdm_app.figures import transport as tfigs
+from gdm_core import transport_duality as td
 from tests.conftest import contrast_on_white
 
 
@@ -175,6 +177,85 @@ def test_gradient_vs_gap_draws_both_generator_losses():
     assert len(figs.gradient_vs_gap(gaps, sat, [1.0] * 4, 2.0).data) == 2
 
 
+# ----------------------------------------------------------- optimal transport: plan and critic
+def _transport_figure(dim, preset="example", shift=0.0):
+    """The "Plan and critic" tab's main figure, built as the page builds it."""
+    from gdm_app.sections.divergences.transport import faces
+
+    r = faces(dim, preset, shift, 0)
+    if dim == 1:
+        return tfigs.transport_line(r["x"], r["a"], r["y"], r["b"], tuple(r["moves"]),
+                                    *r["grid"], r["critic"], r["values"])
+    return tfigs.transport_plane(r["x"], r["a"], r["y"], r["b"], tuple(r["moves"]), *r["grid"],
+                                 r["critic"])
+
+
+def _arrows(fig):
+    return [a for a in fig.layout.annotations if a.showarrow]
+
+
+@pytest.mark.parametrize("dim, preset, shift", [(1, "example", 0.0), (1, "random", -1.5),
+                                                (2, "example", 0.0), (2, "random", 2.0)])
+def test_one_arrow_per_move_as_wide_as_its_mass(dim, preset, shift):
+    x, a, y, b = td.example(dim, preset, shift, 0)
+    plan, _ = td.optimal_plan(x, a, y, b)
+    fig = _transport_figure(dim, preset, shift)
+    arrows = _arrows(fig)
+    assert len(arrows) == np.count_nonzero(plan > td.MASS_TOL)
+    pts_x, pts_y = np.reshape(x, (len(a), -1)), np.reshape(y, (len(b), -1))
+    heaviest = plan.max()
+    for arrow in arrows:
+        i, j = (int(k) - 1 for k in arrow.name.removeprefix("move ").split("→"))
+        assert plan[i, j] > td.MASS_TOL
+        # from x_i to y_j (on a line: from p's row at height 1 to q's at 0)
+        assert (arrow.ax, arrow.x) == (pts_x[i, 0], pts_y[j, 0])
+        assert (arrow.ay, arrow.y) == ((1.0, 0.0) if dim == 1 else (pts_x[i, 1], pts_y[j, 1]))
+        assert arrow.arrowwidth == pytest.approx(tfigs.arrow_width(plan[i, j], heaviest))
+        assert arrow.arrowwidth * arrow.arrowsize == pytest.approx(tfigs.HEAD_PX, rel=0.5)
+    widest = max(arrows, key=lambda arrow: arrow.arrowwidth)
+    assert widest.arrowwidth == tfigs.MAX_WIDTH
+    moves = _trace(fig, "moves (width ∝ mass)")
+    assert len(moves.x) == len(arrows)  # a hover point at each arrow's middle
+
+
+@pytest.mark.parametrize("dim", [1, 2])
+def test_transport_figure_shows_the_piles_and_the_critic(dim):
+    x, a, y, b = td.example(dim, "example", 0.0)
+    values, _ = td.kantorovich_critic(x, a, y, b)
+    fig = _transport_figure(dim)
+    p, q = _trace(fig, "p: piles of earth"), _trace(fig, "q: holes to fill")
+    assert len(p.x) == len(a) and len(q.x) == len(b)
+    # area ∝ mass: the heavier pile is the larger marker
+    assert np.argmax(p.marker.size) == np.argmax(a) and np.argmax(q.marker.size) == np.argmax(b)
+    if dim == 1:
+        curve = _trace(fig, "critic f, 1-Lipschitz")
+        slopes = np.diff(curve.y) / np.diff(curve.x)
+        assert np.abs(slopes).max() <= 1 + 1e-9  # the curve drawn is 1-Lipschitz
+        np.testing.assert_allclose(_trace(fig, "f at p's points").y, values[:len(a)])
+        np.testing.assert_allclose(_trace(fig, "f at q's points").y, values[len(a):])
+        assert curve.xaxis == "x2" and p.xaxis in (None, "x")  # the critic under the piles
+    else:
+        (contour,) = [t for t in fig.data if t.type == "contour"]
+        z = np.asarray(contour.z)
+        step = contour.x[1] - contour.x[0]
+        assert np.abs(np.diff(z, axis=1)).max() <= step * (1 + 1e-9)
+        assert np.abs(np.diff(z, axis=0)).max() <= step * (1 + 1e-9)
+        assert fig.layout.yaxis.scaleanchor == "x"  # equal axes: distances read true
+
+
+def test_coupling_matrix_writes_each_moved_mass():
+    x, a, y, b = td.example(1, "example", 0.0)
+    plan, _ = td.optimal_plan(x, a, y, b)
+    fig = tfigs.coupling_matrix(plan, a, b, title="π")
+    (heat,) = fig.data
+    np.testing.assert_array_equal(heat.z, plan)
+    assert list(heat.y) == [f"x{i + 1}: {m:.2f}" for i, m in enumerate(a)]  # p's masses
+    assert [c.split("<br>")[1] for c in heat.x] == [f"{m:.2f}" for m in b]  # q's masses
+    cells = [t for row in heat.text for t in row if t]
+    assert len(cells) == np.count_nonzero(plan > td.MASS_TOL)
+    assert fig.layout.yaxis.autorange == "reversed"  # x1 on top, as a table reads
+
+
 # ---------------------------------------------------------------------------- readability (all)
 def _every_figure():
     """One figure from every builder of the four topic modules I own, with small inputs."""
@@ -205,6 +286,9 @@ def _every_figure():
     yield "gaussian_curves", figs.gaussian_curves(np.array([0, 1.0]), [0, 2], [0, 3], [0, .5],
                                                   [0, 1], [0, 1], 1.0, "bits")
     yield "support_bars", figs.support_bars(np.arange(3), [.5, .5, 0], [0, .5, .5])
+    for dim in (1, 2):
+        yield f"transport_{dim}d", _transport_figure(dim)
+    yield "coupling_matrix", tfigs.coupling_matrix(np.eye(2) / 2, [.5, .5], [.5, .5])
     yield "trajectories", gfigs.trajectories(paths)
     yield "contour_field", gfigs.contour_field()
     yield "saddle_surface", gfigs.saddle_surface(paths=paths)

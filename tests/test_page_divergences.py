@@ -1,28 +1,31 @@
 """The Divergences page in AppTest: every control changed, what it shows asserted.
 
-The page is six tabs ("Parallel lines", "Gradients", "From samples", "Discriminator vs critic",
-"Two Gaussians", "Support"); only the open one runs, so a test opens the tab it looks at.
+The page's tabs ("Parallel lines", "Gradients", "From samples", "Discriminator vs critic", "Plan
+and critic", "Two Gaussians", "Support", "Heavy tails"): only the open one runs, so a test opens
+the tab it looks at.
 θ is chosen in the first tab and read by the second and third."""
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from gdm_core import critic
 from gdm_core import divergences as dv
+from gdm_core import transport_duality as td
 from gdm_core.transport import wasserstein_samples
 from tests.conftest import (  # noqa: F401 (run_page: fixture)
-    ROOT, TIMEOUT, chart, no_exception, open_tab, reset_warnings, run_page, standalone,
-    tab_labels,
+    ROOT, TIMEOUT, chart, no_exception, open_tab, plotly_array, reset_warnings, run_page,
+    standalone, tab_labels,
 )
 
 PAGE = "divergences.py"
-LINES, GRADS, SAMPLES, CRITIC, GAUSS, SUPPORT = (
-    "Parallel lines", "Gradients", "From samples", "Discriminator vs critic", "Two Gaussians",
-    "Support")
+LINES, GRADS, SAMPLES, CRITIC, OT, GAUSS, SUPPORT = (
+    "Parallel lines", "Gradients", "From samples", "Discriminator vs critic", "Plan and critic",
+    "Two Gaussians", "Support")
 
 
 def tab(at, label):
@@ -43,7 +46,7 @@ def test_defaults_show_the_lines_values(run_page):
     no_exception(at)
     assert at.title[0].value == "Divergences"
     # (later tabs, such as Heavy tails, are tested with their own sections)
-    assert tab_labels(at)[:6] == [LINES, GRADS, SAMPLES, CRITIC, GAUSS, SUPPORT]
+    assert tab_labels(at)[:7] == [LINES, GRADS, SAMPLES, CRITIC, OT, GAUSS, SUPPORT]
     m = metrics(at)
     assert m["KL(Pθ‖P0), bits"] == "∞" and m["KL(P0‖Pθ), bits"] == "∞"
     assert m["JS(P0, Pθ), bits"] == "1.0000"  # log 2 nats = 1 bit
@@ -267,6 +270,7 @@ def test_preset_query_parameter_through_the_app():
     ("div_gap", math.inf, CRITIC), ("div_preset", "evil", SUPPORT),
     ("div_steps", 10**9, GRADS), ("div_same_sigma", "yes", GAUSS),
     ("div_sigma2", -1.0, GAUSS), ("div_tab", "Evil tab", LINES),
+    ("div_ot_shift", 9.0, OT), ("div_ot_dim", "3-D", OT), ("div_ot_preset", None, OT),
 ])
 def test_hostile_session_state_shows_a_warning_not_a_traceback(key, bad, tab_label):
     # the first tab is open anyway; opening it again would rerun after the reset
@@ -287,3 +291,68 @@ def test_hostile_session_state_shows_a_warning_not_a_traceback(key, bad, tab_lab
     assert not at.error
     # θ is read by other tabs: a bad θ falls back to 0.5 there too
     assert metrics(at, LINES)["W(P0, Pθ)"] == "0.5000"
+
+
+PRIMAL, DUAL = "W₁ primal, Σ π_ij d_ij", "W₁ dual, E_p f − E_q f"
+
+
+def _two_faces(at, dim, preset, shift, seed=0):
+    """The two values of W1 shown, checked equal to each other and to gdm_core's; the caption."""
+    m = metrics(at)
+    x, a, y, b = td.example(dim, preset, shift, seed)
+    _, primal = td.optimal_plan(x, a, y, b)
+    _, dual = td.kantorovich_critic(x, a, y, b)
+    assert m[PRIMAL] == f"{primal:.6f}" and m[DUAL] == f"{dual:.6f}"
+    assert m[PRIMAL] == m[DUAL]
+    caption = [c.value for c in at.caption if "to 1e-9" in c.value]
+    assert len(caption) == 1 and caption[0].startswith("**equal to 1e-9**"), caption
+    slope = float(caption[0].split("Largest slope of f")[1].split("**")[1])
+    assert slope == pytest.approx(1.0, abs=1e-6)  # ≤ 1, and 1 where earth moves
+    return primal, caption[0]
+
+
+def test_plan_and_critic_tab_on_its_defaults(run_page):
+    at = run_page(PAGE, div_tab=OT)
+    no_exception(at)
+    assert not at.error and not at.warning
+    primal, caption = _two_faces(at, 1, "example", 0.0)
+    assert f"{primal:.6f}" == "1.275000"  # the worked example, by hand: 0.15·0.5 + 0.05·2 + …
+    assert "over all 11 points" in caption
+    line = chart(at, "div_fig_ot")
+    plan, _ = td.optimal_plan(*td.example(1, "example", 0.0))
+    arrows = [a for a in line["layout"]["annotations"] if a.get("showarrow")]
+    assert len(arrows) == np.count_nonzero(plan > td.MASS_TOL)
+    table = chart(at, "div_fig_ot_plan")
+    np.testing.assert_allclose(np.reshape(plotly_array(table["data"][0]["z"]), plan.shape), plan)
+
+
+def test_plan_and_critic_controls():
+    at = standalone(PAGE, div_tab=OT)
+    at.slider(key="div_ot_shift").set_value(2.0).run()
+    no_exception(at)
+    _two_faces(at, 1, "example", 2.0)
+    at.radio(key="div_ot_dim").set_value("2-D").run()
+    no_exception(at)
+    primal, caption = _two_faces(at, 2, "example", 2.0)
+    assert "over all 14 points" in caption  # 8 on the ring, 6 in the cluster
+    assert any(t.get("type") == "contour" for t in chart(at, "div_fig_ot")["data"])
+    at.radio(key="div_ot_preset").set_value("random").run()
+    no_exception(at)
+    primal, _ = _two_faces(at, 2, "random", 2.0)
+    # equal masses in the plane: the app's one exact W1 between samples agrees
+    x, _, y, _ = td.example(2, "random", 2.0, 0)
+    assert metrics(at)[PRIMAL] == f"{wasserstein_samples(x, y):.6f}"
+    at.radio(key="div_ot_dim").set_value("1-D").run()
+    at.slider(key="div_ot_shift").set_value(-1.5).run()
+    no_exception(at)
+    primal, _ = _two_faces(at, 1, "random", -1.5)
+    x, a, y, b = td.example(1, "random", -1.5, 0)
+    from scipy.stats import wasserstein_distance
+
+    assert metrics(at)[PRIMAL] == f"{wasserstein_distance(x, y, a, b):.6f}"
+
+
+def test_plan_and_critic_random_points_follow_the_seed():
+    at = standalone(PAGE, div_tab=OT, seed=5, div_ot_preset="random")
+    no_exception(at)
+    _two_faces(at, 1, "random", 0.0, seed=5)

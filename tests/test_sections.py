@@ -40,6 +40,7 @@ SECTIONS = {  # tab label -> the section's name in ui.SECTION_CALLS
     "divergences.py": {"Parallel lines": "Two parallel lines", "Gradients": "Gradients",
                        "From samples": "Estimating from samples",
                        "Discriminator vs critic": "Discriminator vs critic",
+                       "Plan and critic": "Transport: plan and critic",
                        "Two Gaussians": "Two Gaussians", "Support": "Support and infinite KL",
                        "Heavy tails": "Normal and Cauchy"},
 }

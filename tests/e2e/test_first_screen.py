@@ -38,8 +38,8 @@ FIRST_SCREEN = [
     *[("information", "info_tab", t) for t in (
         "Yes/no questions", "Two rolls", "Coin", "Two variables", "KL: extra bits")],
     *[("divergences", "div_tab", t) for t in (
-        "Parallel lines", "Gradients", "From samples", "Discriminator vs critic", "Support",
-        "Heavy tails")],
+        "Parallel lines", "Gradients", "From samples", "Discriminator vs critic",
+        "Plan and critic", "Support", "Heavy tails")],
     *[("minimax", "mm_tab", t) for t in (
         "Trajectories", "Theory vs measurement", "The saddle", "Why GANs")],
     ("gaussians", "g_tab", "Marginal and conditional"),
@@ -53,8 +53,8 @@ ALL_TABS = {
     "information": ("info_tab", ["Surprise", "Yes/no questions", "Two rolls", "Many rolls",
                                  "Coin", "Two variables", "KL: extra bits"]),
     "divergences": ("div_tab", ["Parallel lines", "Gradients", "From samples",
-                                "Discriminator vs critic", "Two Gaussians", "Support",
-                                "Heavy tails"]),
+                                "Discriminator vs critic", "Plan and critic", "Two Gaussians",
+                                "Support", "Heavy tails"]),
     "minimax": ("mm_tab", ["Trajectories", "Theory vs measurement", "The saddle", "Why GANs"]),
     "gan": ("gan_tab", []),  # its tabs are read from the page
     "vae": ("vae_tab", ["Latent plane", "Encoded digits", "Generate", "Reconstruct", "ELBO",
