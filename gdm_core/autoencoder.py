@@ -12,80 +12,43 @@ Salakhutdinov, "Reducing the dimensionality of data with neural networks", Scien
 used this cross-entropy for MNIST). What it lacks is the point of the comparison: decoding
 draws from N(0, I), or points between and around its codes, need not give digits.
 
-The functions below take either model: for the VAE "the code" is the posterior mean μ(x).
+The functions below take either model — a ``numpy_nets.NumpyNet`` (the shipped weights) or a
+torch one (converted by ``numpy_nets.as_numpy``) — and for the VAE "the code" is the posterior
+mean μ(x). The torch module is ``torch_nets.Autoencoder``; nothing here imports torch.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import torch
-from torch import nn
 
-from gdm_core.layers import IMAGE_SIZE, VAEConfig, bernoulli_log_likelihood, mlp
-from gdm_core.vae import VAE
-
-
-class Autoencoder(nn.Module):
-    """Encoder f: 784 → hidden^enc_layers → latent_dim; decoder as the VAE's (Bernoulli logits)."""
-
-    def __init__(self, config: VAEConfig = VAEConfig()):
-        super().__init__()
-        self.config = config
-        h = config.hidden
-        self.encoder = mlp([IMAGE_SIZE] + [h] * config.enc_layers)
-        self.to_code = nn.Linear(h, config.latent_dim)
-        self.decoder = nn.Sequential(
-            mlp([config.latent_dim] + [h] * config.dec_layers), nn.Linear(h, IMAGE_SIZE)
-        )
-
-    def encode(self, x: torch.Tensor) -> torch.Tensor:
-        """The code z = f(x), (N, latent_dim): a point, no noise."""
-        return self.to_code(self.encoder(x))
-
-    def decode(self, z: torch.Tensor) -> torch.Tensor:
-        """Pixel logits (N, 784) of the Bernoulli decoder p(x|z)."""
-        return self.decoder(z)
-
-    def forward(self, x: torch.Tensor, generator: torch.Generator | None = None):
-        # ``generator`` is accepted (and unused) so training code treats both models alike.
-        code = self.encode(x)
-        return self.decode(code), code
+from gdm_core.layers import IMAGE_SIZE, bernoulli_log_likelihood
+from gdm_core.numpy_nets import as_numpy
+from gdm_core.vae import decode_images
 
 
-def ae_loss(model: Autoencoder, x: torch.Tensor) -> torch.Tensor:
-    r"""Per-example reconstruction loss :math:`-\log p(x \mid f(x))` in nats (Hinton &
-    Salakhutdinov 2006): the VAE's loss with σ = 0 and without the KL term."""
-    logits, _ = model(x)
-    return -bernoulli_log_likelihood(logits, x)
+def _code(net, x: np.ndarray) -> np.ndarray:
+    enc = net.encode(x)
+    return enc[0] if isinstance(enc, tuple) else enc
 
 
-def _check_model(model) -> None:
-    if not isinstance(model, (VAE, Autoencoder)):
-        raise ValueError(f"expected a VAE or an Autoencoder, got {type(model).__name__}.")
-
-
-@torch.no_grad()
-def codes(model, x: torch.Tensor, batch: int = 1000) -> np.ndarray:
+def codes(model, x, batch: int = 1000) -> np.ndarray:
     """The deterministic code of each digit, (N, d): f(x) for the autoencoder, μ(x) for the VAE."""
-    _check_model(model)
-    out = []
-    for start in range(0, len(x), batch):
-        enc = model.encode(x[start:start + batch])
-        out.append(enc[0] if isinstance(enc, tuple) else enc)
+    net = as_numpy(model)
+    x = np.asarray(x, dtype=np.float32).reshape(-1, IMAGE_SIZE)
+    out = [_code(net, x[start:start + batch]) for start in range(0, len(x), batch)]
     if not out:
-        return np.zeros((0, model.config.latent_dim), dtype=np.float32)
-    return torch.cat(out).numpy()
+        return np.zeros((0, net.config.latent_dim), dtype=np.float32)
+    return np.concatenate(out)
 
 
-@torch.no_grad()
 def decode(model, z) -> np.ndarray:
     """Pixel probabilities σ(logits(z)) as images (N, 28, 28) in [0, 1], for either model."""
-    _check_model(model)
+    net = as_numpy(model)
     z = np.asarray(z, dtype=np.float32)
-    if z.ndim != 2 or z.shape[1] != model.config.latent_dim or not np.isfinite(z).all():
-        raise ValueError(f"expected finite codes of shape (N, {model.config.latent_dim}), "
+    if z.ndim != 2 or z.shape[1] != net.config.latent_dim or not np.isfinite(z).all():
+        raise ValueError(f"expected finite codes of shape (N, {net.config.latent_dim}), "
                          f"got {z.shape}.")
-    return torch.sigmoid(model.decode(torch.from_numpy(z))).reshape(-1, 28, 28).numpy()
+    return decode_images(net, z)
 
 
 def prior_samples(model, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -120,13 +83,13 @@ def grid_decodes(model, n: int, lim: float = 3.0) -> tuple[np.ndarray, np.ndarra
     return z, decode(model, z)
 
 
-def nudge(model, x: torch.Tensor, size: float, n: int, seed: int) -> tuple[np.ndarray, ...]:
+def nudge(model, x, size: float, n: int, seed: int) -> tuple[np.ndarray, ...]:
     r"""Decode a digit's code moved by noise of a chosen size: :math:`z_i = c(x) + s\,\varepsilon_i`.
 
     Parameters
     ----------
     model : Autoencoder or VAE (whose code c(x) is μ(x)).
-    x : tensor (1, 784) or (784,), one digit as the model sees it (``vae.model_input``).
+    x : array (1, 784) or (784,), one digit as the model sees it (``vae.model_input``).
     size : s ≥ 0, the standard deviation of the nudge in code units.
     n : number of nudged codes; ``seed`` seeds ε ~ N(0, I).
 
@@ -138,7 +101,8 @@ def nudge(model, x: torch.Tensor, size: float, n: int, seed: int) -> tuple[np.nd
         raise ValueError(f"the nudge size must be a number ≥ 0, got {size}.")
     if int(n) < 1:
         raise ValueError(f"the number of nudged codes must be at least 1, got {n}.")
-    x = torch.as_tensor(x, dtype=torch.float32).reshape(-1, IMAGE_SIZE)
+    model = as_numpy(model)
+    x = np.asarray(x, dtype=np.float32).reshape(-1, IMAGE_SIZE)
     if len(x) != 1:
         raise ValueError(f"nudge takes one digit, got {len(x)}.")
     code = codes(model, x)[0]
@@ -147,14 +111,10 @@ def nudge(model, x: torch.Tensor, size: float, n: int, seed: int) -> tuple[np.nd
     return code, z, decode(model, z)
 
 
-@torch.no_grad()
-def reconstruction_nats(model, x: torch.Tensor, batch: int = 1000) -> np.ndarray:
+def reconstruction_nats(model, x, batch: int = 1000) -> np.ndarray:
     r"""Per-digit :math:`\log p(x \mid c(x))` in nats, decoding the code (μ(x) for a VAE)."""
-    _check_model(model)
-    out = []
-    for start in range(0, len(x), batch):
-        xb = x[start:start + batch]
-        enc = model.encode(xb)
-        z = enc[0] if isinstance(enc, tuple) else enc
-        out.append(bernoulli_log_likelihood(model.decode(z), xb))
-    return torch.cat(out).double().numpy() if out else np.zeros(0)
+    net = as_numpy(model)
+    x = np.asarray(x, dtype=np.float32).reshape(-1, IMAGE_SIZE)
+    out = [bernoulli_log_likelihood(net.decode(_code(net, xb)), xb).astype(np.float64)
+           for xb in (x[start:start + batch] for start in range(0, len(x), batch))]
+    return np.concatenate(out) if out else np.zeros(0)

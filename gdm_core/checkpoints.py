@@ -1,8 +1,11 @@
-"""Saving and loading model checkpoints (the VAE and the plain autoencoder) without executing code.
+"""Saving and loading torch model checkpoints (the VAE and the plain autoencoder) without
+executing code: what training and the exporter use. The app serves the ``.npz`` export of the
+same weights in NumPy (``gdm_core.numpy_nets.load_net``) and never imports this module.
 
-A checkpoint is two files side by side: ``name.pt``, a plain state dict of tensors written by
+A checkpoint is three files side by side: ``name.pt``, a plain state dict of tensors written by
 ``torch.save`` and read back with ``torch.load(..., weights_only=True)`` (which refuses any
-pickle that would run code), and ``name.json``, the metadata: the kind of model (``"model"``:
+pickle that would run code); ``name.npz``, the same weights as plain arrays for serving
+(``gdm_core.export_npz``); and ``name.json``, the metadata: the kind of model (``"model"``:
 ``"vae"`` or ``"ae"``; missing means ``"vae"``, as in checkpoints written before the
 autoencoder existed), architecture, the training command and seed, data checksums, the
 per-epoch test figures and final metrics.
@@ -21,9 +24,10 @@ from pathlib import Path
 
 import torch
 
-from gdm_core.autoencoder import Autoencoder
+from gdm_core.export_npz import export
 from gdm_core.layers import VAEConfig
-from gdm_core.vae import VAE
+from gdm_core.numpy_nets import load_net
+from gdm_core.torch_nets import VAE, Autoencoder, from_numpy_net
 
 MODEL_KINDS = {"vae": VAE, "ae": Autoencoder}
 
@@ -72,6 +76,7 @@ def save_checkpoint(model: VAE | Autoencoder, path: str | Path, metadata: dict) 
     meta_tmp = path.with_name(path.name + ".json.tmp")
     meta_tmp.write_text(json.dumps(meta, indent=2) + "\n")
     os.replace(meta_tmp, metadata_path(path))
+    export(path)  # the weights the app serves, in NumPy
 
 
 def load_metadata(path: str | Path) -> dict:
@@ -130,7 +135,9 @@ def load_checkpoint(path: str | Path, kind: str | None = None) -> tuple[VAE | Au
 
     Parameters
     ----------
-    path : the ``.pt`` file; its metadata is the ``.json`` beside it.
+    path : the ``.pt`` file; its metadata is the ``.json`` beside it. An ``.npz`` path (the
+        shipped models ship their weights in that form only) is read by
+        ``numpy_nets.load_net`` and rebuilt as a torch model.
     kind : ``"vae"`` or ``"ae"`` to insist on one kind of model, None to accept either.
 
     Returns
@@ -148,6 +155,12 @@ def load_checkpoint(path: str | Path, kind: str | None = None) -> tuple[VAE | Au
     if kind is not None and kind not in MODEL_KINDS:
         raise ValueError(f"kind must be one of {sorted(MODEL_KINDS)} or None, got {kind!r}.")
     path = Path(path)
+    if path.suffix == ".npz":
+        try:
+            net, meta = load_net(path, kind)
+        except ValueError as exc:
+            raise CheckpointError(str(exc)) from None
+        return from_numpy_net(net), meta
     meta = load_metadata(path)
     found = meta.get("model", "vae")
     if found not in MODEL_KINDS:

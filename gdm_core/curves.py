@@ -36,7 +36,7 @@ def lines_series() -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, tuple[f
 
 def lines_gradient_series(seed: int, n: int = 200) -> tuple[np.ndarray, dict, np.ndarray, list]:
     """Exact d/dθ of each divergence over θ, and W1's gradient measured from n samples a line
-    (POT's exact transport and autograd) at a few θ. Returns ``(grid, series, thetas, grads)``."""
+    (POT's exact plan and the envelope theorem) at a few θ. Returns ``(grid, series, thetas, grads)``."""
     rng = np.random.default_rng(seed)
     z_real, z_fake = rng.random(n), rng.random(n)
     grads = [dv.sample_w_gradient(t, z_real, z_fake)[1] for t in SAMPLE_THETAS]

@@ -13,17 +13,16 @@ Kingma & Welling, "Auto-Encoding Variational Bayes", ICLR 2014 (arXiv:1312.6114)
 (Bernoulli MLP decoder); Hendrycks & Gimpel, "Gaussian Error Linear Units (GELUs)",
 arXiv:1606.08415, 2016.
 
-This module imports no other module of ``gdm_core``: ``vae``, ``autoencoder`` and
-``checkpoints`` build on it, so none of them needs another's private parts.
+This module imports no other module of ``gdm_core`` and no torch: the torch networks
+(``torch_nets``, for training) and their NumPy forward pass (``numpy_nets``, what the app
+serves) both build on it.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-import torch
-from torch import nn
-from torch.nn import functional as F
+import numpy as np
 
 IMAGE_SIZE = 784  # 28 × 28 pixels, flattened
 
@@ -53,14 +52,12 @@ class VAEConfig:
         return cfg
 
 
-def mlp(sizes: list[int]) -> nn.Sequential:
-    """Linear layers ``sizes[0] → sizes[1] → … → sizes[-1]``, each followed by a GELU."""
-    layers: list[nn.Module] = []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        layers += [nn.Linear(n_in, n_out), nn.GELU()]
-    return nn.Sequential(*layers)
-
-
-def bernoulli_log_likelihood(logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    """log p(x|z) summed over pixels, in nats, for Bernoulli pixels with the given logits."""
-    return -F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(-1)
+def bernoulli_log_likelihood(logits, x) -> np.ndarray:
+    r"""log p(x|z) summed over the last axis, in nats, for Bernoulli pixels with these logits:
+    :math:`\sum_j x_j\ell_j - \operatorname{softplus}(\ell_j)`, computed as torch's
+    ``binary_cross_entropy_with_logits`` does (:math:`\max(\ell,0) - \ell x + \log(1+e^{-|\ell|})`,
+    stable for any logit) in the logits' precision."""
+    logits = np.asarray(logits)
+    x = np.asarray(x, dtype=logits.dtype)
+    bce = np.maximum(logits, 0) - logits * x + np.log1p(np.exp(-np.abs(logits)))
+    return -bce.sum(-1)

@@ -18,8 +18,8 @@ ELBO whose reconstruction term is a Gauss–Hermite quadrature over q and whose 
 closed form; the right directly on the grid — and :func:`iw_curve` shows the importance-weighted
 bound of Burda, Grosse & Salakhutdinov (ICLR 2016) climbing from the ELBO (k = 1) to log p(x).
 
-The models are duck-typed (``encode`` → (μ, log σ²), ``decode`` → Bernoulli logits, a
-``config.latent_dim`` of 2), so this module does not import ``gdm_core.vae``.
+The model is a VAE with a 2-D latent, evaluated in NumPy (``numpy_nets.as_numpy``: the shipped
+weights, or a torch VAE converted); nothing here imports torch.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import torch
-from torch.nn import functional as F
+
+from gdm_core.layers import bernoulli_log_likelihood
+from gdm_core.numpy_nets import as_numpy
 
 LOG_2PI = math.log(2 * math.pi)
 
@@ -77,38 +78,36 @@ class PosteriorGrid:
         return np.array([[(p * d1 * d1).sum(), c12], [c12, (p * d2 * d2).sum()]])
 
 
-def _as_digit(model, x) -> torch.Tensor:
+def _as_digit(model, x) -> np.ndarray:
     if getattr(getattr(model, "config", None), "latent_dim", None) != 2:
         raise ValueError("the posterior on a grid needs a model with a 2-D latent space.")
-    x = torch.as_tensor(x, dtype=torch.float32).reshape(-1)
-    if x.numel() != 784:
-        raise ValueError(f"expected one digit of 784 pixels, got {x.numel()} values.")
+    x = np.asarray(x, dtype=np.float32).reshape(-1)
+    if x.size != 784:
+        raise ValueError(f"expected one digit of 784 pixels, got {x.size} values.")
     if not bool(((x == 0) | (x == 1)).all()):
         raise ValueError("the digit must be binary (use vae.model_input): p(x|z) is a "
                          "Bernoulli probability of 0/1 pixels.")
     return x
 
 
-@torch.no_grad()
-def _encode(model, x: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
-    mu, logvar = model.encode(x[None])
-    return mu[0].double().numpy(), np.exp(logvar[0].double().numpy())
+def _encode(model, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    mu, logvar = as_numpy(model).encode(x[None])
+    return mu[0].astype(np.float64), np.exp(logvar[0].astype(np.float64))
 
 
-@torch.no_grad()
-def log_likelihood(model, x: torch.Tensor, z: np.ndarray, batch: int = 4096) -> np.ndarray:
+def log_likelihood(model, x, z: np.ndarray, batch: int = 4096) -> np.ndarray:
     r""":math:`\log p(x \mid z)` (nats) at each row of z (G, 2), decoder batched.
 
     :math:`\log p(x\mid z) = \sum_j x_j \ell_j - \operatorname{softplus}(\ell_j)` for the
-    Bernoulli logits :math:`\ell = \mathrm{decode}(z)`.
+    Bernoulli logits :math:`\ell = \mathrm{decode}(z)` (float32, as the network), summed in
+    float64.
     """
-    x = x.reshape(1, -1)
-    out = []
-    zt = torch.as_tensor(np.asarray(z), dtype=torch.float32)
-    for start in range(0, len(zt), batch):
-        logits = model.decode(zt[start:start + batch])
-        out.append((logits @ x[0] - F.softplus(logits).sum(-1)).double())
-    return torch.cat(out).numpy() if out else np.zeros(0)
+    net = as_numpy(model)
+    x = np.asarray(x, dtype=np.float32).reshape(1, -1)
+    z = np.asarray(z, dtype=np.float32)
+    out = [bernoulli_log_likelihood(net.decode(z[start:start + batch]).astype(np.float64), x)
+           for start in range(0, len(z), batch)]
+    return np.concatenate(out) if out else np.zeros(0)
 
 
 def _log_joint(model, x, z1: np.ndarray, z2: np.ndarray) -> np.ndarray:
@@ -181,7 +180,7 @@ def posterior_grid(model, x, n: int = 48, lim: float | None = None, coarse: int 
     the rectangle rule's exponential accuracy: Trefethen & Weideman, "The exponentially
     convergent trapezoidal rule", SIAM Review 56 (2014).
     """
-    x = _as_digit(model, x)
+    x, model = _as_digit(model, x), as_numpy(model)  # a torch VAE: converted once
     n = int(n)
     if n < 10:
         raise ValueError(f"the grid needs at least 10 points per axis, got {n}.")
@@ -258,7 +257,7 @@ def elbo_gap(model, x, n: int = 48, lim: float | None = None, order: int = 20,
     Kingma & Welling 2014, eq. (1)–(3); Blei, Kucukelbir & McAuliffe, "Variational inference:
     a review for statisticians", JASA 112 (2017), Sec. 2.2.
     """
-    x = _as_digit(model, x)
+    x, model = _as_digit(model, x), as_numpy(model)  # a torch VAE: converted once
     g = grid if grid is not None else posterior_grid(model, x, n=n, lim=lim)
     mu, var = g.q_mean, np.diag(g.q_cov)
     sd = np.sqrt(var)
@@ -273,7 +272,6 @@ def elbo_gap(model, x, n: int = 48, lim: float | None = None, order: int = 20,
     return ElboGap(g.log_px, elbo, rec, kl_prior, g.log_px - elbo, kl_post, float(q.sum()), g)
 
 
-@torch.no_grad()
 def iw_curve(model, x, ks=(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000), repeats: int = 4,
              seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r"""The importance-weighted bound :math:`\mathcal L_k` against k, with its Monte Carlo spread.
@@ -285,28 +283,28 @@ def iw_curve(model, x, ks=(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000), repeats: i
     :math:`\mathbb E[\mathcal L_k]` increases to :math:`\log p(x)`. Each of ``repeats``
     independent runs draws max(ks) samples once and evaluates :math:`\mathcal L_k` on its
     first k (nested prefixes: every k is a correct draw of :math:`\mathcal L_k`, at the cost
-    of max(ks) decodes per run). Seeded with a private generator.
+    of max(ks) decodes per run). Seeded with ``numpy.random.default_rng(seed)``.
 
     Returns
     -------
     ks : (K,) ints; mean : (K,) the mean over runs; sd : (K,) the runs' standard deviation.
     """
-    x = _as_digit(model, x)
+    x, model = _as_digit(model, x), as_numpy(model)  # a torch VAE: converted once
     ks = np.asarray(sorted({int(k) for k in ks}))
     if len(ks) == 0 or ks[0] < 1:
         raise ValueError("ks must be positive integers.")
     if int(repeats) < 2:
         raise ValueError(f"at least 2 repeats are needed for a spread, got {repeats}.")
-    mu, logvar = model.encode(x[None])
-    mu, sd = mu[0].double(), torch.exp(0.5 * logvar[0].double())
-    g = torch.Generator().manual_seed(int(seed))
+    mu, var = _encode(model, x)
+    sd = np.sqrt(var)
+    rng = np.random.default_rng(int(seed))
     kmax, out = int(ks[-1]), np.empty((int(repeats), len(ks)))
     for r in range(int(repeats)):
-        eps = torch.randn((kmax, 2), generator=g, dtype=torch.float64)
+        eps = rng.standard_normal((kmax, 2))
         z = mu + sd * eps
-        log_w = (torch.from_numpy(log_likelihood(model, x, z.numpy()))
-                 - 0.5 * (z ** 2).sum(1) + 0.5 * (eps ** 2).sum(1) + torch.log(sd).sum())
+        log_w = (log_likelihood(model, x, z)
+                 - 0.5 * (z ** 2).sum(1) + 0.5 * (eps ** 2).sum(1) + np.log(sd).sum())
         # log w = log p(x|z) + log N(z; 0, I) − log N(z; μ, σ²); the 2π terms cancel.
-        cums = torch.logcumsumexp(log_w, 0).numpy()
+        cums = np.logaddexp.accumulate(log_w)
         out[r] = cums[ks - 1] - np.log(ks)
     return ks, out.mean(0), out.std(0, ddof=1)

@@ -18,7 +18,9 @@ Both are unbiased; the pathwise one usually has far smaller variance (Mohamed, R
 & Mnih, "Monte Carlo gradient estimation in machine learning", JMLR 21, 2020). Here the
 score-function estimator has no baseline or control variate, as in its textbook form.
 Both estimators draw ε from ``numpy.random.default_rng(seed)``, so one seed gives both the
-same samples.
+same samples. The VAE's own f (:func:`vae_coordinate`) and its derivative are evaluated in
+NumPy (the decoder's forward mode); torch is imported only by :func:`pathwise_grad` when it is
+asked to differentiate a torch-written f by autograd.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import torch
+
+from gdm_core.layers import IMAGE_SIZE, bernoulli_log_likelihood
+from gdm_core.numpy_nets import as_numpy
 
 
 def _check(mu: float, sigma: float, n: int) -> tuple[float, float, int]:
@@ -86,6 +90,8 @@ def pathwise_grad(f: Callable, mu: float, sigma: float, n: int, seed: int = 0, *
     if df is not None:
         d = _values(df, mu + sigma * eps)
         return float(np.mean(d)), float(np.mean(d * eps))
+    import torch  # only for an f written with torch operations, differentiated by autograd
+
     mu_t = torch.tensor(mu, dtype=torch.float64, requires_grad=True)
     sigma_t = torch.tensor(sigma, dtype=torch.float64, requires_grad=True)
     z = mu_t + sigma_t * torch.from_numpy(eps)
@@ -184,51 +190,57 @@ def estimator_spread(f: Callable, mu: float, sigma: float, ns=(1, 3, 10, 30, 100
                            path.std(1, ddof=1))
 
 
-@torch.no_grad()
-def _encode(model, x: torch.Tensor):
-    mu, logvar = model.encode(x.reshape(1, -1))
-    return mu[0], torch.exp(0.5 * logvar[0])
-
-
-def vae_coordinate(model, x, coord: int = 0) -> tuple[Callable, float, float]:
+def vae_coordinate(model, x, coord: int = 0) -> tuple[Callable, float, float, Callable]:
     r"""The VAE's own :math:`f(t) = \log p(x \mid z)` along one latent coordinate of a digit.
 
-    :math:`z = \mu(x)` except :math:`z_{\text{coord}} = t`. Returns (f, μ, σ): f works on a
-    NumPy array (values) and on a torch tensor (differentiable, for :func:`pathwise_grad`),
-    and (μ, σ) are q(z|x)'s mean and standard deviation along that coordinate — so
-    ``pathwise_grad(f, mu, sigma, …)`` is the gradient the VAE's training gets for that
+    :math:`z = \mu(x)` except :math:`z_{\text{coord}} = t`. Returns (f, μ, σ, df): f and its
+    derivative
+
+    .. math:: f'(t) = \sum_j \big(x_j - \sigma(\ell_j(z))\big)\,
+              \frac{\partial \ell_j}{\partial z_{\text{coord}}}
+
+    (the decoder's forward-mode derivative, ``NumpyNet.decode_with_tangent``) work on NumPy
+    arrays, and (μ, σ) are q(z|x)'s mean and standard deviation along that coordinate — so
+    ``pathwise_grad(f, mu, sigma, …, df=df)`` is the gradient the VAE's training gets for that
     coordinate of the reconstruction term.
     """
-    dim = model.config.latent_dim
+    net = as_numpy(model)
+    dim = net.config.latent_dim
     if int(coord) != coord or not 0 <= int(coord) < dim:
         raise ValueError(f"coord must be between 0 and {dim - 1}, got {coord}.")
     coord = int(coord)
-    x = torch.as_tensor(x, dtype=torch.float32).reshape(-1)
-    if x.numel() != 784:
-        raise ValueError(f"expected one digit of 784 pixels, got {x.numel()} values.")
-    mu, sd = _encode(model, x)
-    base = mu.detach().clone()
+    x = np.asarray(x, dtype=np.float32).reshape(-1)
+    if x.size != IMAGE_SIZE:
+        raise ValueError(f"expected one digit of 784 pixels, got {x.size} values.")
+    mu, logvar = net.encode(x[None])
+    base, sd = mu[0].astype(np.float64), float(np.exp(0.5 * float(logvar[0, coord])))
+
+    def _z(t):
+        t = np.asarray(t, dtype=np.float64)
+        z = np.repeat(base[None, :], t.size, axis=0)
+        z[:, coord] = t.reshape(-1)
+        return t, z
 
     def f(t):
-        is_torch = isinstance(t, torch.Tensor)
-        tt = t if is_torch else torch.as_tensor(np.asarray(t, dtype=np.float64))
-        flat = tt.reshape(-1)
-        z = base.double().repeat(len(flat), 1)
-        z = torch.cat([z[:, :coord], flat[:, None], z[:, coord + 1:]], dim=1)
-        with torch.set_grad_enabled(is_torch and tt.requires_grad):
-            logits = model.decode(z.float()).double()
-            ll = (logits @ x.double() - torch.nn.functional.softplus(logits).sum(-1))
-        ll = ll.reshape(tt.shape)
-        return ll if is_torch else ll.detach().numpy()
+        t, z = _z(t)
+        return bernoulli_log_likelihood(net.decode(z).astype(np.float64), x[None]).reshape(t.shape)
 
-    return f, float(mu[coord]), float(sd[coord])
+    def df(t):
+        t, z = _z(t)
+        dz = np.zeros_like(z)
+        dz[:, coord] = 1.0
+        logits, dlogits = net.decode_with_tangent(z, dz)
+        p = 0.5 * (1.0 + np.tanh(0.5 * logits.astype(np.float64)))
+        return ((x[None].astype(np.float64) - p) * dlogits).sum(-1).reshape(t.shape)
+
+    return f, float(base[coord]), sd, df
 
 
 def log_lik_curve(model, x, coord: int = 0, half_width: float = 4.0,
                   n: int = 201) -> tuple[np.ndarray, np.ndarray, float, float]:
     """``vae_coordinate``'s f on an even grid of n points over μ ± half_width·σ:
     (t, log p(x|z(t)), μ, σ)."""
-    f, mu, sd = vae_coordinate(model, x, coord)
+    f, mu, sd, _ = vae_coordinate(model, x, coord)
     if not (math.isfinite(half_width) and half_width > 0) or int(n) < 2:
         raise ValueError("half_width must be positive and n at least 2.")
     t = np.linspace(mu - half_width * sd, mu + half_width * sd, int(n))

@@ -31,12 +31,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from gdm_core.autoencoder import Autoencoder, ae_loss, codes, reconstruction_nats
+from gdm_core.autoencoder import codes, reconstruction_nats
 from gdm_core.checkpoints import save_checkpoint
 from gdm_core.data import TEST_BINARIZATION, binarize, binarize_test, load_mnist, md5_of_files
 from gdm_core.layers import VAEConfig
+from gdm_core.numpy_nets import as_numpy
 from gdm_core.torch_threads import set_threads
-from gdm_core.vae import VAE, elbo, elbo_estimate, iw_bound
+from gdm_core.torch_nets import VAE, Autoencoder, ae_loss, elbo
+from gdm_core.vae import elbo_estimate, iw_bound
 
 KINDS = ("vae", "ae")
 _INIT_LOCK = threading.Lock()  # model initialisation seeds torch's global generator briefly
@@ -398,9 +400,9 @@ def final_metrics(model, test_x: torch.Tensor, seed: int = 0, iw_k: int = 1000,
         }
     rec_all, kl_all = elbo_estimate(model, test_x, samples=1, seed=seed)
     rec, kl = float(rec_all.mean()), float(kl_all.mean())
-    g = torch.Generator().manual_seed(int(seed))
-    iw = torch.cat([iw_bound(model, test_x[i:i + 100], k=iw_k, generator=g)
-                    for i in range(0, min(iw_n, len(test_x)), 100)]).mean().item()
+    net, rng, x = as_numpy(model), np.random.default_rng(int(seed)), np.asarray(test_x)
+    iw = float(np.concatenate([iw_bound(net, x[i:i + 100], k=iw_k, rng=rng)
+                               for i in range(0, min(iw_n, len(x)), 100)]).mean())
     return {
         "test_neg_elbo": round(kl - rec, 3), "test_reconstruction": round(rec, 3),
         "test_kl": round(kl, 3), "test_images": len(test_x),

@@ -34,6 +34,15 @@ def _is_torch(x) -> bool:
     return type(x).__module__.split(".")[0] == "torch"
 
 
+def _array_module(x):
+    """numpy, or torch for a tensor (then torch is loaded already: this imports nothing new)."""
+    if _is_torch(x):
+        import torch
+
+        return torch
+    return np
+
+
 def as_cloud(name: str, x):
     """``x`` as a cloud of points: a 2-D (n, d) array or tensor ((n,) becomes (n, 1)), checked
     to hold at least one point and only finite numbers (ValueError naming ``name`` otherwise)."""
@@ -61,7 +70,7 @@ def _max_abs(a) -> float:
 
 def _cost_matrix(x, y, p: float):
     r"""Cost :math:`\|x_i - y_j\|^p` whose gradient stays finite where two points coincide."""
-    nx = ot.backend.get_backend(x, y)
+    xp = _array_module(x)
     # ot.dist(metric="sqeuclidean") expands ‖x‖² + ‖y‖² − 2x·y, which loses every digit of a
     # distance below ~1e-8 at unit scale (θ = 1e-8 would give W = 0). Summing squared coordinate
     # differences, as ot.dist does for its other metrics, is exact to rounding.
@@ -72,9 +81,9 @@ def _cost_matrix(x, y, p: float):
         return sq
     # d/ds s^{p/2} blows up at s = 0 for p < 2; the true (sub)gradient there is 0, so mask it
     positive = sq > 0
-    safe = nx.where(positive, sq, nx.ones(sq.shape, type_as=sq))
-    powered = nx.sqrt(safe) if p == 1 else safe ** (p / 2.0)
-    return nx.where(positive, powered, nx.zeros(sq.shape, type_as=sq))
+    safe = xp.where(positive, sq, xp.ones_like(sq))
+    powered = xp.sqrt(safe) if p == 1 else safe ** (p / 2.0)
+    return xp.where(positive, powered, xp.zeros_like(sq))
 
 
 def wasserstein_samples(x, y, p: float = 1):
@@ -84,8 +93,11 @@ def wasserstein_samples(x, y, p: float = 1):
        \quad a_i = 1/n,\ b_j = 1/m.
 
     Solved exactly by POT's network simplex (``ot.emd2``). Works on NumPy arrays and on torch
-    tensors; with tensors the result is differentiable (POT returns the plan's cost, and by the
-    envelope theorem its gradient is :math:`\sum_{ij}\pi^*_{ij}\nabla\|x_i-y_j\|^p`). In 1-D with
+    tensors; with tensors the result is differentiable: the optimal plan :math:`\pi^*` is solved
+    in NumPy and the cost :math:`\sum_{ij}\pi^*_{ij}\|x_i-y_j\|^p` built in torch, whose
+    gradient is the envelope theorem's :math:`\sum_{ij}\pi^*_{ij}\nabla\|x_i-y_j\|^p` (POT's own
+    torch backend does the same; it is switched off so that importing POT loads no torch, see
+    ``gdm_core/__init__``). In 1-D with
     n = m the sorted solution is used instead: matching the i-th smallest to the i-th smallest is
     optimal for every p ≥ 1 (Villani 2009, Rem. 2.19) and costs O(n log n).
 
@@ -106,26 +118,30 @@ def wasserstein_samples(x, y, p: float = 1):
         raise ValueError("x and y must both be NumPy arrays or both be torch tensors.")
     if x.shape[1] != y.shape[1]:
         raise ValueError(f"x and y must have points of the same dimension, got {x.shape[1]} and {y.shape[1]}.")
-    nx = ot.backend.get_backend(x, y)
+    xp = _array_module(x)
     # W_p is 1-homogeneous, W_p(x/s, y/s) = W_p(x, y)/s: rescale clouds so large that the squared
     # distances, raised to p/2, would overflow (hostile-input test: a point at 1e300 gave ∞)
     scale = max(_max_abs(x), _max_abs(y))
     if scale > 0 and 2 * max(p, 2.0) * math.log10(scale) > 300:
         return wasserstein_samples(x / scale, y / scale, p) * scale
     if x.shape[1] == 1 and x.shape[0] == y.shape[0]:
-        xs, ys = nx.sort(x[:, 0]), nx.sort(y[:, 0])
-        diff = nx.abs(xs - ys)
-        cost = nx.mean(diff ** p) if p != 1 else nx.mean(diff)
+        xs, ys = xp.sort(x[:, 0]), xp.sort(y[:, 0])
+        xs, ys = (xs.values, ys.values) if _is_torch(x) else (xs, ys)
+        diff = xp.abs(xs - ys)
+        cost = (diff ** p).mean() if p != 1 else diff.mean()
     else:
-        a, b = ot.unif(x.shape[0], type_as=x), ot.unif(y.shape[0], type_as=y)
-        cost = ot.emd2(a, b, _cost_matrix(x, y, p))
+        a, b = ot.unif(x.shape[0]), ot.unif(y.shape[0])
+        cost_matrix = _cost_matrix(x, y, p)
+        if _is_torch(x):
+            plan = ot.emd(a, b, cost_matrix.detach().numpy().astype(np.float64))
+            cost = (xp.as_tensor(plan, dtype=cost_matrix.dtype) * cost_matrix).sum()
+        else:
+            cost = ot.emd2(a, b, cost_matrix)
     if p != 1:
         # c^{1/p} has an infinite slope at c = 0; mask it so identical clouds get gradient 0
         if _is_torch(x):
-            import torch
-
-            safe = torch.where(cost > 0, cost, torch.ones_like(cost))
-            cost = torch.where(cost > 0, safe ** (1.0 / p), torch.zeros_like(cost))
+            safe = xp.where(cost > 0, cost, xp.ones_like(cost))
+            cost = xp.where(cost > 0, safe ** (1.0 / p), xp.zeros_like(cost))
         else:
             cost = max(0.0, float(cost)) ** (1.0 / p)
     return cost if _is_torch(x) else float(cost)

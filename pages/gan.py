@@ -2,12 +2,10 @@
 
 import streamlit as st
 
-from gdm_core import torch_threads
 from gdm_app import ui
 from gdm_app.sections.gan import by_hand, clipping, compare, controls, maths, watch
 
 ui.ensure_entrypoint()  # a deep link must still go through app.py
-torch_threads.one_thread()
 
 st.title("GAN training")
 st.markdown(

@@ -2,13 +2,11 @@
 
 import streamlit as st
 
-from gdm_core import torch_threads
 from gdm_app import ui
 from gdm_app.sections import vae as shared
 from gdm_app.sections.vae import elbo, encoded, generate, manifold, reconstruct, train_own
 
 ui.ensure_entrypoint()  # a deep link must still go through app.py
-torch_threads.one_thread()
 
 st.title("VAE latent space")
 model, meta = shared.require_model()
@@ -32,7 +30,7 @@ st.markdown(
     "decoder $p(x\\mid z)$ (784 pixel probabilities), prior $p(z)=\\mathcal N(0, I)$.")
 st.caption(
     f"{cfg.enc_layers}+{cfg.dec_layers} hidden layers of {cfg.hidden} units, "
-    f"{sum(p.numel() for p in model.parameters()):,} weights, "
+    f"{model.n_weights:,} weights, "
     f"{len(meta.get('history') or [])} epochs. Digits: the first {len(labels):,} MNIST test "
     "images (LeCun, Cortes & Burges, CC BY-SA 3.0), binarised once: the model's input. "
     "Why it is built this way: the *Why a VAE* page.")

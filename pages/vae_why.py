@@ -2,13 +2,11 @@
 
 import streamlit as st
 
-from gdm_core import torch_threads
 from gdm_app import ui
 from gdm_app.sections import vae as shared
 from gdm_app.sections.vae import gap, latent_dims, reparam, versus
 
 ui.ensure_entrypoint()  # a deep link must still go through app.py
-torch_threads.one_thread()
 
 st.title("Why a VAE")
 shared.require_model()

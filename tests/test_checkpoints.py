@@ -12,12 +12,12 @@ import time
 import pytest
 import torch
 
-from gdm_core.autoencoder import Autoencoder
 from gdm_core.checkpoints import (
     CheckpointError, load_autoencoder, load_checkpoint, load_metadata, load_vae, metadata_path,
     save_checkpoint,
 )
-from gdm_core.vae import VAE, VAEConfig
+from gdm_core.layers import VAEConfig
+from gdm_core.torch_nets import VAE, Autoencoder
 
 CONFIG = VAEConfig(latent_dim=2, hidden=8, enc_layers=1, dec_layers=2)
 
@@ -56,7 +56,8 @@ def test_round_trip(saved):
 
 def test_save_leaves_no_temporary_files(saved):
     _, path = saved
-    assert sorted(p.name for p in path.parent.iterdir()) == ["tiny.json", "tiny.pt"]
+    # the torch weights, their metadata and their NumPy export for serving (export_npz)
+    assert sorted(p.name for p in path.parent.iterdir()) == ["tiny.json", "tiny.npz", "tiny.pt"]
 
 
 def test_missing_weights(saved):

@@ -107,7 +107,7 @@ def test_one_sample_has_no_standard_error(model_and_digit):
 def test_digit_bounds_refuses_bad_input(model_and_digit):
     model, x = model_and_digit
     with pytest.raises(ValueError, match="one digit"):
-        estimates.digit_bounds(model, x.expand(2, -1), 10, 10, 0)
+        estimates.digit_bounds(model, np.repeat(x, 2, axis=0), 10, 10, 0)
     with pytest.raises(ValueError, match="one digit"):
         estimates.digit_bounds(model, x[0], 10, 10, 0)
     with pytest.raises(ValueError, match="two repeats"):

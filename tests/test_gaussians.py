@@ -12,7 +12,7 @@ import torch
 from scipy import stats
 
 from gdm_core import gaussians as g
-from gdm_core.vae import gaussian_kl
+from gdm_core.torch_nets import gaussian_kl
 
 
 def _random_spd(k: int, rng) -> np.ndarray:

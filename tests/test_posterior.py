@@ -10,7 +10,8 @@ import pytest
 import torch
 
 from gdm_core import paths, posterior, vae
-from gdm_core.vae import VAE, VAEConfig
+from gdm_core.layers import VAEConfig
+from gdm_core.torch_nets import VAE
 
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py

@@ -11,7 +11,9 @@ import torch
 
 from gdm_core import train
 from gdm_core.data import FILES, write_idx
-from gdm_core.vae import VAE, VAEConfig, elbo_estimate, model_input
+from gdm_core.layers import VAEConfig
+from gdm_core.torch_nets import VAE
+from gdm_core.vae import elbo_estimate, model_input
 
 TINY = VAEConfig(latent_dim=2, hidden=16, enc_layers=1, dec_layers=1)
 

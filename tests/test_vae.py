@@ -14,7 +14,8 @@ from scipy.special import logsumexp
 
 from gdm_core import paths, vae
 from gdm_core.units import from_nats
-from gdm_core.vae import VAE, VAEConfig
+from gdm_core.layers import VAEConfig
+from gdm_core.torch_nets import VAE
 
 
 def _constant_model(mu, logvar, logits) -> VAE:

@@ -29,13 +29,14 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-import torch
-from torch import nn
-from torch.nn import functional as F
 
 from gdm_core import lsgan
 from gdm_core.gan._config import LINE_POINTS, LOSSES, _whole
-from gdm_core.torch_threads import one_thread
+from gdm_core.torch_threads import lazy, one_thread
+
+# torch is imported by the first training step, not with the package: the GAN page serves
+# shipped runs (plain arrays) and a server that never trains never loads torch.
+torch, nn, F = lazy("torch"), lazy("torch.nn"), lazy("torch.nn.functional")
 
 
 def make_mlp(in_dim: int, out_dim: int, hidden: int, layers: int, seed: int) -> nn.Sequential:

@@ -10,12 +10,9 @@ import json
 import os
 from pathlib import Path
 
-import torch
-
 from gdm_core import gan_referee
 from gdm_core.gan._config import GANConfig, compare_configs
 from gdm_core.gan._results import GANRun, load_run, save_run
-from gdm_core.gan._train import train_gan
 from gdm_core.paths import GAN_PRESETS
 
 PRESET_DIR = GAN_PRESETS
@@ -120,6 +117,10 @@ def make_presets(directory: str | Path, names=None, log=print, reuse=None) -> di
     config is there is copied instead of retrained (training is deterministic, so the result
     is the same run; the summary records which presets were reused).
     """
+    import torch  # making presets trains them; serving them (load_preset_run) needs no torch
+
+    from gdm_core.gan._train import train_gan
+
     directory = Path(directory)
     names = list(names or PRESETS)
     unknown = [name for name in names if name not in PRESETS and name not in COMPARE_RUNS]

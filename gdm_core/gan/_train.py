@@ -15,8 +15,6 @@ import time
 from collections.abc import Callable
 
 import numpy as np
-import torch
-from torch import nn
 
 from gdm_core.gan._config import (
     EXPLODE, GRID, MANIFOLD, N_EVAL, N_SHOW, N_W1, GANConfig,
@@ -27,8 +25,11 @@ from gdm_core.gan._nets import (
 )
 from gdm_core.gan._results import GANFrame, GANHistory, GANRun
 from gdm_core.gan_data import EXTENT, mode_coverage, toy_data
-from gdm_core.torch_threads import one_thread
+from gdm_core.torch_threads import lazy, one_thread
 from gdm_core.transport import wasserstein_samples
+
+# imported by the first training step, not with the package (see gdm_core.torch_threads)
+torch, nn = lazy("torch"), lazy("torch.nn")
 
 
 def _w1(x: np.ndarray, y: np.ndarray) -> float:

@@ -2,7 +2,8 @@
 
 A run is a deterministic function of its :class:`gdm_core.gan.GANConfig`. The presets ship
 precomputed (``checkpoints/gan``), and any other configuration is trained once per server and
-cached by its config, so a class clicking the same settings shares one run.
+cached by its config, so a class clicking the same settings shares one run. Training takes
+one of the server's training slots (``gdm_app.sections.training``); showing a run needs no torch.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gdm_core import gan, gan_referee
+from gdm_app.sections.training import training_slot
 
 
 @st.cache_resource(max_entries=12, show_spinner=False)
@@ -34,11 +36,12 @@ def shipped_run(config: gan.GANConfig) -> gan.GANRun | None:
 
 @st.cache_data(max_entries=16, show_spinner=False, ttl=3600)
 def _trained(config_dict: dict) -> gan.GANRun:
-    bar = st.progress(0.0, text="Training…")
-    run = gan.run_from_config(
-        config_dict, progress=lambda f: bar.progress(min(max(f, 0.0), 1.0),
-                                                     text=f"Training… {100 * f:.0f} %"))
-    bar.empty()
+    with training_slot():
+        bar = st.progress(0.0, text="Training…")
+        run = gan.run_from_config(
+            config_dict, progress=lambda f: bar.progress(min(max(f, 0.0), 1.0),
+                                                         text=f"Training… {100 * f:.0f} %"))
+        bar.empty()
     return run
 
 

@@ -115,12 +115,11 @@ def _gan() -> go.Figure:
 
 @st.cache_resource(max_entries=1, show_spinner=False)
 def _vae() -> go.Figure:
-    from gdm_core import torch_threads, vae
+    from gdm_core import vae
     from gdm_app.figures import vae as figs
     from gdm_app.sections.vae import model
 
-    torch_threads.one_thread()
-    z = vae.latent_grid(10).numpy()
+    z = vae.latent_grid(10)
     return thumbnail(figs.manifold_figure(vae.decode_images(model()[0], z), z, 10))
 
 

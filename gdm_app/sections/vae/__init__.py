@@ -11,10 +11,9 @@ from pathlib import Path
 
 import numpy as np
 import streamlit as st
-import torch
 
 from gdm_core import paths, vae
-from gdm_core.checkpoints import load_checkpoint
+from gdm_core.numpy_nets import load_net, weights_path
 from gdm_core.data import load_mnist
 
 
@@ -26,7 +25,7 @@ def checkpoint() -> Path:
 
 def stamp(path: Path | None = None) -> tuple:
     """Part of every cache key: a replaced checkpoint file is reloaded, not served stale."""
-    path = path or checkpoint()
+    path = weights_path(path or checkpoint())  # the file load_frozen reads
     try:
         s = path.stat()
         return (str(path), s.st_mtime_ns, s.st_size)
@@ -36,12 +35,9 @@ def stamp(path: Path | None = None) -> tuple:
 
 @st.cache_resource(show_spinner="Loading a trained model…", max_entries=6)
 def load_frozen(key: tuple):
-    """A checkpoint's model (read only: shared by every session) and its metadata; ``key`` is
-    :func:`stamp` of its path."""
-    model, meta = load_checkpoint(key[0])
-    for p in model.parameters():
-        p.requires_grad_(False)  # shared by every session: read only
-    return model, meta
+    """A checkpoint's model in NumPy (``numpy_nets.load_net``: its ``.npz`` weights, read only,
+    shared by every session) and its metadata; ``key`` is :func:`stamp` of its path."""
+    return load_net(key[0])
 
 
 def model():
@@ -52,7 +48,7 @@ def model():
 @st.cache_data(show_spinner=False, max_entries=2)
 def _digits(folder: str):
     images, labels = load_mnist(folder, "test")
-    return images, labels, vae.model_input(images).numpy()
+    return images, labels, vae.model_input(images)
 
 
 def digits():
@@ -63,7 +59,7 @@ def digits():
 
 @st.cache_data(show_spinner="Encoding the test digits…", max_entries=4)
 def _encoded(key: tuple):
-    return vae.encode_mean(load_frozen(key)[0], torch.from_numpy(digits()[2]))
+    return vae.encode_mean(load_frozen(key)[0], digits()[2])
 
 
 def codes() -> tuple[np.ndarray, np.ndarray]:
@@ -74,13 +70,13 @@ def codes() -> tuple[np.ndarray, np.ndarray]:
 def require_model():
     """The model and its metadata, or a clear message and a stopped page (no traceback) when
     the checkpoint or the shipped digits cannot be read. Call it before drawing sections."""
-    from gdm_core.checkpoints import CheckpointError
     from gdm_core.data import MnistError
+    from gdm_core.numpy_nets import NetError
 
     try:
         net, meta = model()
         digits()
-    except CheckpointError as exc:
+    except NetError as exc:
         path = checkpoint()
         st.error(f"The trained VAE could not be loaded. {exc}\n\nExpected `{path.name}` and "
                  f"`{path.with_suffix('.json').name}` in `{path.parent}`; restore them (see the "

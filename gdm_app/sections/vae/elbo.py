@@ -5,7 +5,6 @@ and ``vae_iw_k``."""
 from __future__ import annotations
 
 import streamlit as st
-import torch
 
 from gdm_core import estimates, tables, vae
 from gdm_app import ui
@@ -18,13 +17,13 @@ REPEATS = 5
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _bounds(key: tuple, index: int, samples: int, k: int, seed: int) -> dict:
-    x = torch.from_numpy(digits()[2][index:index + 1])
+    x = digits()[2][index:index + 1]
     return estimates.digit_bounds(model()[0], x, samples, k, seed, repeats=REPEATS)
 
 
 @st.cache_data(show_spinner="Computing the ELBO of the shipped test digits…", max_entries=8)
 def _all_digits(key: tuple, seed: int):
-    return vae.elbo_estimate(model()[0], torch.from_numpy(digits()[2]), seed=seed)
+    return vae.elbo_estimate(model()[0], digits()[2], seed=seed)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
-import torch
 
 from gdm_core import posterior
 from gdm_app import ui
@@ -22,7 +21,7 @@ FLOOR_NATS = -12.0  # the heatmap's colour scale: 12 nats (17.3 bits) below the 
 
 @st.cache_data(max_entries=32, show_spinner="Integrating p(x | z) p(z) over the latent plane…")
 def _gap(key: tuple, index: int):
-    x = torch.from_numpy(digits()[2][index])
+    x = digits()[2][index]
     g = posterior.elbo_gap(model()[0], x, order=ORDER)
     return {k: getattr(g, k) for k in ("log_px", "elbo", "reconstruction", "kl_prior", "gap",
                                         "kl_posterior", "q_mass")}, g.grid
@@ -30,7 +29,7 @@ def _gap(key: tuple, index: int):
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _iw(key: tuple, index: int, seed: int):
-    x = torch.from_numpy(digits()[2][index])
+    x = digits()[2][index]
     return posterior.iw_curve(model()[0], x, repeats=REPEATS, seed=seed)
 
 

@@ -13,7 +13,7 @@ from gdm_app.sections.vae import model, stamp
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _figure(key: tuple, n: int):
-    z = vae.latent_grid(n).numpy()
+    z = vae.latent_grid(n)
     return figs.manifold_figure(vae.decode_images(model()[0], z), z, n)
 
 

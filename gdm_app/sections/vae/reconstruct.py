@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
-import torch
 
 from gdm_core import vae
 from gdm_app import ui
@@ -18,8 +17,8 @@ from gdm_app.sections.vae.encoded import interpolation_ends
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _recon_figure(key: tuple, indices: tuple):
     _, labels, x_bin = digits()
-    x = torch.from_numpy(x_bin[list(indices)])
-    return figs.reconstruction_pairs(x.numpy().reshape(-1, 28, 28),
+    x = x_bin[list(indices)]
+    return figs.reconstruction_pairs(x.reshape(-1, 28, 28),
                                      vae.reconstruct(model()[0], x), indices,
                                      [int(labels[i]) for i in indices])
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 
 import streamlit as st
-import torch
 
 from gdm_core import reparam
 from gdm_app import ui
@@ -34,9 +33,9 @@ def _spread(which: str, mu: float, sigma: float, seed: int, key: tuple, digit: i
         s = reparam.estimator_spread(f, mu, sigma, repeats=REPEATS[which], seed=seed, df=df)
         exact = reparam.quadratic_grad(*QUADRATIC, mu, sigma)
     else:
-        f, mu, sigma = reparam.vae_coordinate(model()[0], torch.from_numpy(digits()[2][digit]))
+        f, mu, sigma, df = reparam.vae_coordinate(model()[0], digits()[2][digit])
         s = reparam.estimator_spread(f, mu, sigma, ns=(1, 10, 100), repeats=REPEATS[which],
-                                     seed=seed)
+                                     seed=seed, df=df)
         exact = reparam.quadrature_grad(f, mu, sigma, order=GH_ORDER)
     return s, exact, mu, sigma
 

@@ -3,17 +3,20 @@
 Writes ``vae_train_n``, ``vae_train_epochs``, ``vae_train_hidden``, ``vae_train_lr`` (bound to
 the URL) and ``_vae_run`` (this session's :class:`gdm_core.train.TrainingRun`; its model lives
 only in the session). Reads ``_vae_train_seconds`` (tests shorten the time limit).
+
+Training holds one of the server's training slots (``gdm_app.sections.training``: at most two at
+once, the others wait with their place in line); torch is imported when Train is pressed.
 """
 
 from __future__ import annotations
 
 import streamlit as st
-import torch
 
-from gdm_core import train, vae
+from gdm_core import vae
 from gdm_app import ui
 from gdm_app.figures import vae as figs
 from gdm_app.sections.layout import headline
+from gdm_app.sections.training import training_slot
 from gdm_app.sections.vae import digits, model, stamp
 from gdm_app.sections.vae.elbo import _all_digits
 
@@ -29,6 +32,8 @@ def _time_limit() -> float:
 
 def _start() -> None:
     # The settings are read when the click arrives, not when the button was drawn.
+    from gdm_core import train  # torch: only once a student asks to train
+
     ss = st.session_state
     n_train, epochs = int(ss.get("vae_train_n", 1500)), int(ss.get("vae_train_epochs", 10))
     hidden, lr = int(ss.get("vae_train_hidden", 256)), float(ss.get("vae_train_lr", 0.003))
@@ -36,7 +41,7 @@ def _start() -> None:
     st.session_state["_vae_run"] = train.TrainingRun(
         images[:n_train], vae.VAEConfig(latent_dim=2, hidden=hidden, enc_layers=1, dec_layers=1),
         epochs=epochs, lr=lr, batch_size=50, seed=ui.seed(),
-        test_x=torch.from_numpy(x_bin[len(x_bin) - HELD_OUT:]), time_limit=_time_limit())
+        test_x=x_bin[len(x_bin) - HELD_OUT:], time_limit=_time_limit())
     st.session_state["_vae_drive"] = True  # this run trains it (the button's return value
     # is not relied on: a callback's flag survives any rerun bookkeeping)
 
@@ -47,20 +52,22 @@ def _cancel() -> None:
         run.cancel()
 
 
-def _drive(run: train.TrainingRun) -> None:
+def _drive(run) -> None:
     unit = ui.units()
-    bar = st.progress(0.0, text="Starting…")
-    progress = run.progress()
-    while not progress.finished:
-        progress = run.step(max_seconds=CHUNK_SECONDS)
-        running = "" if progress.running is None else (
-            f": −ELBO (moving average) {ui.fmt(ui.to_units(progress.running), unit, 1)}")
-        bar.progress(progress.fraction, text=f"step {progress.step} of {progress.total}{running}")
+    with training_slot():
+        bar = st.progress(0.0, text="Starting…")
+        progress = run.progress()
+        while not progress.finished:
+            progress = run.step(max_seconds=CHUNK_SECONDS)
+            running = "" if progress.running is None else (
+                f": −ELBO (moving average) {ui.fmt(ui.to_units(progress.running), unit, 1)}")
+            bar.progress(progress.fraction,
+                         text=f"step {progress.step} of {progress.total}{running}")
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _shipped_plane(key: tuple):
-    z = vae.latent_grid(PLANE_TILES).numpy()
+    z = vae.latent_grid(PLANE_TILES)
     return _plane(vae.decode_images(model()[0], z), z)
 
 
@@ -112,16 +119,16 @@ def show() -> None:
         "of compute.")
 
 
-def _report(run: train.TrainingRun, n_train: int, status, own_column) -> None:
+def _report(run, n_train: int, status, own_column) -> None:
     p = run.progress()
     unit = ui.units()
     with status:
         _status(p)
     own, history = run.result()
     with own_column:
-        z = vae.latent_grid(PLANE_TILES).numpy()
+        z = vae.latent_grid(PLANE_TILES)
         ui.show_figure(_plane(vae.decode_images(own, z), z), key="vae_fig_own_manifold")
-    held = torch.from_numpy(digits()[2][-HELD_OUT:])
+    held = digits()[2][-HELD_OUT:]
     own_rec, own_kl = vae.elbo_estimate(own, held, seed=ui.seed())
     rec_all, kl_all = _all_digits(stamp(), ui.seed())
     m1, m2 = st.columns(2)

@@ -1,7 +1,7 @@
 """Why a VAE §1: autoencoder vs VAE — a pair trained alike, compared on what actually differs.
 
-The two models are a pair (``checkpoints/ae2d.pt`` and the d = 2 VAE of the latent-dimension
-study, ``checkpoints/latent_dims/vae_d2.pt``): the same layers, data, recipe and epochs. The
+The two models are a pair (``checkpoints/ae2d.npz`` and the d = 2 VAE of the latent-dimension
+study, ``checkpoints/latent_dims/vae_d2.npz``): the same layers, data, recipe and epochs. The
 decodes are judged by the shipped classifier (``gdm_core.classifier``), never by eye.
 
 Writes ``vae_ae_view``, ``vae_ae_nudge``, ``vae_ae_a``, ``vae_ae_b`` (bound to the URL) and
@@ -15,11 +15,9 @@ from pathlib import Path
 
 import numpy as np
 import streamlit as st
-import torch
 
 from gdm_core import autoencoder as ae
 from gdm_core import classifier, paths, vae, versus
-from gdm_core.checkpoints import load_checkpoint
 from gdm_app import ui
 from gdm_app.figures import vae as figs
 from gdm_app.sections.vae import digit_input, digits, load_frozen, stamp
@@ -49,7 +47,7 @@ def _judge():
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def _codes(key: tuple) -> np.ndarray:
-    return ae.codes(load_frozen(key)[0], torch.from_numpy(digits()[2]))
+    return ae.codes(load_frozen(key)[0], digits()[2])
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -182,7 +180,7 @@ def show() -> None:
                     "is the model's own spread of codes — so both move alike relative to "
                     "their clouds.")
         left, right = st.columns(2)
-        x = torch.from_numpy(digits()[2][digit])
+        x = digits()[2][digit]
         for col, (k, key) in zip((left, right), zip(("ae", "vae"), keys)):
             spread = versus.code_spread(_codes(key))
             _, z, images = versus.scaled_nudge(load_frozen(key)[0], x, s, spread, 16, seed)
