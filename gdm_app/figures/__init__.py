@@ -27,7 +27,7 @@ AXIS_LINE = "#444444"
 TEXT_SIZE = 16           # tick labels, legends, annotations (px)
 AXIS_TITLE_SIZE = 17     # axis titles
 TITLE_SIZE = 20          # figure titles
-TITLE_TOP = 30           # px from the figure's top to its title's: the toolbar is 26 px tall
+TITLE_TOP = 34           # px from the figure's top to its title's: the toolbar is 28 px tall
 
 # The legend lives under the plot, pinned to the figure's bottom edge (``yref="container"``):
 # the title has the top band, the legend the bottom one, so the two never meet however many rows

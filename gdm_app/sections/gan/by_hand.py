@@ -62,35 +62,41 @@ def _with_moves(fig, before, after):
     return fig
 
 
-@ui.section("Step by hand")
-def show() -> None:
-    layout.headline("The lecture's loop by hand: k steps of D, then steps of G — the grey "
-                    "segments show how far G moved the fakes.")
-    c = st.columns([1.1, 0.8, 1.25, 0.8, 1.25])
-    c[0].button("Start / reset", key="gan_hand_start", icon=":material/restart_alt:",
-                on_click=_start, help="A fresh GAN with the settings above, in your session.")
-    with c[1]:
+def _controls() -> None:
+    """Start, then the two halves of a round: D × k and G × (steps per press)."""
+    st.button("Start / reset", key="gan_hand_start", icon=":material/restart_alt:",
+              on_click=_start, help="A fresh GAN with the settings above, in your session.")
+    c = st.columns(2)
+    with c[0]:
         k = ui.number("k", 1, 100, 5, key="gan_hand_k", step=1,
                       help="Discriminator (critic) steps per round: the k of Goodfellow et al. "
                            "2014, Algorithm 1 (they used k = 1; WGAN used 5).")
-    c[2].button(f"Train D × {k}", key="gan_hand_d", on_click=_act, args=("d",),
-                disabled=_session() is None,
-                help="Freeze G; improve D (the background sharpens).")
-    with c[3]:
+        st.button(f"Train D × {k}", key="gan_hand_d", on_click=_act, args=("d",),
+                  disabled=_session() is None,
+                  help="Freeze G; improve D (the background sharpens).")
+    with c[1]:
         g = ui.number("G steps", 1, 200, G_STEPS, key="gan_hand_gk", step=1,
                       help="Generator steps per press. One step moves a fake by the learning "
                            "rate times its push: a few hundredths, too little to see, so the "
                            "default is 20.")
-    c[4].button(f"Train G × {g}", key="gan_hand_g", on_click=_act, args=("g",),
-                disabled=_session() is None, type="primary",
-                help="Freeze D; move the fakes along the arrows.")
+        st.button(f"Train G × {g}", key="gan_hand_g", on_click=_act, args=("g",),
+                  disabled=_session() is None, type="primary",
+                  help="Freeze D; move the fakes along the arrows.")
+
+
+@ui.section("Step by hand")
+def show() -> None:
+    layout.headline("The lecture's loop by hand: k steps of D, then steps of G — the grey "
+                    "segments show how far G moved the fakes.")
+    left, right = st.columns([1.15, 1])
+    with right:
+        _controls()
     if st.session_state.get("_gan_hand_error"):
-        st.error(st.session_state["_gan_hand_error"])
+        right.error(st.session_state["_gan_hand_error"])
     s = _session()
     if s is None:
         run = shipped_run(controls.config()) or shipped_run(gan.GANConfig())
         if run is not None:
-            left, right = st.columns([1.15, 1])
             with left:
                 ui.show_figure(figs.frame_figure_from_run(
                     run, 0, title="Before training: the real data and G's first guesses"),
@@ -99,13 +105,12 @@ def show() -> None:
                           "above; it lives in your session), then alternate **Train D** and "
                           "**Train G** and watch the fakes move.")
         else:
-            st.caption("Press **Start / reset** to create a GAN with the settings above.")
+            right.caption("Press **Start / reset** to create a GAN with the settings above.")
         return
     frame = s.snapshot()
     config = s.config
     last = s.history[-1]
     modes = gan.toy_modes(config.data)
-    left, right = st.columns([1.15, 1])
     with left:
         fig = figs.frame_figure(s.real, frame.fake, frame.grad, s.grid, frame.field,
                                 config.field_kind, modes=modes,
