@@ -221,7 +221,7 @@ def test_impossible_face_shows_infinity_not_nan():
     assert metrics(at, "pair")["I(6, 3)"] == "∞ bits"
     assert "nan" not in texts(at).lower()
     # an impossible face is never asked about
-    table = tab(at, "questions").dataframe[0].value
+    table = tab(at, "questions").table[0].value
     assert table["answers (1 = yes)"][2] == "never asked (p = 0)"
 
 
@@ -232,7 +232,7 @@ def test_questions_default_die_is_within_one_question_of_h(run):
     m = metrics(at, "questions")
     assert m["H(X)"] == "2.061 bits" and m["Expected questions L"] == "2.100"
     assert m["L − H"] == "0.039"
-    table = at.dataframe[0].value
+    table = at.table[0].value
     lengths = list(table["questions ℓ(x)"])
     assert lengths[5] == 1  # "is it 6?" settles half the rolls
     assert sum(p * n for p, n in zip([0.05, 0.05, 0.1, 0.1, 0.2, 0.5], lengths)) == \
@@ -245,7 +245,7 @@ def test_questions_fair_die_table_and_tree(run):
     m = metrics(at, "questions")
     assert m["Expected questions L"] == "2.667"
     assert m["L − H"] == "0.082"
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert sorted(table["questions ℓ(x)"]) == [2, 2, 3, 3, 3, 3]
     tree = chart(at, "info_fig_tree")
     questions = next(t for t in tree["data"] if t.get("name") == "questions")
@@ -258,7 +258,7 @@ def test_questions_nearly_certain_die_explains_the_gap():
     m = metrics(at, "questions")
     assert m["Expected questions L"] == "1.120" and m["H(X)"] == "0.402 bits"
     assert any("at least one question" in i.value for i in at.info)
-    assert list(at.dataframe[0].value["answers (1 = yes)"])[5] == "1"
+    assert list(at.table[0].value["answers (1 = yes)"])[5] == "1"
 
 
 def test_certain_die_needs_no_question():

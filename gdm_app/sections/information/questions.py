@@ -46,4 +46,5 @@ def show() -> None:
                 "faces are possible, even if one is nearly certain. Asking about many rolls "
                 "at once brings the average per roll down to H.")
     rows = tables.huffman_rows(die, code, info.information_content(die, base=2), FACES)
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="info_code_table")
+    # a static table: it wraps to its column (the scrolling grid cut its last column at 1280 px)
+    st.table(pd.DataFrame(rows), hide_index=True)
