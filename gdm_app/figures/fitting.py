@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from gdm_app.figures import COLORS, styled
+from gdm_app.figures import COLORS, log_axis, styled
 
 LEGEND_ROOM = 60  # px a one- or two-row legend takes under the plot
 DIVERGENCE_COLORS = {"forward-kl": COLORS["red"], "reverse-kl": COLORS["purple"],
@@ -110,15 +110,15 @@ def fit_figure(mus, sigmas, surface, path_mu, path_sigma, x, p, q_curves, label:
     floor = max(float(np.nanmin(surface[surface > 0])) if np.any(surface > 0) else 1e-4, 1e-4)
     z = np.log10(np.maximum(surface, floor))
     ticks = _nice_ticks(10 ** z.min(), 10 ** z.max())
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.52, 0.48], horizontal_spacing=0.16,
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.52, 0.48], horizontal_spacing=0.2,
                         subplot_titles=(f"{label} over (μ, σ)", "p and the fitted q"))
     fig.add_trace(go.Heatmap(
         x=mus, y=sigmas, z=z, colorscale="Viridis", reversescale=True, zsmooth="best",
         customdata=surface, name=label, showlegend=False,
         hovertemplate="μ = %{x:.2f}<br>σ = %{y:.2f}<br>D = %{customdata:.4f}<extra></extra>",
-        colorbar=dict(x=0.455, xanchor="left", thickness=12, len=0.9,
+        colorbar=dict(x=0.425, xanchor="left", thickness=12, len=0.85, y=0.5, yanchor="middle",
                       tickvals=[math.log10(t) for t in ticks], ticktext=[f"{t:g}" for t in ticks],
-                      title=dict(text=unit_label, side="right"))), row=1, col=1)
+                      title=dict(text=unit_label, side="top"))), row=1, col=1)
     path_mu, path_sigma = np.asarray(path_mu, float), np.asarray(path_sigma, float)
     fig.add_trace(go.Scatter(x=path_mu, y=path_sigma, mode="lines", name="gradient descent",
                              line=dict(color=COLORS["black"], width=3)), row=1, col=1)
@@ -136,9 +136,7 @@ def fit_figure(mus, sigmas, surface, path_mu, path_sigma, x, p, q_curves, label:
     fig.add_trace(go.Scatter(x=x, y=q_curves[-1], mode="lines", name="q = N(μ, σ²)",
                              line=dict(color=COLORS["red"], width=4)), row=1, col=2)
     fig.update_xaxes(title="μ", range=[float(np.min(mus)), float(np.max(mus))], row=1, col=1)
-    fig.update_yaxes(title="σ", type="log", range=[math.log10(float(np.min(sigmas))),
-                                                  math.log10(float(np.max(sigmas)))],
-                     row=1, col=1)
+    fig.update_yaxes(title="σ", **log_axis(sigmas), row=1, col=1)
     fig.update_xaxes(title="x", row=1, col=2)
     top = max(float(np.max(p)), float(np.max(q_curves[0])), float(np.max(q_curves[-1])))
     fig.update_yaxes(title="density", range=[0, 1.08 * min(top, 3 * float(np.max(p)))],

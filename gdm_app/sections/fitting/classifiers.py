@@ -42,13 +42,14 @@ def show() -> None:
     with c[0]:
         n = ui.select_slider("n, labelled points", SIZES, 40, key="fit_cls_n")
     with c[1]:
-        shared = ui.toggle("one covariance for both classes", True, key="fit_shared",
-                           help="Shared Σ (LDA): Bayes' rule gives a straight boundary, the "
+        shared = ui.toggle("shared Σ (LDA)", True, key="fit_shared",
+                           help="One covariance for both classes: Bayes' rule gives a straight boundary, the "
                                 "logistic family. Separate Σₖ: a curved one.")
     with c[2]:
-        sample = ui.toggle("sample new points from p(x, y)", False, key="fit_sample")
+        sample = ui.toggle("sample from p(x, y)", False, key="fit_sample",
+                           help="New points drawn from the fitted generative model.")
     with c[3]:
-        x1 = ui.slider("a point with x₂ missing: x₁ =", -3.0, 3.0, 0.5, key="fit_x1", step=0.1)
+        x1 = ui.slider("x₂ missing, x₁ =", -3.0, 3.0, 0.5, key="fit_x1", step=0.1)
     r = models(n, shared, ui.seed())
     model = r["model"]
     new = gd.sample_model(model, n, seed=ui.seed() + 7) if sample else None
@@ -58,13 +59,16 @@ def show() -> None:
     p_gen = gd.marginal_posterior(model, x1)
     along = gd.logistic_posterior(r["w"], r["b"], np.column_stack([np.full(GRID.size, x1), GRID]))
     k = st.columns(4)
-    k[0].metric("generative: p(y=1 | x₁), x₂ missing", f"{p_gen:.3f}",
-                help="Marginalise x₂ out: each class's p(x₁ | y) is its Gaussian's marginal.")
-    k[1].metric("logistic: p(y=1 | x₁, x₂) for x₂ in view",
-                f"{along.min():.2f} … {along.max():.2f}",
-                help="Logistic regression needs x₂: every guess of it gives another answer.")
-    k[2].metric(f"test accuracy, generative ({TEST_N:,} new points)", f"{r['acc_gen']:.1%}")
-    k[3].metric("test accuracy, logistic", f"{r['acc_disc']:.1%}")
+    k[0].metric("generative p(y=1 | x₁)", f"{p_gen:.3f}",
+                help=f"x₂ missing, x₁ = {x1:g}: marginalise x₂ out — each class's p(x₁ | y) is "
+                     "its Gaussian's marginal.")
+    k[1].metric("logistic p(y=1 | x₁, x₂)", f"{along.min():.2f} … {along.max():.2f}",
+                help="Logistic regression needs x₂: over the x₂ in view it says anything in "
+                     "this range.")
+    k[2].metric("test accuracy, generative", f"{r['acc_gen']:.1%}",
+                help=f"On {TEST_N:,} new points from the true distribution.")
+    k[3].metric("test accuracy, logistic", f"{r['acc_disc']:.1%}",
+                help=f"On the same {TEST_N:,} new points.")
     if shared:
         w_lda, b_lda = gd.lda_weights(model)
         st.caption(f"With one covariance Bayes' rule is itself a logistic model: w = Σ⁻¹(m₁ − m₀) "

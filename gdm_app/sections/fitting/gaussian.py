@@ -85,10 +85,12 @@ def show() -> None:
     k[1].metric("fitted σ", f"{f['sigma']:.3f}")
     k[2].metric(f"{SHORT[div]} at the fit" + ("" if div == "w1" else f", {unit}"),
                 _shown(div, f["value"], unit))
-    k[3].metric("q's mass where p is tiny", f"{f['q_mass_where_p_low']:.1%}",
-                help=f"q's samples where p < {LEVEL:.0%} of its peak: implausible, 'blurry'.")
-    k[4].metric("p's mass q misses", f"{f['p_mass_where_q_low']:.1%}",
-                help=f"Data where q < {LEVEL:.0%} of its peak: a mode q never produces.")
+    k[3].metric("q's mass off p", f"{f['q_mass_where_p_low']:.1%}",
+                help=f"q's mass where p < {LEVEL:.0%} of its peak: samples p calls implausible "
+                     "(blur).")
+    k[4].metric("p's mass off q", f"{f['p_mass_where_q_low']:.1%}",
+                help=f"p's mass where q < {LEVEL:.0%} of its peak: data q never produces "
+                     "(a missing mode).")
     st.caption(f"▶ Play walks q down the path: {STEPS} steps of gradient descent on (μ, log σ) "
                f"with η = {fitting.LEARNING_RATES[div]:g}; the fit is that descent polished by "
                "Nelder–Mead. The colour is on a log scale: the valleys show.")
@@ -100,7 +102,7 @@ def show() -> None:
                                  title=f"All four from the same start (μ₀ = {mu0:g}, σ₀ = {sigma0:g})"),
                        key="fit_fig_four")
     with b:
-        rows = ["| minimise | μ | σ | q's mass where p is tiny | p's mass q misses |",
+        rows = ["| minimise | μ | σ | q off p | p off q |",
                 "| --- | --- | --- | --- | --- |"]
         rows += [f"| {SHORT[d]} | {v['mu']:.3f} | {v['sigma']:.3f} | "
                  f"{v['q_mass_where_p_low']:.1%} | {v['p_mass_where_q_low']:.1%} |"
@@ -108,14 +110,16 @@ def show() -> None:
         st.markdown("\n".join(rows))
         mean, var = fitting.moments(w, m, s)
         st.caption(f"Moment matching: E[X] = {mean:.3f}, sd = {np.sqrt(var):.3f} — the forward "
-                   "KL fit, exactly.")
+                   f"KL fit, exactly. 'q off p': q's mass where p is below {LEVEL:.0%} of its "
+                   "peak (blur); 'p off q': p's mass where q is (missed modes).")
     st.markdown(
         "**Why generative models look the way they do.** A VAE (like every maximum-likelihood "
-        "model) minimises the forward KL: like the red curve it must cover every mode and puts "
-        "mass between them — **blurry samples**; a GAN's generator follows a JS- or "
-        "reverse-KL-like signal: like the purple curve it may settle on one mode and never "
-        "produce the other — **missing modes**.")
-    st.latex(r"\mathrm{KL}(p\|q)=\int p\log\frac pq\ \text{(q must be > 0 wherever p is)},\qquad"
-             r"\mathrm{KL}(q\|p)=\int q\log\frac qp\ \text{(q must be ≈ 0 wherever p is)}")
+        "model) minimises the forward KL: like the solid forward-KL curve it must cover every "
+        "mode and puts mass between them — **blurry samples**; a GAN's generator follows a "
+        "JS- or reverse-KL-like signal: like the dashed reverse-KL curve it may settle on one "
+        "mode and never produce the other — **missing modes**.")
+    left, right = st.columns(2)
+    left.latex(r"\mathrm{KL}(p\|q)=\int p\log\frac pq:\ q>0\ \text{wherever}\ p>0")
+    right.latex(r"\mathrm{KL}(q\|p)=\int q\log\frac qp:\ q\approx0\ \text{wherever}\ p\approx0")
     st.latex(r"\mathrm{JS}=\tfrac12\mathrm{KL}(p\|m)+\tfrac12\mathrm{KL}(q\|m),\ m=\tfrac{p+q}2,"
              r"\qquad W_1=\int|F_p(x)-F_q(x)|\,dx")

@@ -26,11 +26,11 @@ def _curves(n: int, sigma: float | None, seed: int):
 def show() -> None:
     headline("Maximising the likelihood minimises KL(p_data ‖ p_θ): the two curves differ by "
              "the constant H(p_data).")
-    c1, c2, c3 = st.columns([2, 2, 1])
+    c1, c2, c3 = st.columns([2, 2, 1.2])
     with c1:
         n = ui.select_slider("n, points in the sample", SIZES, 200, key="fit_n")
     with c3:
-        profile = ui.toggle("best σ for each μ", False, key="fit_profile",
+        profile = ui.toggle("best σ per μ", False, key="fit_profile",
                             help="For each μ use the σ that fits best (σ is 'profiled out').")
     with c2:
         sigma = ui.slider("σ of the model N(μ, σ²)", 0.5, 4.0, 2.0, key="fit_sigma", step=0.1,
