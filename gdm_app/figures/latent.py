@@ -188,7 +188,7 @@ def computation_graphs(height: int = 460) -> go.Figure:
     fig.update_xaxes(visible=False, range=[-0.8, dx + 3.8])
     fig.update_yaxes(visible=False, range=[-1.6, 3.4])
     fig.update_layout(plot_bgcolor="white")
-    return _projector(fig, "Why the reparameterisation trick lets gradients through", height)
+    return _projector(fig, "The reparameterisation trick", height)
 
 
 def latent_dim_bars(dims: Sequence[int], reconstruction, kl, neg_iw=None,
@@ -216,4 +216,4 @@ def latent_dim_bars(dims: Sequence[int], reconstruction, kl, neg_iw=None,
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title=f"{unit} per digit (lower is better)",
                      range=[0, float(np.max(kl - rec)) * 1.15])
-    return _projector(fig, title or "Test −ELBO by latent dimension: reconstruction + KL")
+    return _projector(fig, title or "Test −ELBO = −reconstruction + KL")

@@ -11,6 +11,7 @@ import streamlit as st
 
 from gdm_core import posterior
 from gdm_app import ui
+from gdm_app.sections import layout
 from gdm_app.figures import latent as figs
 from gdm_app.sections.vae import digit_input, digits, model, stamp
 
@@ -42,12 +43,8 @@ def _q_distance(grid) -> float:
 
 @ui.section("ELBO gap")
 def show() -> None:
-    st.markdown(
-        "With a 2-D latent, $p(x) = \\int p(x\\mid z)\\,p(z)\\,dz$ can be *computed*: evaluate "
-        "the integrand on a fine grid around the posterior mass and add it up. That gives the "
-        "true posterior $p(z\\mid x)$ and the exact gap the ELBO leaves out:")
-    st.latex(r"\log p(x) = \mathrm{ELBO}(x) + \mathrm{KL}\big(q(z\mid x)\,\|\,p(z\mid x)\big)"
-             r"\qquad\text{(derivation I: the gap is the encoder's error)}")
+    layout.headline("With a 2-D latent, log p(x) can be computed exactly: the ELBO falls "
+                    "short of it by KL(q(z|x) ‖ p(z|x)), the encoder's error.")
     _, labels, _ = digits()
     unit = ui.units()
     c1, _ = st.columns([1, 2])
@@ -58,18 +55,6 @@ def show() -> None:
     def fmt(v):
         return ui.fmt(ui.to_units(v), None, 3)
 
-    m = st.columns(4)
-    m[0].metric(f"log p(x), quadrature ({unit})", fmt(numbers["log_px"]))
-    m[1].metric(f"ELBO ({unit})", fmt(numbers["elbo"]))
-    m[2].metric(f"log p(x) − ELBO ({unit})", fmt(numbers["gap"]))
-    m[3].metric(f"KL(q ‖ p(z|x)) on the grid ({unit})", fmt(numbers["kl_posterior"]))
-    st.caption(
-        f"Two routes to the same number: the difference of the first two, and the KL summed "
-        f"directly on the grid ({grid.decodes:,} decoder evaluations; the grid's border is "
-        f"{-ui.to_units(grid.edge):.0f} {unit} below the peak, and it holds "
-        f"{numbers['q_mass']:.6f} of q's "
-        f"mass). The ELBO's reconstruction term is a {ORDER}×{ORDER} Gauss–Hermite rule, its KL "
-        "to the prior exact — no Monte Carlo here.")
     a, b = st.columns(2)
     with a:
         ui.show_figure(ui.figure(figs.posterior_heatmap, grid.z1, grid.z2,
@@ -97,3 +82,21 @@ def show() -> None:
             "and rises from the ELBO (k = 1) to it — but each run is random, so the mean of "
             f"{REPEATS} runs can sit above log p(x) by about its noise (one run's s.d. "
             f"/ √{REPEATS}).")
+    m = st.columns(4)
+    m[0].metric(f"log p(x), quadrature ({unit})", fmt(numbers["log_px"]))
+    m[1].metric(f"ELBO ({unit})", fmt(numbers["elbo"]))
+    m[2].metric(f"log p(x) − ELBO ({unit})", fmt(numbers["gap"]))
+    m[3].metric(f"KL(q ‖ p(z|x)) on the grid ({unit})", fmt(numbers["kl_posterior"]))
+    st.caption(
+        f"Two routes to the same number: the difference of the first two, and the KL summed "
+        f"directly on the grid ({grid.decodes:,} decoder evaluations; the grid's border is "
+        f"{-ui.to_units(grid.edge):.0f} {unit} below the peak, and it holds "
+        f"{numbers['q_mass']:.6f} of q's "
+        f"mass). The ELBO's reconstruction term is a {ORDER}×{ORDER} Gauss–Hermite rule, its KL "
+        "to the prior exact — no Monte Carlo here.")
+    st.markdown(
+        "With a 2-D latent, $p(x) = \\int p(x\\mid z)\\,p(z)\\,dz$ can be *computed*: evaluate "
+        "the integrand on a fine grid around the posterior mass and add it up. That gives the "
+        "true posterior $p(z\\mid x)$ and the exact gap the ELBO leaves out:")
+    st.latex(r"\log p(x) = \mathrm{ELBO}(x) + \mathrm{KL}\big(q(z\mid x)\,\|\,p(z\mid x)\big)"
+             r"\qquad\text{(derivation I: the gap is the encoder's error)}")

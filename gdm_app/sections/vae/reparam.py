@@ -14,6 +14,7 @@ import streamlit as st
 
 from gdm_core import reparam
 from gdm_app import ui
+from gdm_app.sections import layout
 from gdm_app.figures import latent as figs
 from gdm_app.sections.vae import digit_input, digits, model, stamp
 
@@ -59,20 +60,12 @@ def times(ratio: float) -> str:
 
 @ui.section("Reparameterisation")
 def show() -> None:
-    st.markdown(
-        "Training needs $\\nabla_{\\mu,\\sigma}\\,\\mathbb E_{z\\sim\\mathcal N(\\mu,\\sigma^2)}"
-        "[f(z)]$, but z is *sampled*. The **score function** (REINFORCE) estimator "
-        "differentiates the density and only needs values of f; the **pathwise** "
-        "(reparameterised) one writes $z = \\mu + \\sigma\\varepsilon$, $\\varepsilon\\sim"
-        "\\mathcal N(0,1)$, and backpropagates through f.")
-    st.latex(r"\nabla_\mu \mathbb E[f] \approx \frac1n\sum_i f(z_i)\,\frac{\varepsilon_i}{\sigma}"
-             r"\ \ \text{(score)}\qquad"
-             r"\nabla_\mu \mathbb E[f] \approx \frac1n\sum_i f'(\mu + \sigma\varepsilon_i)"
-             r"\ \ \text{(pathwise)}")
+    layout.headline("Two unbiased gradients of E[f(z)]: the score function's is noisy, the "
+                    "reparameterised (pathwise) one's far less.")
     c1, c2, c3 = st.columns([2, 1, 1])
     with c1:
         which = ui.radio("f", list(FUNCTIONS), "vae", key="vae_rp_f",
-                         format_func=FUNCTIONS.get)
+                         format_func=FUNCTIONS.get, horizontal=True)
     quad = which == "quadratic"
     with c2:
         mu = ui.slider("μ", -2.0, 2.0, 0.5, key="vae_rp_mu", step=0.1, disabled=not quad)
@@ -83,11 +76,24 @@ def show() -> None:
         with c1:
             digit = digit_input()
     s, exact, mu, sigma = _spread(which, float(mu), float(sigma), ui.seed(), stamp(), digit)
+    n_last, repeats = int(s.n[-1]), REPEATS[which]
+    a, b = st.columns(2)
+    with a:
+        ui.show_figure(ui.figure(figs.estimator_spread_figure, s.n, s.score_mean[:, 0],
+                                 s.score_sd[:, 0], s.path_mean[:, 0], s.path_sd[:, 0],
+                                 exact[0], which="∂/∂μ",
+                                 title="∂/∂μ against the number of samples",
+                                 exact_label="closed form" if quad else "exact (quadrature)"),
+                       key="vae_fig_reparam")
+    with b:
+        ui.show_figure(ui.figure(figs.computation_graphs), key="vae_fig_graphs")
+        st.caption("Left: z is drawn inside the graph — no gradient passes the sampling node. "
+                   "Right: the noise ε is an input and z = μ + σ·ε a plain function, so "
+                   "backpropagation reaches μ and σ (Kingma & Welling 2014).")
     if not quad:
         st.caption(f"Digit #{digit}: q(z₁|x) has μ = {mu:.3f}, "
                    f"σ = {sigma:.3f}; f is the reconstruction term the VAE's training "
                    "differentiates.")
-    n_last, repeats = int(s.n[-1]), REPEATS[which]
     for name, j in (("∂/∂μ", 0), ("∂/∂σ", 1)):  # two wide columns: the numbers fit at 1280 px
         col = st.columns(2)
         col[0].metric(f"score {name}, n = {n_last}",
@@ -104,16 +110,13 @@ def show() -> None:
                f"agree with it within their noise. ± is the spread of one estimate of n = "
                f"{n_last} samples: the pathwise one's is {times(ratio[0])} for ∂/∂μ and "
                f"{times(ratio[1])} for ∂/∂σ.")
-    a, b = st.columns(2)
-    with a:
-        ui.show_figure(ui.figure(figs.estimator_spread_figure, s.n, s.score_mean[:, 0],
-                                 s.score_sd[:, 0], s.path_mean[:, 0], s.path_sd[:, 0],
-                                 exact[0], which="∂/∂μ",
-                                 title="∂/∂μ against the number of samples",
-                                 exact_label="closed form" if quad else "exact (quadrature)"),
-                       key="vae_fig_reparam")
-    with b:
-        ui.show_figure(ui.figure(figs.computation_graphs), key="vae_fig_graphs")
-        st.caption("Left: z is drawn inside the graph — no gradient passes the sampling node. "
-                   "Right: the noise ε is an input and z = μ + σ·ε a plain function, so "
-                   "backpropagation reaches μ and σ (Kingma & Welling 2014).")
+    st.markdown(
+        "Training needs $\\nabla_{\\mu,\\sigma}\\,\\mathbb E_{z\\sim\\mathcal N(\\mu,\\sigma^2)}"
+        "[f(z)]$, but z is *sampled*. The **score function** (REINFORCE) estimator "
+        "differentiates the density and only needs values of f; the **pathwise** "
+        "(reparameterised) one writes $z = \\mu + \\sigma\\varepsilon$, $\\varepsilon\\sim"
+        "\\mathcal N(0,1)$, and backpropagates through f.")
+    st.latex(r"\nabla_\mu \mathbb E[f] \approx \frac1n\sum_i f(z_i)\,\frac{\varepsilon_i}{\sigma}"
+             r"\ \ \text{(score)}")
+    st.latex(r"\nabla_\mu \mathbb E[f] \approx \frac1n\sum_i f'(\mu + \sigma\varepsilon_i)"
+             r"\ \ \text{(pathwise)}")
