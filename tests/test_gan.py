@@ -10,7 +10,7 @@ import pytest
 import torch
 from scipy import stats
 
-from gdm_core import gan, transport
+from gdm_core import gan, lsgan, transport
 from gdm_core.gan._train import _Trainer, _w1
 from gdm_core.gan_data import LINE_ENDS
 from gdm_core.gan import (
@@ -151,6 +151,11 @@ def test_compare_configs_keeps_data_and_seed():
     assert configs[0].n_critic == 1 and configs[1].n_critic == GANConfig().n_critic
     with pytest.raises(ValueError):
         gan.compare_configs(base, [])
+    every = gan.compare_configs(base, gan.LOSSES)  # all five side by side
+    assert [c.loss for c in every] == list(gan.LOSSES) and len(every) == 5
+    assert every[-1].n_critic == 1 and every[-1].lr == 1e-3  # LSGAN: the plain GANs' settings
+    with pytest.raises(ValueError):
+        gan.compare_configs(base, [*gan.LOSSES, "minimax"])
 
 
 # ----------------------------------------------------------------------------------------------
@@ -165,6 +170,95 @@ def test_discriminator_converges_to_the_optimal_discriminator():
     x = np.linspace(-2.0, 3.0, 201)  # within 2 std of both means
     exact = real.pdf(x) / (real.pdf(x) + fake.pdf(x))
     assert np.max(np.abs(D(x) - exact)) <= 0.05
+
+
+def test_lsgan_losses_by_hand():
+    # ½ E(D(x) − b)² + ½ E(D(G(z)) − a)² and ½ E(D(G(z)) − c)², a = 0, b = c = 1 (Mao et al.)
+    real, fake = np.array([0.2, 1.5]), np.array([0.3, -0.4, 0.9])
+    d_hand = 0.5 * (0.64 + 0.25) / 2 + 0.5 * (0.09 + 0.16 + 0.81) / 3   # = 0.39916…
+    g_hand = 0.5 * (0.49 + 1.96 + 0.01) / 3                             # = 0.41
+    assert lsgan.discriminator_loss(real, fake) == pytest.approx(d_hand, rel=1e-12)
+    assert lsgan.generator_loss(fake) == pytest.approx(g_hand, rel=1e-12)
+    # another coding: a = −1, b = 1, c = 0
+    assert lsgan.discriminator_loss(real, fake, a=-1.0, b=1.0) == pytest.approx(
+        0.5 * (0.64 + 0.25) / 2 + 0.5 * (1.69 + 0.36 + 3.61) / 3, rel=1e-12)
+    assert lsgan.generator_loss(fake, c=0.0) == pytest.approx(0.5 * (0.09 + 0.16 + 0.81) / 3)
+    # the GAN package trains with exactly these, on D's linear outputs (no sigmoid)
+    t = lambda a: torch.tensor(a, dtype=torch.float64).reshape(-1, 1)  # noqa: E731
+    assert gan.discriminator_loss("lsgan", t(real), t(fake)).item() == pytest.approx(d_hand)
+    assert gan.generator_loss("lsgan", t(fake)).item() == pytest.approx(g_hand)
+    np.testing.assert_allclose(gan.generator_loss("lsgan", t(fake), reduce=False)[:, 0].numpy(),
+                               0.5 * (fake - 1) ** 2)
+
+
+def test_lsgan_optimal_discriminator_minimises_its_loss_pointwise():
+    # at each x, D* minimises ½ p_r (D − b)² + ½ p_g (D − a)², for any codes a, b
+    from scipy.optimize import minimize_scalar
+
+    rng = np.random.default_rng(3)
+    pr, pg = rng.uniform(0, 2, 40), rng.uniform(0, 2, 40)
+    for a, b in [lsgan.CODING[:2], lsgan.CHI2_CODING[:2], (-0.5, 3.0)]:
+        d = lsgan.optimal_discriminator(np.zeros(40), pr, pg, a=a, b=b)
+        for i in range(40):
+            best = minimize_scalar(lambda v: 0.5 * pr[i] * (v - b) ** 2 + 0.5 * pg[i] * (v - a) ** 2)
+            assert d[i] == pytest.approx(best.x, abs=1e-6)
+    # 0-1 coding: the standard GAN's p_r / (p_r + p_g); nothing to classify: the midpoint
+    np.testing.assert_allclose(lsgan.optimal_discriminator(np.zeros(40), pr, pg), pr / (pr + pg))
+    assert lsgan.optimal_discriminator([0.0], [0.0], [0.0], a=-1, b=1)[0] == 0.0
+    with pytest.raises(ValueError):
+        lsgan.optimal_discriminator([0.0, 1.0], [1.0, -1.0], [1.0, 1.0])
+
+
+def _fit_lsgan_d(real, fake, a, b, steps=1000, seed=0):
+    """A fresh linear-output D trained on ½E(D(x) − b)² + ½E(D(x̃) − a)² (a test-local loop:
+    fit_critic trains the 0-1 coding only)."""
+    net = make_mlp(1, 1, hidden=32, layers=2, seed=seed)
+    opt = torch.optim.Adam(net.parameters(), lr=2e-3, betas=(0.5, 0.9))
+    gen = torch.Generator().manual_seed(seed + 1)
+    xr = torch.as_tensor(real, dtype=torch.float32).reshape(-1, 1)
+    xf = torch.as_tensor(fake, dtype=torch.float32).reshape(-1, 1)
+    for _ in range(steps):
+        r = xr[torch.randint(len(xr), (512,), generator=gen)]
+        f = xf[torch.randint(len(xf), (512,), generator=gen)]
+        loss = lsgan.discriminator_loss(net(r), net(f), a=a, b=b)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+    return lambda x: net(torch.as_tensor(x, dtype=torch.float32).reshape(-1, 1)).detach().numpy()[:, 0]
+
+
+def test_lsgan_discriminator_converges_to_its_optimal_discriminator():
+    # D*(x) = (b p_r + a p_g) / (p_r + p_g) (Mao et al. 2017, Section 3.2), learned on samples
+    real, fake = stats.norm(0.0, 1.0), stats.norm(1.0, 1.5)
+    rng = np.random.default_rng(0)
+    xr, xf = real.rvs(20_000, random_state=rng), fake.rvs(20_000, random_state=rng)
+    x = np.linspace(-2.0, 3.0, 201)  # within 2 std of both means
+    D = fit_critic(xr, xf, loss="lsgan", steps=1000, lr=2e-3, hidden=32, seed=0)  # 0-1 coding
+    exact = lsgan.optimal_discriminator(x, real.pdf, fake.pdf)
+    assert np.max(np.abs(D(x) - exact)) <= 0.05
+    a, b, _ = lsgan.CHI2_CODING  # a = −1, b = 1: D* = (p_r − p_g) / (p_r + p_g), range 2
+    D = _fit_lsgan_d(xr, xf, a, b)
+    exact = lsgan.optimal_discriminator(x, real.pdf, fake.pdf, a=a, b=b)
+    assert np.max(np.abs(D(x) - exact)) <= 0.10
+    assert exact.min() < -0.3 and exact.max() > 0.3  # both signs: a real test of the coding
+
+
+@pytest.mark.parametrize("mu, sigma", [(0.0, 1.0), (1.0, 1.0), (0.5, 2.0), (4.0, 0.5)])
+def test_lsgan_generator_minimises_the_pearson_chi2(mu, sigma):
+    # with b − c = 1, b − a = 2: E_{p_r}(D* − c)² + E_{p_g}(D* − c)² = χ²(p_r + p_g ‖ 2p_g)
+    pr, pg = stats.norm(0.0, 1.0).pdf, stats.norm(mu, sigma).pdf
+    two_c = lsgan.generator_criterion(pr, pg, lsgan.CHI2_CODING, -30, 30)
+    chi2 = lsgan.pearson_chi2(pr, pg, -30, 30)
+    assert two_c == pytest.approx(chi2, rel=1e-7, abs=1e-12)
+    x = np.linspace(-30, 30, 600_001)  # the divergence as the paper writes it, on a fine grid
+    s, q = pr(x) + pg(x), 2 * pg(x)
+    assert chi2 == pytest.approx(np.trapezoid((q - s) ** 2 / s, x), rel=1e-5, abs=1e-10)
+    if (mu, sigma) == (0.0, 1.0):
+        assert chi2 == pytest.approx(0.0, abs=1e-12)  # zero exactly when p_g = p_r
+    else:
+        assert chi2 > 0.01
+        # with the trained 0-1 coding (b − c = 0) the criterion is not this divergence
+        assert lsgan.generator_criterion(pr, pg, lsgan.CODING, -30, 30) != pytest.approx(chi2)
 
 
 def test_wgan_gp_critic_estimates_the_wasserstein_distance():
@@ -239,6 +333,8 @@ def test_short_run_shapes_and_determinism(loss):
     assert a.history.step[-1] == 12 and np.isfinite(a.history.w1).all()
     if loss in ("minimax", "nonsaturating"):
         assert 0 <= a.field.min() and a.field.max() <= 1  # D is a probability
+    assert a.field_kind == {"lsgan": "least-squares", "wgan-clip": "critic",
+                            "wgan-gp": "critic"}.get(loss, "probability")
     if loss == "wgan-clip":
         assert np.abs(a.critic_weights).max() <= c.clip + 1e-7
 
@@ -384,6 +480,22 @@ def test_shipped_preset_matches_its_config(name):
     assert run.history.step[-1] == config.steps
 
 
+@pytest.mark.parametrize("name", list(gan.COMPARE_RUNS))
+def test_shipped_compare_run_matches_its_config(name):
+    # the Compare tab's default view for every objective, LSGAN included, ships
+    run = load_preset_run(name)
+    config = gan.COMPARE_RUNS[name]
+    assert name == f"compare-{config.loss}"
+    assert config == gan.compare_configs(PRESETS["wgan-gp"][1], [config.loss])[0]
+    assert run.config == config and run.stopped_reason is None
+    assert run.history.step[-1] == config.steps
+    assert gan.preset_metrics()["compare"][name]["config"] == config.to_dict()
+
+
+def test_every_objective_but_wgan_gp_has_a_compare_run():
+    assert {c.loss for c in gan.COMPARE_RUNS.values()} == set(gan.LOSSES) - {"wgan-gp"}
+
+
 def test_shipped_wgan_gp_covers_the_ring():
     modes, near = mode_coverage(load_preset_run("wgan-gp").final_fake, "ring8")
     assert modes >= 7 and near >= 0.70
@@ -434,6 +546,7 @@ def test_shipped_summary_and_size():
     summary = gan.preset_metrics()
     assert summary["command"].startswith("python -m gdm_core.gan --make-presets")
     assert set(summary["presets"]) == set(PRESETS)
+    assert set(summary["compare"]) == set(gan.COMPARE_RUNS)
     total = sum(p.stat().st_size for p in gan.PRESET_DIR.iterdir())
     assert total < 10 * 2**20
 

@@ -4,6 +4,7 @@ stepping, compare mode, a run that stopped early, and the formulas."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import numpy as np
 import pytest
 
@@ -90,6 +91,29 @@ def test_changing_the_objective_takes_the_papers_settings():
     assert at.info and "not been trained" in at.info[0].value  # a new configuration
 
 
+def test_switching_to_the_least_squares_gan_opens_its_shipped_run():
+    at = standalone(PAGE)
+    at.selectbox(key="gan_loss").set_value("lsgan").run()
+    no_exception(at)
+    d = gan.loss_defaults("lsgan")
+    assert at.select_slider(key="gan_lr").value == d["lr"]
+    assert at.slider(key="gan_ncritic").value == d["n_critic"]
+    assert not at.info  # the default settings under LSGAN are the Compare tab's shipped run
+    shipped = gan.load_preset_run("compare-lsgan")
+    assert shipped.config.loss == "lsgan"
+    fake = xy(trace(chart(at, "gan_fig_frame"), "generated"))
+    np.testing.assert_allclose(fake, shipped.fake[-1][: len(fake)], atol=1e-6)
+    # the background is the LSGAN's linear D on the 0 (fake) … 1 (real) scale, not a sigmoid
+    heat = trace(chart(at, "gan_fig_frame"), "D(x)")
+    np.testing.assert_allclose(plotly_array(heat["z"]), shipped.field[-1], atol=1e-6)
+    assert (heat["zmin"], heat["zmax"]) == (0.0, 1.0)
+    m, shown = shipped.final_metrics(), metrics(at)
+    assert shown["modes captured"] == f"{m['modes_captured']} of {m['n_modes']}"
+    assert shown["high quality"] == f"{100 * m['high_quality']:.0f} %"
+    w1 = gan_referee.w1_between_samples(shipped.final_fake, "ring8")
+    assert shown[f"W₁ (n = {gan_referee.N_REFEREE:,})"] == f"{w1:.3f}"
+
+
 def test_a_new_configuration_trains_on_demand_and_is_cached():
     at = standalone(PAGE)
     at.select_slider(key="gan_steps").set_value(500).run()
@@ -113,9 +137,26 @@ def test_step_by_hand():
     assert metrics(at)["G steps / D steps"] == "0 / 7"
     at.button(key="gan_hand_g").click().run()
     no_exception(at)
-    assert metrics(at)["G steps / D steps"] == "1 / 7"
+    assert metrics(at)["G steps / D steps"] == "20 / 7"  # 20 G steps per press by default
     table = next(m.value for m in at.markdown if m.value.startswith("| action"))
-    assert "| train D | 0 / 7 |" in table and "| train G | 1 / 7 |" in table
+    assert "| train D | 0 / 7 |" in table and "| train G | 20 / 7 |" in table
+    # the move is drawn (a segment per fake) and said, and big enough to see on the plot
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    moved = next(t for t in fig["data"] if t.get("name") == "moved by the last G steps")
+    assert len(moved["x"]) % 3 == 0 and len(moved["x"]) >= 3 * 100
+    said = next(c.value for c in at.caption if c.value.startswith("The last G steps moved"))
+    mean = float(said.split("by ")[1].split(" on average")[0])
+    assert mean > 0.03, said  # ≥ 0.5 % of the 6-unit plot: a few px at 500 px
+    at.number_input(key="gan_hand_gk").set_value(1).run()
+    at.button(key="gan_hand_g").click().run()
+    assert metrics(at)["G steps / D steps"] == "21 / 7"
+
+
+def test_step_by_hand_shows_the_picture_before_start():
+    at = open_tab(standalone(PAGE), KEY, "Step by hand")
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert fig["layout"]["title"]["text"].startswith("Before training")
+    assert {"generated", "real"} <= {t.get("name") for t in fig["data"]}
 
 
 def test_a_step_that_blows_up_says_so(monkeypatch):
@@ -162,8 +203,9 @@ def test_compare_two_objectives_one_slider():
 
 
 def test_compare_opens_full_on_shipped_runs():
-    # the default view (WGAN-GP beside the non-saturating GAN) and the other objectives on the
-    # default settings are shipped: nothing asks to train, and the frames are the shipped runs
+    # the default view (WGAN-GP beside the non-saturating GAN) and the other four objectives
+    # on the default settings are shipped: nothing asks to train, and the frames are the
+    # shipped runs
     at = open_tab(standalone(PAGE), KEY, "Compare")
     no_exception(at)
     assert not at.info and not [b for b in at.button if b.key.startswith("gan_compare_train")]
@@ -173,8 +215,25 @@ def test_compare_opens_full_on_shipped_runs():
         np.testing.assert_allclose(fake, run.fake[-1][: len(fake)], atol=1e-6)
     at.multiselect(key="gan_compare").set_value(list(gan.LOSSES)).run()
     no_exception(at)
-    assert not at.info and len([c for c in at.get("plotly_chart")
-                                if "gan_fig_compare_" in c.proto.id]) == 4
+    assert not at.info and not [b for b in at.button if b.key.startswith("gan_compare_train")]
+    assert len([c for c in at.get("plotly_chart") if "gan_fig_compare_" in c.proto.id]) == 5
+    names = {c.loss: n for n, c in gan.COMPARE_RUNS.items()} | {"wgan-gp": "wgan-gp"}
+    captions = [c.value for c in at.caption if c.value.startswith("**")]
+    for j, loss in enumerate(gan.LOSSES):  # each frame and caption is its shipped run's
+        run = gan.load_preset_run(names[loss])
+        fake = xy(trace(chart(at, f"gan_fig_compare_{j}"), "generated"))
+        np.testing.assert_allclose(fake, run.fake[-1][: len(fake)], atol=1e-6)
+        m = run.final_metrics()
+        w1 = gan_referee.w1_between_samples(run.final_fake, "ring8")
+        caption = next(c for c in captions if c.startswith(f"**{gan.LOSS_LABELS[loss]}**"))
+        assert f"W₁ (n = 2,000) {w1:.3f}" in caption, caption
+        counts = gan.mode_counts(run.final_fake, "ring8")
+        assert f"modes captured {m['modes_captured']} of 8, " \
+               f"{100 * m['high_quality']:.0f} % of the fakes high quality, the fullest mode " \
+               f"holds {100 * counts.max() / counts.sum():.0f} % of those (an even share: 12.5 %)" \
+               in caption, caption
+    w1_curves = {t["name"] for t in chart(at, "gan_fig_cmp_w1")["data"]}
+    assert {gan.LOSS_LABELS[loss] for loss in gan.LOSSES} <= w1_curves
 
 
 def test_clipping_vs_penalty_and_the_maths():
@@ -187,3 +246,9 @@ def test_clipping_vs_penalty_and_the_maths():
     at = open_tab(at, KEY, "The maths")
     assert any("sup_{\\|f\\|_L \\le 1}" in x.value for x in at.latex)
     assert any("D^*(x)" in x.value for x in at.latex)
+    # the least-squares GAN: its two losses, its D* and the Pearson χ² its generator minimises
+    assert any("L_G &= \\tfrac12" in x.value and "- a\\big)^2" in x.value for x in at.latex)
+    assert any("D^*(x) = \\frac{b\\,p_r(x) + a\\,p_g(x)}" in x.value for x in at.latex)
+    assert any("\\chi^2_{\\rm Pearson}" in x.value for x in at.latex)
+    assert any("Least-squares GAN" in m.value and "a = 0, b = c = 1" in m.value for m in at.markdown)
+    assert any("b − c = 1 and b − a = 2" in m.value for m in at.markdown)

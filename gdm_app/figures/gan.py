@@ -22,7 +22,8 @@ MANIFOLD = COLORS["blue"]
 AXIS_FONT = dict(size=16, color="#111")
 TITLE_FONT = dict(size=20, color="#111")
 LOSS_COLORS = {"minimax": COLORS["red"], "nonsaturating": COLORS["orange"],
-               "wgan-clip": COLORS["purple"], "wgan-gp": COLORS["blue"]}
+               "wgan-clip": COLORS["purple"], "wgan-gp": COLORS["blue"],
+               "lsgan": COLORS["green"]}
 # pale scales: low → high. D(x): blue "fake" … white 0.5 … green "real"; f(x) the same sense.
 PALE_DIVERGING = [[0.0, "#9ecae1"], [0.5, "#ffffff"], [1.0, "#a1d99b"]]
 MAX_POINTS = 500
@@ -91,7 +92,9 @@ def frame_figure(real, fake, grad=None, grid=None, field=None, field_kind: str =
     real, fake : points (n, 2).
     grad : (n, 2) vectors at the fakes, drawn at one fixed ``arrow_scale`` (not normalised).
     grid, field : heatmap axis (g,) and values (g, g), rows along y.
-    field_kind : "probability" (D in [0, 1], centred on 1/2) or "critic" (f, centred on its median).
+    field_kind : "probability" (D in [0, 1], centred on 1/2), "least-squares" (the LSGAN's linear
+        D, on the same scale from its fake code 0 to its real code 1; values beyond take the end
+        colours) or "critic" (f, centred on its median).
     manifold : (r, c, 2) image of a latent grid; rows and columns drawn as thin lines.
     modes : (m, 2) mode centres, drawn as open circles.
     """
@@ -101,7 +104,7 @@ def frame_figure(real, fake, grad=None, grid=None, field=None, field_kind: str =
         grid = np.asarray(grid, dtype=float)
         step = max(1, math.ceil(len(grid) / MAX_GRID))
         grid, field = grid[::step], field[::step, ::step]
-        if field_kind == "probability":
+        if field_kind in ("probability", "least-squares"):
             zmin, zmax, label = 0.0, 1.0, "D(x)"
         else:
             mid = float(np.nanmedian(field))

@@ -1,4 +1,4 @@
-"""GAN §3: the same data and seed under two to four objectives, one snapshot slider for all.
+"""GAN §3: the same data and seed under two to five objectives, one snapshot slider for all.
 
 Reads the page controls (data, seed and sizes; each objective takes the papers' optimiser
 settings); writes ``gan_compare`` and ``gan_compare_frame`` (bound to the URL).
@@ -35,8 +35,8 @@ def _w1_figure(keys: tuple):
 def show() -> None:
     st.markdown("The same data, seed and networks; each objective trained with its paper's "
                 "optimiser (RMSProp for clipping, Adam for the others) and critic steps.")
-    losses = ui.multiselect("Objectives (two to four)", list(gan.LOSSES), DEFAULT,
-                            key="gan_compare", max_selections=4,
+    losses = ui.multiselect("Objectives (two or more)", list(gan.LOSSES), DEFAULT,
+                            key="gan_compare", max_selections=len(gan.LOSSES),
                             format_func=gan.LOSS_LABELS.get)
     if len(losses) < 2:
         st.info("Choose at least two objectives to compare.")
@@ -62,8 +62,13 @@ def show() -> None:
             r = referee(run.config.to_dict())
             w1 = "—" if r["w1"] is None else f"{r['w1']:.3f}"
             modes = f"{r['captured']} of {r['n_modes']}" if r["n_modes"] else "—"
+            hq = "" if r["high_quality"] is None else \
+                f", {100 * r['high_quality']:.0f} % of the fakes high quality"
+            if r["counts"] and sum(r["counts"]):  # how evenly: a collapse hides behind "8 of 8"
+                hq += (f", the fullest mode holds {100 * max(r['counts']) / sum(r['counts']):.0f} "
+                       f"% of those (an even share: {100 / r['n_modes']:.3g} %)")
             st.caption(f"**{gan.LOSS_LABELS[run.config.loss]}** — at the end: W₁ (n = "
                        f"{r['w1_n']:,}) {w1} (floor {r['floor'][0]:.3f} ± {r['floor'][1]:.3f}), "
-                       f"modes captured {modes}"
+                       f"modes captured {modes}{hq}"
                        + (f"; stopped early: {run.stopped_reason}" if run.stopped_reason else ""))
     ui.show_figure(_w1_figure(tuple(config_key(r.config) for r in runs)), key="gan_fig_cmp_w1")

@@ -38,3 +38,23 @@ def show() -> None:
                     "gradient vanishes; G may put all its mass on a few modes (**mode "
                     "collapse**); W₁ still measures how far the fakes are — the referee on "
                     "this page.")
+    c, d = st.columns(2)
+    with c:
+        st.markdown("**Least-squares GAN** (Mao et al. 2017). D's output is linear, no "
+                    "sigmoid: it regresses the data onto a code b and the fakes onto a, while "
+                    "G pulls its fakes' scores towards c. This page trains a = 0, b = c = 1.")
+        st.latex(r"\begin{aligned} L_D &= \tfrac12\,\mathbb E_{p_r}\big(D(x) - b\big)^2 \\ "
+                 r"&\quad + \tfrac12\,\mathbb E_z\big(D(G(z)) - a\big)^2 \\ "
+                 r"L_G &= \tfrac12\,\mathbb E_z\big(D(G(z)) - c\big)^2 \end{aligned}")
+        st.markdown("A fake's push is (c − D)∇D: it grows with how far D scores the fake from "
+                    "c, and no sigmoid flattens it where D is sure.")
+    with d:
+        st.markdown("For a fixed G the best D is the mean of the two codes weighted by the "
+                    "densities (with a = 0, b = 1 the GAN's D* above):")
+        st.latex(r"D^*(x) = \frac{b\,p_r(x) + a\,p_g(x)}{p_r(x) + p_g(x)}")
+        st.markdown("With b − c = 1 and b − a = 2 (a = −1, b = 1, c = 0), G's loss against D* "
+                    "plus ½ E[(D*(x) − c)²] over real x, a term free of G — call the sum C(G) — is "
+                    "half a **Pearson χ² divergence**, zero only when p_g = p_r:")
+        st.latex(r"\begin{aligned} 2\,C(G) &= \chi^2_{\rm Pearson}\big(p_r + p_g \,\|\, "
+                 r"2p_g\big) \\ &= \int \frac{\big(p_r(x) - p_g(x)\big)^2}{p_r(x) + p_g(x)}"
+                 r"\,dx \end{aligned}")

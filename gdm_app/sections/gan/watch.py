@@ -126,5 +126,5 @@ def show() -> None:
         config_key(config), run.n_frames, run.steps, playing, preset[2] if preset else None,
         summary)
     st.caption("Black dots: real data (drawn on top); red: generated. Arrows: the direction the generator's "
-               "loss pushes each fake (−∇ₓ of its loss). Background: D(x) for a GAN, the "
-               "critic f(x) for a WGAN. Open circles: the modes.")
+               "loss pushes each fake (−∇ₓ of its loss). Background: D(x) for a GAN (a linear "
+               "score for the LSGAN), the critic f(x) for a WGAN. Open circles: the modes.")
