@@ -1,0 +1,48 @@
+"""Figure builders of the Fitting page: the traces carry the numbers they were given, the
+descent animates in at most MAX_FRAMES frames, legends sit under the plots."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gdm_core import fitting
+from gdm_core import generative_discriminative as gd
+from gdm_app.figures import fitting as figs
+
+W, M, S = fitting.DEFAULT_MIXTURE
+
+
+def _named(fig, name):
+    return next(t for t in fig.data if t.name == name)
+
+
+def test_fit_figure_draws_the_path_and_animates_q():
+    mus, sigmas = np.linspace(-4, 4, 9), np.geomspace(0.25, 4, 7)
+    surf = fitting.divergence_surface(W, M, S, mus, sigmas, "forward-kl")
+    path = fitting.descent_path(W, M, S, "forward-kl", init=(-1.0, 1.0), steps=80)
+    x = np.linspace(-5, 5, 50)
+    q = np.array([np.exp(-0.5 * ((x - a) / b) ** 2) for a, b in zip(path["mu"], path["sigma"])])
+    fig = figs.fit_figure(mus, sigmas, surf, path["mu"], path["sigma"], x, np.ones_like(x), q,
+                          "forward KL", "nats")
+    np.testing.assert_allclose(fig.data[0].customdata, surf)  # hover shows the true values
+    np.testing.assert_allclose(_named(fig, "gradient descent").x, path["mu"])
+    assert _named(fig, "q now").x[0] == path["mu"][-1]
+    assert 2 <= len(fig.frames) <= figs.MAX_FRAMES and fig.frames[-1].name == "80"
+    np.testing.assert_allclose(fig.frames[-1].data[1].y, q[-1])
+    assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0
+
+
+def test_four_fits_and_classifiers_figures():
+    x = np.linspace(-5, 5, 20)
+    fig = figs.four_fits(x, x * 0, {d: x * 0 + i for i, d in enumerate(fitting.DIVERGENCES)},
+                         fitting.LABELS)
+    assert [t.name for t in fig.data][1:] == [fitting.LABELS[d] for d in fitting.DIVERGENCES]
+    X, y = gd.sample_two_classes(30, seed=1)
+    model = gd.fit_class_gaussians(X, y)
+    g = np.linspace(-4, 4, 11)
+    prob = np.full((11, 11), 0.5)
+    fig = figs.classifiers_figure(X, y, g, g, prob, prob, model.means, model.covs,
+                                  samples=gd.sample_model(model, 10), missing_x1=0.5)
+    assert {"class 0", "class 1", "sampled from p(x, y)", "x₂ missing: x₁ known",
+            "generative boundary (Bayes)", "logistic boundary"} <= {t.name for t in fig.data}
+    assert len(_named(fig, "class 1").x) == int(np.sum(y == 1))
