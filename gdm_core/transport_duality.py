@@ -237,7 +237,7 @@ def both_faces(x, a, y, b) -> dict:
 
 # --- the page's examples -------------------------------------------------------------------------
 
-PRESETS = {"example": "worked example", "random": "random (sidebar seed)"}
+PRESETS = {"example": "worked example", "random": "random"}
 
 # On a line: five piles of earth and six holes (masses in tenths and twentieths).
 LINE_X = np.array([0.0, 1.0, 2.5, 4.0, 5.5])
@@ -258,8 +258,8 @@ def example(dim: int, preset: str, shift: float, seed: int = 0):
     the first axis.
 
     ``dim`` 1 (a line: 5 and 6 points, or 6 and 7 at random) or 2 (the plane: 8 and 6 points,
-    or 8 and 10 at random); ``preset`` "example" (fixed numbers) or "random" (positions and, on
-    the line, whole-number masses drawn with ``seed``; in the plane equal masses).
+    or 10 and 5 at random); ``preset`` "example" (fixed numbers) or "random" (positions and, on
+    the line, whole-number masses drawn with ``seed``; in the plane equal masses, 0.1 and 0.2).
     """
     shift = finite("shift", shift)
     seed = count("seed", seed, minimum=0)
@@ -272,9 +272,10 @@ def example(dim: int, preset: str, shift: float, seed: int = 0):
             return LINE_X.copy(), LINE_A.copy(), LINE_Y + shift, LINE_B.copy()
         return PLANE_X.copy(), PLANE_A.copy(), PLANE_Y + [shift, 0.0], PLANE_B.copy()
     rng = np.random.default_rng(seed)
-    if dim == 1:
-        x, y = np.sort(rng.uniform(0, 6, 6)), np.sort(rng.uniform(0, 6, 7))
+    if dim == 1:  # distinct whole numbers 0…9, jittered by ≤ 0.1: piles ≥ 0.8 apart, legible
+        x, y = (np.sort(rng.choice(10, k, replace=False) + rng.uniform(-0.1, 0.1, k))
+                for k in (6, 7))
         a, b = rng.integers(1, 6, 6).astype(float), rng.integers(1, 6, 7).astype(float)
         return x, a / a.sum(), y + shift, b / b.sum()
-    x, y = rng.normal(size=(8, 2)), rng.normal(size=(10, 2))
-    return x, np.full(8, 1 / 8), y + [shift, 0.0], np.full(10, 1 / 10)
+    x, y = rng.normal(size=(10, 2)), rng.normal(size=(5, 2))
+    return x, np.full(10, 1 / 10), y + [shift, 0.0], np.full(5, 1 / 5)

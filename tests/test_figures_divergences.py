@@ -254,6 +254,7 @@ def test_coupling_matrix_writes_each_moved_mass():
     cells = [t for row in heat.text for t in row if t]
     assert len(cells) == np.count_nonzero(plan > td.MASS_TOL)
     assert fig.layout.yaxis.autorange == "reversed"  # x1 on top, as a table reads
+    assert fig.layout.xaxis.title.text == "to q (mass)"
 
 
 # ---------------------------------------------------------------------------- readability (all)

@@ -18,8 +18,8 @@ from gdm_core import divergences as dv
 from gdm_core import transport_duality as td
 from gdm_core.transport import wasserstein_samples
 from tests.conftest import (  # noqa: F401 (run_page: fixture)
-    ROOT, TIMEOUT, chart, no_exception, open_tab, plotly_array, reset_warnings, run_page,
-    standalone, tab_labels,
+    ROOT, TIMEOUT, chart, from_url, no_exception, open_tab, plotly_array, reset_warnings,
+    run_page, standalone, tab_labels,
 )
 
 PAGE = "divergences.py"
@@ -306,7 +306,7 @@ def _two_faces(at, dim, preset, shift, seed=0):
     assert m[PRIMAL] == m[DUAL]
     caption = [c.value for c in at.caption if "to 1e-9" in c.value]
     assert len(caption) == 1 and caption[0].startswith("**equal to 1e-9**"), caption
-    slope = float(caption[0].split("Largest slope of f")[1].split("**")[1])
+    slope = float(caption[0].split("Largest slope of f: ")[1].split("**")[1])
     assert slope == pytest.approx(1.0, abs=1e-6)  # ≤ 1, and 1 where earth moves
     return primal, caption[0]
 
@@ -356,3 +356,13 @@ def test_plan_and_critic_random_points_follow_the_seed():
     at = standalone(PAGE, div_tab=OT, seed=5, div_ot_preset="random")
     no_exception(at)
     _two_faces(at, 1, "random", 0.0, seed=5)
+
+
+def test_plan_and_critic_opens_from_a_link():
+    # the address bar holds the formatted choices (as Streamlit binds a radio with format_func)
+    at = from_url(PAGE, {"div_tab": OT, "div_ot_dim": "the plane", "div_ot_preset": "random",
+                         "div_ot_shift": "-2"})
+    no_exception(at)
+    assert at.radio(key="div_ot_dim").value == "2-D"
+    assert at.radio(key="div_ot_preset").value == "random"
+    _two_faces(at, 2, "random", -2.0)

@@ -139,7 +139,8 @@ def transport_plane(x, a, y, b, moves, gx, gy, critic, title: str | None = None,
     return _finish(fig, title, height)
 
 
-def coupling_matrix(plan, a, b, title: str | None = None, height: int = 330) -> go.Figure:
+def coupling_matrix(plan, a, b, title: str | None = None,
+                    height: int | None = None) -> go.Figure:
     """The plan π as a table: row i sends mass a_i from x_i, column j receives b_j at y_j; each
     cell is the mass moved from x_i to y_j (blank where nothing moves)."""
     plan = np.asarray(plan, float)
@@ -147,11 +148,12 @@ def coupling_matrix(plan, a, b, title: str | None = None, height: int = 330) -> 
     rows = [f"x{i + 1}: {a[i]:.2f}" for i in range(n)]
     cols = [f"y{j + 1}<br>{b[j]:.2f}" for j in range(m)]
     text = [[f"{v:.2f}" if v > MASS_TOL else "" for v in row] for row in plan]
+    height = height or 170 + 30 * n  # rows of about 30 px
     fig = go.Figure(go.Heatmap(z=plan, x=cols, y=rows, text=text, texttemplate="%{text}",
                                textfont=dict(size=16), colorscale="Blues", zmin=0,
                                showscale=False, xgap=2, ygap=2, name="plan π",
                                hovertemplate="%{y} → %{x}<br>π = %{z:.4f}<extra></extra>"))
     fig.update_yaxes(autorange="reversed", title="from p (mass)", showgrid=False, ticks="")
-    fig.update_xaxes(side="top", title=None, showgrid=False, ticks="")
-    fig.update_layout(margin=dict(l=100, r=10, t=90 if title else 60, b=20))
+    fig.update_xaxes(title="to q (mass)", showgrid=False, ticks="")
+    fig.update_layout(margin=dict(l=100, r=10, t=60 if title else 20, b=90))
     return _finish(fig, title, height)

@@ -51,8 +51,9 @@ def show() -> None:
         dim = DIMS[ui.radio("points on", list(DIMS), "1-D", key="div_ot_dim", horizontal=True,
                             format_func=lambda k: {"1-D": "a line", "2-D": "the plane"}[k])]
     with c2:
-        preset = ui.radio("example", PRESETS, PRESETS[0], key="div_ot_preset", horizontal=True,
-                          format_func=td.PRESETS.get)
+        preset = ui.radio("points", PRESETS, PRESETS[0], key="div_ot_preset", horizontal=True,
+                          format_func=td.PRESETS.get,
+                          help="Random points are drawn with the sidebar's seed.")
     with c3:
         shift = ui.slider("move q by (along the first axis)", -3.0, 3.0, 0.0,
                           key="div_ot_shift", step=0.1)
@@ -70,19 +71,19 @@ def show() -> None:
                             title="The plan's moves over the critic's map")
         ui.show_figure(fig, key="div_fig_ot")
     with right:
-        ui.show_figure(ui.figure(figs.coupling_matrix, r["plan"], r["a"], r["b"],
-                                 title="The plan π: mass from x_i to y_j"),
-                       key="div_fig_ot_plan")
         m1, m2 = st.columns(2)
         m1.metric("W₁ primal, Σ π_ij d_ij", f"{r['primal']:.6f}",
                   help=f"The plan's cost: Σ π_ij {bars} over the moves (POT's ot.emd).")
         m2.metric("W₁ dual, E_p f − E_q f", f"{r['dual']:.6f}",
                   help="The critic's score: Σ a_i f(x_i) − Σ b_j f(y_j).")
         agree = "equal" if r["gap"] <= AGREE else "NOT equal"
-        st.caption(f"**{agree} to 1e-9**: |primal − dual| = {r['gap']:.1e}. Largest slope of f "
-                   f"over all {len(r['values'])} points: **{r['slope']:.6f}** ≤ 1 (to rounding); "
-                   f"along each of the {len(r['moves'])} moves f falls by exactly its length "
-                   f"(largest miss {r['slack']:.0e}).")
+        st.caption(f"**{agree} to 1e-9**: |primal − dual| = {r['gap']:.1e}. Largest slope of "
+                   f"f: **{r['slope']:.6f}** ≤ 1 (to rounding, over all {len(r['values'])} "
+                   f"points); along each of the {len(r['moves'])} moves f falls by exactly its "
+                   "length.")
+        ui.show_figure(ui.figure(figs.coupling_matrix, r["plan"], r["a"], r["b"],
+                                 title="The plan π, mass x_i → y_j"),
+                       key="div_fig_ot_plan")
     st.markdown(
         f"**The primal.** A plan π says how much earth goes from each pile x_i of p to each hole "
         f"y_j of q: its rows add up to p's masses a_i and its columns to q's b_j. The cheapest "
