@@ -1,4 +1,5 @@
-"""GAN training: watch a GAN, a non-saturating GAN, a WGAN and a WGAN-GP learn 2-D data."""
+"""GAN training: watch a GAN, a non-saturating GAN, a least-squares GAN, a WGAN and a WGAN-GP
+learn 2-D data."""
 
 import streamlit as st
 

@@ -25,9 +25,9 @@ TOPICS = {
     "minimax.py": "The game min_x max_y xy: simultaneous gradient steps spiral out, alternating "
                   "ones orbit, extragradient and optimistic steps converge — the reason GAN "
                   "training oscillates.",
-    "gan.py": "Real GANs training on 2-D data: the minimax and non-saturating GAN, WGAN with "
-              "clipping and WGAN-GP side by side — mode collapse, vanishing gradients and the "
-              "critic's weights, refereed by the exact Wasserstein distance.",
+    "gan.py": "Real GANs training on 2-D data: the minimax, non-saturating and least-squares "
+              "GAN, WGAN with clipping and WGAN-GP side by side — mode collapse, vanishing "
+              "gradients and the critic's weights, refereed by the exact Wasserstein distance.",
     "vae.py": "A variational autoencoder with a 2-D latent trained on MNIST: walk its latent "
               "plane, see the encoded digits, sample, interpolate, and split the ELBO into its "
               "two terms.",

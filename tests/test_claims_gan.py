@@ -9,6 +9,8 @@ scipy's linear-assignment solution of the same transport problem.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from scipy.optimize import linear_sum_assignment
@@ -139,3 +141,76 @@ def test_the_shipped_w1_is_what_the_referee_computes():
         run = gan.load_preset_run(name)
         assert entry["w1_n2000"] == pytest.approx(
             gan_referee.w1_between_samples(run.final_fake, "ring8"), abs=5e-5), name
+
+
+# ----------------------------------------------------------------------------------------------
+# the Compare tab's shipped runs (five objectives on the default settings) and the README's table
+# ----------------------------------------------------------------------------------------------
+COMPARE = ["wgan-gp", *gan.COMPARE_RUNS]
+
+
+@pytest.fixture(scope="module")
+def compare_runs():
+    return {name: gan.load_preset_run(name) for name in COMPARE}
+
+
+def test_compare_runs_referee_agrees_with_an_independent_count(compare_runs):
+    summary = gan.preset_metrics()
+    for name, run in compare_runs.items():
+        captured, hq, counts = captured_by_the_rule(run.final_fake)
+        entry = summary["presets" if name in gan.PRESETS else "compare"][name]
+        assert (entry["modes_captured"], entry["high_quality"]) == (captured, round(hq, 4)), name
+        np.testing.assert_array_equal(gan.mode_counts(run.final_fake, "ring8"), counts)
+
+
+def test_readme_compare_table_is_the_shipped_runs(compare_runs):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    rows = {line.split("|")[1].strip(" `"): [c.strip() for c in line.split("|")[2:-1]]
+            for line in readme.splitlines()
+            if line.startswith("| `") and line.split("|")[1].strip(" `") in COMPARE
+            and len(line.split("|")) == 8}
+    assert set(rows) == set(COMPARE), rows
+    for name, run in compare_runs.items():
+        captured, hq, counts = captured_by_the_rule(run.final_fake)
+        w1 = gan_referee.w1_between_samples(run.final_fake, "ring8")
+        _, modes, quality, fullest, w1_shown = rows[name]
+        assert modes == f"{captured} / 8" and quality == f"{100 * round(hq, 4):.1f} %", name
+        assert fullest == f"{100 * counts.max() / counts.sum():.0f} %", name
+        assert float(w1_shown) == pytest.approx(w1, abs=6e-5), name
+        assert rows[name][0].startswith(f"{run.config.loss}, {run.config.n_critic} D step")
+
+
+def test_lsgan_compare_run_is_closest_early_then_piles_onto_two_neighbouring_modes(compare_runs):
+    # README: "closest to the data around step 400 (W₁ at n = 300 lowest there), then piles its
+    # fakes onto two neighbouring modes — 95 % of its high-quality fakes at the end — and ends
+    # with the highest W₁ of the five"; all five capture 8 of 8 by the rule
+    run = compare_runs["compare-lsgan"]
+    h = run.history
+    best = int(np.argmin(h.w1))
+    assert 300 <= h.step[best] <= 500 and h.w1[-1] > 2 * h.w1[best], (h.step[best], h.w1[best])
+    _, _, counts = captured_by_the_rule(run.final_fake)
+    top = np.argsort(counts)[::-1][:2]
+    assert (top[0] - top[1]) % 8 in (1, 7), top                       # neighbours on the ring
+    assert round(100 * counts[top].sum() / counts.sum()) == 95, counts
+    w1 = {name: gan_referee.w1_between_samples(r.final_fake, "ring8")
+          for name, r in compare_runs.items()}
+    assert max(w1, key=w1.get) == "compare-lsgan", w1
+    assert all(captured_by_the_rule(r.final_fake)[0] == 8 for r in compare_runs.values())
+
+
+def test_compare_shows_five_shipped_runs_with_the_referees_numbers(compare_runs):
+    at = standalone("gan.py", gan_tab="Compare")
+    at.multiselect(key="gan_compare").set_value(list(gan.LOSSES)).run()
+    no_exception(at)
+    assert not at.info  # nothing to train
+    captions = [c.value for c in at.caption if c.value.startswith("**")]
+    assert len(captions) == 5
+    for name, run in compare_runs.items():
+        captured, hq, counts = captured_by_the_rule(run.final_fake)
+        w1 = gan_referee.w1_between_samples(run.final_fake, "ring8")
+        label = gan.LOSS_LABELS[run.config.loss]
+        caption = next(c for c in captions if c.startswith(f"**{label}**"))
+        assert f"W₁ (n = 2,000) {w1:.3f}" in caption, caption
+        assert f"modes captured {captured} of 8, {100 * hq:.0f} % of the fakes high quality, " \
+               f"the fullest mode holds {100 * counts.max() / counts.sum():.0f} % of those" \
+               in caption, caption
