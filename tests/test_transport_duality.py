@@ -241,3 +241,21 @@ def test_bad_example_arguments():
         td.example(1, "evil", 0.0)
     with pytest.raises(ValueError, match="shift"):
         td.example(1, "example", math.nan)
+
+
+HOSTILE = st.sampled_from([0.0, -0.0, 1.0, -1.0, 1e-300, 5e-324, 1e12, 1e300, -1e300, math.inf,
+                           -math.inf, math.nan]) | st.floats(allow_nan=True, allow_infinity=True)
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(st.lists(HOSTILE, min_size=0, max_size=6), st.lists(HOSTILE, min_size=0, max_size=6),
+       st.lists(HOSTILE, min_size=0, max_size=6), st.lists(HOSTILE, min_size=0, max_size=6))
+def test_hostile_input_gives_a_number_or_a_sentence(x, a, y, b):
+    for solve in (td.optimal_plan, td.kantorovich_critic, td.both_faces):
+        try:
+            out = solve(np.array(x), np.array(a), np.array(y), np.array(b))
+        except ValueError as e:
+            assert str(e)
+            continue
+        w1 = out["primal"] if isinstance(out, dict) else out[1]
+        assert math.isfinite(w1) and w1 >= -1e-9 * max(1.0, *map(abs, x + y))
