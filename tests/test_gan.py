@@ -423,6 +423,23 @@ def test_the_command_line_still_runs_as_a_module():
                          text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "--make-presets" in out.stdout and "wgan-gp" in out.stdout
+    assert "compare-lsgan" in out.stdout  # --only takes the Compare runs too
+
+
+def test_make_presets_can_make_just_one_compare_run(tmp_path):
+    # --only compare-lsgan copies the shipped run through the same code path (reuse: an
+    # identical config is not retrained) and records it under "compare" in presets.json
+    summary = gan.make_presets(tmp_path, ["compare-lsgan"], log=lambda *_: None,
+                               reuse=gan.PRESET_DIR)
+    assert list(summary["compare"]) == ["compare-lsgan"] and not summary["presets"]
+    entry = summary["compare"]["compare-lsgan"]
+    assert entry["reused"] and entry["config"] == gan.COMPARE_RUNS["compare-lsgan"].to_dict()
+    shipped = gan.preset_metrics()["compare"]["compare-lsgan"]
+    assert {k: entry[k] for k in ("modes_captured", "high_quality", "w1", "w1_n2000")} == \
+           {k: shipped[k] for k in ("modes_captured", "high_quality", "w1", "w1_n2000")}
+    assert load_preset_run("compare-lsgan", tmp_path).config.loss == "lsgan"
+    with pytest.raises(ValueError, match="unknown preset"):
+        gan.make_presets(tmp_path, ["compare-wgan-gp"], log=lambda *_: None)
 
 
 def test_run_pickles_for_st_cache_data():
