@@ -75,27 +75,34 @@ def test_same_seed_same_samples_and_bad_input():
 
 
 def test_vae_coordinate_function_on_a_tiny_model():
-    from gdm_core.vae import VAE, VAEConfig, bernoulli_log_likelihood
+    import copy
+
+    from gdm_core.layers import VAEConfig
+    from gdm_core.torch_nets import VAE, bernoulli_log_likelihood
 
     torch.manual_seed(0)
     model = VAE(VAEConfig(2, 8, 1, 1)).eval()
     x = (torch.rand(784) < 0.3).float()
-    f, mu, sd = r.vae_coordinate(model, x, coord=1)
+    f, mu, sd, df = r.vae_coordinate(model, x.numpy(), coord=1)
     with torch.no_grad():
         m, logvar = model.encode(x[None])
-        z = torch.tensor([[m[0, 0].item(), 0.25]])
-        ref = bernoulli_log_likelihood(model.decode(z), x[None]).item()
+    # the reference is the torch model itself: its value and, by autograd, its derivative
+    z = torch.tensor([[m[0, 0].item(), 0.25]], dtype=torch.float64, requires_grad=True)
+    ref = bernoulli_log_likelihood(copy.deepcopy(model).double().decode(z), x[None].double())
+    ref.sum().backward()
     assert mu == pytest.approx(m[0, 1].item()) and sd == pytest.approx(
         math.exp(0.5 * logvar[0, 1].item()), rel=1e-6)
-    assert f(np.array([0.25]))[0] == pytest.approx(ref, abs=1e-3)
-    # Autograd through the decoder agrees with the score function on average.
-    path = np.array(r.pathwise_grad(f, mu, sd, 2000, seed=0))
+    assert f(np.array([0.25]))[0] == pytest.approx(ref.item(), abs=1e-3)
+    assert df(np.array([0.25]))[0] == pytest.approx(z.grad[0, 1].item(), rel=1e-4, abs=1e-4)
+    # The pathwise gradient (through the decoder's derivative) agrees with the score function
+    # on average.
+    path = np.array(r.pathwise_grad(f, mu, sd, 2000, seed=0, df=df))
     score = np.array([r.score_function_grad(f, mu, sd, 2000, s) for s in range(20)])
     assert np.all(np.abs(score.mean(0) - path) < 5 * score.std(0) / math.sqrt(20) + 1e-3)
-    t, ll, mu2, _ = r.log_lik_curve(model, x, coord=1, n=11)
+    t, ll, mu2, _ = r.log_lik_curve(model, x.numpy(), coord=1, n=11)
     assert len(t) == 11 and t[5] == pytest.approx(mu2) and np.allclose(ll, f(t))
     with pytest.raises(ValueError, match="coord"):
-        r.vae_coordinate(model, x, coord=2)
+        r.vae_coordinate(model, x.numpy(), coord=2)
 
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
