@@ -31,7 +31,8 @@ def wait_for_app(page, timeout_ms: int = 60000) -> None:
     "Finished" is: a heading shown and no "running" status twice in a row, 0.6 s apart (a page
     may rerun itself once, e.g. ui.ensure_entrypoint), then every Plotly chart drawn.
     """
-    page.wait_for_selector("[data-testid='stApp'] h1", timeout=timeout_ms)
+    # attached, not visible: presentation mode hides the page title
+    page.wait_for_selector("[data-testid='stApp'] h1", timeout=timeout_ms, state="attached")
     idle = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
     deadline = time.time() + timeout_ms / 1000
     while time.time() < deadline:

@@ -252,3 +252,20 @@ def test_clipping_vs_penalty_and_the_maths():
     assert any("\\chi^2_{\\rm Pearson}" in x.value for x in at.latex)
     assert any("Least-squares GAN" in m.value and "a = 0, b = c = 1" in m.value for m in at.markdown)
     assert any("b − c = 1 and b − a = 2" in m.value for m in at.markdown)
+
+
+def test_the_maths_opens_on_its_picture_and_its_sentence_holds():
+    # "D* is flat near 0 on the fakes, the critic rises with slope 1 all the way": computed
+    at = open_tab(standalone(PAGE), KEY, "The maths")
+    no_exception(at)
+    fig = chart(at, "gan_fig_maths")
+    assert fig["layout"]["title"]["text"].startswith("D* and the critic")
+    from gdm_app.sections.gan.maths import EXAMPLE
+    from gdm_core import critic
+    pic = critic.wgan_picture(**EXAMPLE)
+    x, d, f = pic["x"], pic["d_star"], pic["critic"]
+    fakes = np.abs(x - EXAMPLE["mu_fake"]) <= 2 * EXAMPLE["sigma"]  # 95 % of the fakes
+    assert d[fakes].max() < 0.003
+    slope = np.diff(f) / np.diff(x)
+    np.testing.assert_allclose(slope, 1.0, atol=1e-3)
+    assert any("slope 1 all the way" in m.value for m in at.markdown)

@@ -14,7 +14,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from gdm_app.figures import COLORS, log_axis, styled
+from gdm_app.figures import COLORS, TITLE_TOP, log_axis, styled
 
 REAL = COLORS["black"]
 FAKE = COLORS["red"]
@@ -150,7 +150,7 @@ def frame_figure(real, fake, grad=None, grid=None, field=None, field_kind: str =
     styled(fig, title, height)
     # The legend below the plane, at the figure's bottom edge (styled's LEGEND): five legend
     # entries above it wrapped onto the title.
-    fig.update_layout(margin=dict(t=50))
+    fig.update_layout(margin=dict(t=TITLE_TOP + 30 if title else 20))
     return _axes(fig, "x₁", "x₂", plane=extent)
 
 

@@ -66,6 +66,10 @@ header[data-testid="stHeader"] {height: 2.5rem; min-height: 2.5rem;}
 .stMainBlockContainer, .block-container {padding-top: 2.6rem; padding-left: 2rem;
   padding-right: 2rem; padding-bottom: 2rem;}
 h1 {padding-top: 0.1rem; padding-bottom: 0.1rem; font-size: 2.2rem !important;}
+/* A metric's label and value wrap onto a second line rather than end in "…" (a cut number) */
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;}
 /* A phone (390 px): the header bar covers the top 3.75rem, so the title starts under it; every
    tab stays reachable (the tab row wraps instead of scrolling sideways); the chart toolbar, which
    would sit on the chart's title, is left to wider screens (the PNG is for slides). */
@@ -76,6 +80,11 @@ h1 {padding-top: 0.1rem; padding-bottom: 0.1rem; font-size: 2.2rem !important;}
   [data-testid="stMain"] [role="tablist"] {flex-wrap: wrap; row-gap: 0.25rem;
     overflow: visible !important;}
   .stPlotlyChart .modebar-container {display: none;}
+  /* a chart's title in a smaller type, so it fits the phone's width */
+  .stPlotlyChart .gtitle {font-size: 14px !important;}
+  /* a formula wider than the phone scrolls sideways in its own box (as on Wikipedia) */
+  .katex-display {overflow-x: auto; overflow-y: hidden; padding-bottom: 0.3rem;}
+  .katex-display > .katex {font-size: 1em;}
 }
 </style>"""
 

@@ -29,20 +29,45 @@ KEY = "present"
 SCALE = 1.5                 # text and chart type in presentation mode
 CHART_HEIGHT = 520          # px: with the 1.5× headings above, it fills the rest of 720 px
 DARK_BACKGROUND = "#0e1117"  # = theme.dark.backgroundColor in .streamlit/config.toml
+TITLE_SCALE = 1.2           # titles grow less than ticks, so they still fit half a screen
+LEGEND_SCALE = 1.25
 
-# The light template's colours (gdm_app.figures) and what they become on a dark background.
-_DARK = {
-    "#111111": "#f2f2f2",   # ink
-    "#000000": "#ffffff",   # black traces (Okabe–Ito's black)
-    "black": "#ffffff",
-    "#444444": "#bbbbbb",   # axis lines and ticks
-    "#c8c8c8": "#3b414d",   # grid
-    "#e6e6e6": "#262b35",   # minor grid
-    "#9a9a9a": "#6b7280",   # zero lines
-    "white": DARK_BACKGROUND, "#ffffff": DARK_BACKGROUND, "#fff": DARK_BACKGROUND,
-    "#e5ecf6": DARK_BACKGROUND,
-}
-_WHITE_RGBA = re.compile(r"rgba\(\s*255\s*,\s*255\s*,\s*255\s*,\s*([0-9.]+)\s*\)")
+# On a dark ground: near-black ink becomes near-white, white grounds become the dark ground,
+# the template's greys (grid, axis lines) are mirrored; the data's colours (Okabe–Ito) stay.
+_NAMED = {"black": (0, 0, 0), "white": (255, 255, 255)}
+_HEX = re.compile(r"^#([0-9a-f]{3}|[0-9a-f]{6})$")
+_RGB = re.compile(r"^rgba?\(\s*([0-9.]+)\s*,\s*([0-9.]+)\s*,\s*([0-9.]+)\s*(?:,\s*([0-9.]+)\s*)?\)$")
+
+
+def _rgb(value: str):
+    v = value.strip().lower()
+    if v in _NAMED:
+        return _NAMED[v], None
+    m = _HEX.match(v)
+    if m:
+        h = m.group(1)
+        h = "".join(c * 2 for c in h) if len(h) == 3 else h
+        return tuple(int(h[i:i + 2], 16) for i in (0, 2, 4)), None
+    m = _RGB.match(v)
+    if m:
+        return tuple(float(m.group(i)) for i in (1, 2, 3)), m.group(4)
+    return None, None
+
+
+def _dark_colour(value: str) -> str:
+    rgb, alpha = _rgb(value)
+    if rgb is None or max(rgb) - min(rgb) > 24:  # not a colour, or a real hue: keep it
+        return value
+    grey = sum(rgb) / 3
+    if grey >= 250:  # white: the ground
+        out = (14, 17, 23)
+    else:  # a grey: mirrored, so ink stays ink and faint stays faint
+        g = round(255 - grey * 0.93)
+        out = (g, g, g)
+    if alpha is not None:
+        return f"rgba({out[0]},{out[1]},{out[2]},{alpha})"
+    return "#%02x%02x%02x" % out
+
 
 # Inputs that fold away in presentation mode. Buttons stay: Play, Step and Train are the demo.
 _INPUTS = ", ".join(f".{c}" for c in (
@@ -60,12 +85,17 @@ header[data-testid="stHeader"] {{height: 2rem !important; min-height: 2rem !impo
 {_TOP} [data-testid="stElementContainer"]:has(h1, [data-testid="stMarkdown"],
   [data-testid="stCaptionContainer"]):not(:has([data-testid="stAlert"])) {{display: none;}}
 {_TOP} [data-testid="stLayoutWrapper"]:has(> [data-testid="stExpander"]) {{display: none;}}
+/* rows of settings above the tabs (toggles, presets): the lecture has chosen them */
+{_TOP} [data-testid="stLayoutWrapper"]:not(:has({_PICTURE}, [data-testid="stTabs"])) {{
+  display: none;}}
 [data-testid="stMain"] [data-testid="stElementContainer"]:has({_INPUTS}) {{display: none;}}
-[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] :is({_PICTURE})):has(
-  > [data-testid="stColumn"]:not(:has({_PICTURE}))) {{flex-direction: column;}}
-[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] :is({_PICTURE})):has(
-  > [data-testid="stColumn"]:not(:has({_PICTURE}))) > [data-testid="stColumn"] {{
-  width: 100% !important; flex: 1 1 100% !important;}}
+/* a picture with a column of text beside it: the text goes under it, the picture takes the row
+   (a column with a picture, followed by one without: the second wraps to a line of its own) */
+[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] :is({_PICTURE})) {{
+  flex-wrap: wrap !important;}}
+[data-testid="stColumn"]:has({_PICTURE}) + [data-testid="stColumn"]:not(:has({_PICTURE})) {{
+  flex: 1 1 100% !important; width: 100% !important; min-width: 100% !important;}}
+[data-testid="stColumn"]:has({_PICTURE}) {{flex-grow: 1 !important; max-width: none !important;}}
 </style>"""
 
 
@@ -95,10 +125,7 @@ def apply_css() -> None:
 
 def _darken(value):
     if isinstance(value, str):
-        low = value.strip().lower()
-        if low in _DARK:
-            return _DARK[low]
-        return _WHITE_RGBA.sub(r"rgba(14,17,23,\1)", value)
+        return _dark_colour(value)
     if isinstance(value, dict):
         return {k: _darken(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -127,6 +154,13 @@ def _enlarge(value, scale: float):
     return value
 
 
+def _title_size(layout: dict) -> float:
+    from gdm_app.figures import TITLE_SIZE
+    title = layout.get("title") or {}
+    size = ((title.get("font") or {}).get("size")) if isinstance(title, dict) else None
+    return float(size or TITLE_SIZE)
+
+
 def restyled(fig, present: bool, dark_theme: bool) -> dict:
     """A figure's dict for presentation mode and/or the dark theme (the figure is not changed).
 
@@ -136,7 +170,17 @@ def restyled(fig, present: bool, dark_theme: bool) -> dict:
     d = fig.to_dict()
     layout = d.setdefault("layout", {})
     if present:
+        title_size = _title_size(layout)
         d["layout"] = layout = _enlarge(layout, SCALE)
+        title = layout.get("title")
+        if isinstance(title, dict) and title.get("text"):
+            # under the toolbar still, at 1.2× (a 1.5× title would not fit half a screen)
+            title["font"] = {**(title.get("font") or {}), "size": title_size * TITLE_SCALE}
+        legend = layout.get("legend")
+        if isinstance(legend, dict) and isinstance(legend.get("font"), dict):
+            # legends at 1.25×: at 1.5× a five-entry legend takes a third of the chart
+            legend["font"]["size"] = legend["font"].get("size", 16) / SCALE * LEGEND_SCALE
+            title.update(yref="container", y=1, yanchor="top", pad={"t": 44})
         for trace in d.get("data", []):
             if isinstance(trace.get("textfont"), dict):
                 trace["textfont"] = _enlarge(trace["textfont"], SCALE)

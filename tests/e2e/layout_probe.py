@@ -5,8 +5,9 @@ One JavaScript probe, run on the open view (page and tab), returns every problem
 - a chart's title meeting its legend, an axis title, or the chart's toolbar;
 - a chart's title wider than its chart (cut at the chart's edge);
 - a legend that scrolls or takes more than ``LEGEND_SHARE`` of its figure's height;
-- a display formula, a metric (value or label) or a table wider than its column (cut or
-  scrolling, so part of it hidden);
+- a display formula, a metric (value or label) or a table wider than its column (cut, or
+  scrolling with part of it hidden — except a formula in a box of its own that scrolls sideways,
+  which is how a phone shows a formula wider than the screen);
 - the page heading under Streamlit's header bar, or the page wider than the window (sideways
   scrolling);
 - a tab of the open page out of the window's width (unreachable without scrolling the tab row).
@@ -26,9 +27,17 @@ from harness.server import streamlit_server
 
 SIZES = [(1280, 720), (1920, 1080), (390, 844)]
 LEGEND_SHARE = 0.3  # a legend taller than this share of its figure crowds the plot out
+# On a phone a chart is ~365 px wide and a legend of six entries needs six rows: half the
+# figure, at most, still leaves the plot readable.
+PHONE_LEGEND_SHARE = 0.5
+
+# Streamlit scrolls its main area, not the window: back to the top before measuring.
+TOP = """for (const e of [document.scrollingElement, ...document.querySelectorAll(
+    '[data-testid="stMain"], [data-testid="stAppViewContainer"], [data-testid="stAppScrollToBottomContainer"]')])
+    if (e) e.scrollTop = 0;"""
 
 PROBE_JS = """(LEGEND_SHARE) => {
-  window.scrollTo(0, 0);
+  """ + TOP + """
   const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
   const meets = (a, b) => a[0] < b[2] - 1 && b[0] < a[2] - 1 && a[1] < b[3] - 1 && b[1] < a[3] - 1;
   const shown = e => { const r = e.getBoundingClientRect(); return r.width > 1 && r.height > 1
@@ -82,7 +91,10 @@ PROBE_JS = """(LEGEND_SHARE) => {
     const k = d.querySelector('.katex');
     const column = (d.closest('[data-testid="stElementContainer"]') || d).getBoundingClientRect();
     const r = k.getBoundingClientRect();
-    if (r.right > column.right + 6 || r.left < column.left - 6 || d.scrollWidth > d.clientWidth + 6)
+    const scrolls = ['auto', 'scroll'].includes(getComputedStyle(d).overflowX);
+    const box = d.getBoundingClientRect();
+    if (scrolls ? (box.right > column.right + 1 || box.left < column.left - 1)
+        : (r.right > column.right + 6 || r.left < column.left - 6 || d.scrollWidth > d.clientWidth + 6))
       out.push(`formula cut: ${k.textContent.slice(0, 50)}`);
   });
   // metrics: value and label shown whole (Streamlit ends a long one in "…")
@@ -118,7 +130,7 @@ PROBE_JS = """(LEGEND_SHARE) => {
 # The open tab's first picture (a chart or an image), and the share of the first screen that
 # pictures fill (the union of their boxes clipped to the window, counted on a 10-px grid).
 PICTURE_JS = """() => {
-  window.scrollTo(0, 0);
+  """ + TOP + """
   const main = document.querySelector('[data-testid="stMain"]');
   const panels = [...main.querySelectorAll('[role="tabpanel"]')].filter(p => !p.hidden
       && p.getBoundingClientRect().height > 0);
@@ -164,7 +176,9 @@ def tab_views(page, base: str, paths: list[str], query: str = ""):
 
 
 def problems(page) -> list[str]:
-    return page.evaluate(PROBE_JS, LEGEND_SHARE) + page_problems(page)
+    phone = page.viewport_size["width"] < 640
+    return (page.evaluate(PROBE_JS, PHONE_LEGEND_SHARE if phone else LEGEND_SHARE)
+            + page_problems(page))
 
 
 def picture(page) -> dict:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from gdm_core import gan
 from gdm_app import ui
+from gdm_app.sections import layout
 from gdm_app.figures import gan as figs
 from gdm_app.sections.gan import get_run
 
@@ -27,14 +28,8 @@ def _figures():
 
 @ui.section("Clipping vs penalty")
 def show() -> None:
-    st.markdown(
-        "Both WGANs need a 1-Lipschitz critic. **Clipping** forces it crudely: every weight in "
-        "[−c, c]. The weights pile up at ±c and the critic can only be a very simple function, "
-        "with a gradient far below 1 (or, with a larger c, exploding). The **gradient penalty** "
-        "asks for ‖∇ₓ f‖ = 1 on points between real and fake samples — and gets it.")
-    st.latex(r"\text{clip: } w \leftarrow \operatorname{clip}(w, -c, c)\qquad "
-             r"\text{penalty: } \lambda\,\mathbb E_{\hat x}\big(\|\nabla_{\hat x} f(\hat x)\|_2 - 1"
-             r"\big)^2,\ \hat x = \epsilon x + (1-\epsilon)\tilde x")
+    layout.headline("Both WGANs need a 1-Lipschitz critic: clipping forces it crudely, the "
+                    "gradient penalty asks for ‖∇ₓ f‖ = 1 — and gets it.")
     hist, lines = _figures()
     a, b = st.columns(2)
     with a:
@@ -44,3 +39,11 @@ def show() -> None:
         ui.show_figure(lines, key="gan_fig_lines")
         st.caption("‖∇ₓ f‖ at points from a fake (t = 0) to a real sample (t = 1), for 12 "
                    "pairs: near 1 with the penalty, far below it with clipping.")
+    st.markdown(
+        "**Clipping** keeps every weight in [−c, c]. The weights pile up at ±c and the critic "
+        "can only be a very simple function, with a gradient far below 1 (or, with a larger c, "
+        "exploding). The **gradient penalty** asks for ‖∇ₓ f‖ = 1 on points between real and "
+        "fake samples.")
+    st.latex(r"\text{clip: } w \leftarrow \operatorname{clip}(w, -c, c)")
+    st.latex(r"\text{penalty: } \lambda\,\mathbb E_{\hat x}\big(\|\nabla_{\hat x} f(\hat x)\|_2 - 1"
+             r"\big)^2,\ \hat x = \epsilon x + (1-\epsilon)\tilde x")

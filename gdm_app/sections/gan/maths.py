@@ -4,21 +4,45 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gdm_core import critic
 from gdm_app import ui
+from gdm_app.figures import divergences as div_figs
+from gdm_app.sections import layout
+
+
+# The picture: WGAN's Fig. 2 (Arjovsky et al. 2017) for two unit Gaussians 6 apart, the
+# optimal discriminator saturating where the critic keeps its slope (D* < 0.003 on 95 %
+# of the fakes).
+EXAMPLE = dict(mu_real=6.0, mu_fake=0.0, sigma=1.0)
 
 
 @ui.section("The maths")
 def show() -> None:
+    layout.headline("What D and the critic converge to: D* saturates (0 or 1 almost "
+                    "everywhere), the critic keeps a slope of 1 — WGAN's Fig. 2.")
+    pic_col, side = st.columns(layout.BESIDE)
+    pic = critic.wgan_picture(**EXAMPLE)
+    with pic_col:
+        ui.show_figure(ui.figure(div_figs.discriminator_and_critic, pic["x"], pic["p_real"],
+                                 pic["p_fake"], pic["d_star"], pic["critic"],
+                                 title="D* and the critic, p_r = N(6, 1), p_g = N(0, 1)"),
+                       key="gan_fig_maths")
+    with side:
+        st.markdown("Real data N(6, 1), fakes N(0, 1). The optimal discriminator "
+                    "D* = p_r / (p_r + p_g) (the LSGAN's too, with a = 0, b = 1) is flat near 0 "
+                    "on the fakes: log(1 − D(G(z))) gives G almost no signal. The optimal "
+                    "critic of W₁ rises with slope 1 all the way: a signal everywhere. The "
+                    "Divergences page's *Discriminator vs critic* tab moves the gap.")
     a, b = st.columns(2)
     with a:
         st.markdown("**The value function** (Goodfellow et al. 2014). D maximises it, G "
                     "minimises it; the loop alternates *freeze D, train G* and *freeze G, "
                     "train D*.")
-        st.latex(r"\min_G\max_D\ V = \mathbb E_{p_r}\log D(x) + "
-                 r"\mathbb E_{z}\log\big(1 - D(G(z))\big)")
+        st.latex(r"\min_G\max_D\ V = \mathbb E_{p_r}\log D(x)")
+        st.latex(r"\qquad\qquad + \mathbb E_{z}\log\big(1 - D(G(z))\big)")
         st.markdown("For a fixed G the best discriminator, and what G then minimises:")
-        st.latex(r"D^*(x) = \frac{p_r(x)}{p_r(x) + p_g(x)},\qquad "
-                 r"V(G, D^*) = 2\,\mathrm{JS}(p_r, p_g) - \log 4")
+        st.latex(r"D^*(x) = \frac{p_r(x)}{p_r(x) + p_g(x)}")
+        st.latex(r"V(G, D^*) = 2\,\mathrm{JS}(p_r, p_g) - \log 4")
         st.markdown("**Non-saturating loss.** log(1 − D(G(z))) is flat where D rejects the "
                     "fakes — no signal early on. G maximises log D(G(z)) instead: same "
                     "fixed point, strong gradient where D is confident.")
@@ -31,8 +55,8 @@ def show() -> None:
         st.markdown("**Weight clipping** keeps f Lipschitz by forcing every weight into "
                     "[−c, c]; **the gradient penalty** (Gulrajani et al. 2017) asks for unit "
                     "gradients between real and fake points instead:")
-        st.latex(r"L_{\rm critic} = \mathbb E_{p_g} f - \mathbb E_{p_r} f + "
-                 r"\lambda\,\mathbb E_{\hat x}\big(\|\nabla_{\hat x} f(\hat x)\|_2 - 1\big)^2")
+        st.latex(r"L_{\rm critic} = \mathbb E_{p_g} f - \mathbb E_{p_r} f")
+        st.latex(r"\qquad + \lambda\,\mathbb E_{\hat x}\big(\|\nabla_{\hat x} f(\hat x)\|_2 - 1\big)^2")
         st.markdown("What the pictures show: no Nash equilibrium is guaranteed for finite "
                     "networks; with low-dimensional supports JS is constant (log 2), so its "
                     "gradient vanishes; G may put all its mass on a few modes (**mode "
