@@ -229,6 +229,13 @@ def load_net(path: str | Path, kind: str | None = None) -> tuple[NumpyNet, dict]
     try:
         with np.load(npz, allow_pickle=False) as z:
             state = {k: z[k] for k in z.files}
+    except ValueError as exc:
+        if "allow_pickle" not in str(exc):
+            raise NetError(f"Checkpoint weights '{npz.name}' are corrupt or truncated "
+                           f"(ValueError).") from None
+        # an object array is a pickle inside the zip: never unpickled, so no code ran
+        raise NetError(f"Checkpoint weights '{npz.name}' were refused: they hold pickled "
+                       "Python objects (which could run code), not plain arrays.") from None
     except Exception as exc:  # noqa: BLE001 - zipfile and numpy raise many kinds on a bad file
         raise NetError(f"Checkpoint weights '{npz.name}' are corrupt or truncated "
                        f"({type(exc).__name__}).") from None

@@ -155,3 +155,20 @@ def test_truncated_missing_or_mismatched_weights_are_refused(tmp_path):
         load_net(npz)
     with pytest.raises(NetError, match="holds a 'vae' model, not a 'ae'"):
         load_net(npz, kind="ae")
+
+
+def test_a_pickle_inside_the_npz_is_refused_and_never_run(tmp_path):
+    import os
+
+    class Payload:  # unpickling it would run ``touch pwned``
+        def __reduce__(self):
+            return (os.system, (f"touch {tmp_path / 'pwned'}",))
+
+    save_checkpoint(VAE(TINY), tmp_path / "m.pt", {})
+    meta = json.loads((tmp_path / "m.json").read_text())
+    meta.pop("weights_sha256")
+    (tmp_path / "m.json").write_text(json.dumps(meta))
+    np.savez(tmp_path / "m.npz", x=np.array([Payload()], dtype=object))
+    with pytest.raises(NetError, match="refused: they hold pickled Python objects"):
+        load_net(tmp_path / "m.npz")
+    assert not (tmp_path / "pwned").exists()

@@ -17,7 +17,7 @@ import pandas as pd
 import torch
 
 from gdm_core import estimates, paths, train, vae
-from gdm_core.checkpoints import load_vae
+from gdm_core.numpy_nets import load_net
 from gdm_core.data import load_mnist
 from tests.conftest import chart as _chart
 from tests.conftest import plotly_array as _arr
@@ -92,7 +92,7 @@ def _texts(at) -> str:
 def shipped():
     """The shipped model and its input, loaded here independently of the page."""
     images, labels = load_mnist(paths.MNIST_SAMPLE, "test")
-    return load_vae(paths.SHIPPED_CHECKPOINT), vae.model_input(images), labels
+    return load_net(paths.SHIPPED_CHECKPOINT, "vae")[0], vae.model_input(images), labels
 
 
 @pytest.fixture(scope="module")
@@ -197,7 +197,7 @@ def test_grid_slider_sets_the_manifold_size():
     no_exception(at)
     tiles = _trace(_chart(at, "vae_fig_manifold"), "tiles")["text"]
     assert len(tiles) == 49
-    q = vae.latent_grid(7).numpy()
+    q = vae.latent_grid(7)
     assert tiles[0] == f"z₁ = {q[0, 0]:.2f}, z₂ = {q[0, 1]:.2f}"
 
 
@@ -589,7 +589,8 @@ def test_hostile_interpolation_state_is_reset_and_the_default_line_drawn(shipped
 # --- broken checkpoints: a clear message, and the page stops there ---
 
 def _broken(tmp_path, kind: str):
-    path = tmp_path / "vae2d.pt"
+    # the page serves the .npz weights (numpy_nets.load_net): those are what gets broken
+    path = tmp_path / "vae2d.npz"
     meta = json.loads(paths.SHIPPED_CHECKPOINT.with_suffix(".json").read_text())
     if kind == "missing":
         return path
@@ -604,7 +605,7 @@ def _broken(tmp_path, kind: str):
     elif kind == "pickle-with-code":
         from tests.test_checkpoints import _Payload
 
-        torch.save({"x": _Payload(tmp_path / "pwned")}, path)
+        np.savez(path, x=np.array([_Payload(tmp_path / "pwned")], dtype=object))
         meta.pop("weights_sha256", None)
     path.with_suffix(".json").write_text(json.dumps(meta))
     return path
@@ -612,7 +613,7 @@ def _broken(tmp_path, kind: str):
 
 @pytest.mark.parametrize("kind, message", [
     ("missing", "is missing"), ("truncated", "corrupt or truncated|checksum"),
-    ("mismatched", "does not match its architecture"), ("no-metadata", "metadata"),
+    ("mismatched", "do not match a 'vae' model"), ("no-metadata", "metadata"),
     ("pickle-with-code", "refused"),
 ])
 def test_bad_checkpoint_shows_a_clear_error(run_page, tmp_path, kind, message):
@@ -628,14 +629,15 @@ def test_bad_checkpoint_shows_a_clear_error(run_page, tmp_path, kind, message):
 
 def test_a_small_temporary_checkpoint_is_shown(tmp_path):
     from gdm_core.checkpoints import save_checkpoint
+    from gdm_core.torch_nets import VAE
 
     torch.manual_seed(0)
-    small = vae.VAE(vae.VAEConfig(2, 32, 1, 1)).eval()
-    save_checkpoint(small, tmp_path / "small.pt", {"history": []})
+    small = VAE(vae.VAEConfig(2, 32, 1, 1)).eval()
+    save_checkpoint(small, tmp_path / "small.pt", {"history": []})  # writes small.npz too
     at = standalone(PAGE, _vae_checkpoint=str(tmp_path / "small.pt"))
     no_exception(at)
     assert "1+1 hidden layers of 32 units" in _texts(at) and "0 epochs" in _texts(at)
-    z = vae.latent_grid(15).numpy()
+    z = vae.latent_grid(15)
     tiles = _trace(_chart(at, "vae_fig_manifold"), "tiles")["text"]
     assert tiles[0] == f"z₁ = {z[0, 0]:.2f}, z₂ = {z[0, 1]:.2f}"
     _open(at, "ELBO")
@@ -647,7 +649,9 @@ def test_checkpoint_from_the_environment_variable(monkeypatch, tmp_path):
     monkeypatch.setenv(paths.CHECKPOINT_ENV, str(tmp_path / "nothing.pt"))
     at = standalone(PAGE)
     no_exception(at)
-    assert "nothing.pt" in at.error[0].value and not at.tabs
+    # the message names the files the page reads: the weights (.npz) and the metadata
+    assert "nothing.npz" in at.error[0].value and "nothing.json" in at.error[0].value
+    assert not at.tabs
 
 
 def test_missing_sample_shows_a_clear_error(monkeypatch, tmp_path):

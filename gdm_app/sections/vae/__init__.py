@@ -78,7 +78,8 @@ def require_model():
         digits()
     except NetError as exc:
         path = checkpoint()
-        st.error(f"The trained VAE could not be loaded. {exc}\n\nExpected `{path.name}` and "
+        st.error(f"The trained VAE could not be loaded. {exc}\n\nExpected "
+                 f"`{weights_path(path).name}` and "
                  f"`{path.with_suffix('.json').name}` in `{path.parent}`; restore them (see the "
                  "README) or retrain with `python -m gdm_core.train`.")
         st.stop()
