@@ -16,7 +16,9 @@ from streamlit.testing.v1 import AppTest
 from gdm_core import autoencoder as ae
 from gdm_core import reparam
 from gdm_core import paths, posterior, vae
-from gdm_core.checkpoints import load_vae, save_checkpoint
+from gdm_core.checkpoints import save_checkpoint
+from gdm_core.numpy_nets import load_net
+from gdm_core.torch_nets import VAE, Autoencoder
 from gdm_core.data import load_mnist
 from tests.conftest import chart as _chart
 from tests.conftest import plotly_array as _arr
@@ -57,7 +59,7 @@ def _pm(text: str) -> tuple[float, float]:
 @pytest.fixture(scope="module")
 def shipped():
     images, labels = load_mnist(paths.MNIST_SAMPLE, "test")
-    return load_vae(paths.SHIPPED_CHECKPOINT), vae.model_input(images).numpy(), labels
+    return load_net(paths.SHIPPED_CHECKPOINT, "vae")[0], vae.model_input(images), labels
 
 
 @pytest.fixture(scope="module")
@@ -126,8 +128,8 @@ def pair_checkpoints(tmp_path_factory):
     """A small untrained autoencoder and VAE written as a pair to temporary checkpoints."""
     folder = tmp_path_factory.mktemp("pair")
     torch.manual_seed(0)
-    net = ae.Autoencoder(vae.VAEConfig(2, 32, 1, 1)).eval()
-    twin = vae.VAE(vae.VAEConfig(2, 32, 1, 1)).eval()
+    net = Autoencoder(vae.VAEConfig(2, 32, 1, 1)).eval()
+    twin = VAE(vae.VAEConfig(2, 32, 1, 1)).eval()
     save_checkpoint(net, folder / "ae.pt", {"epochs": 3, "paired_with": "vae.pt", "history": []})
     save_checkpoint(twin, folder / "vae.pt", {"epochs": 3, "history": []})
     return {"_ae_checkpoint": str(folder / "ae.pt"),
@@ -160,8 +162,8 @@ def test_autoencoder_views(pair_checkpoints, shipped):
     # Codes: the autoencoder's f(x) and the VAE's μ(x) of every shipped digit, same axes.
     at.radio(key="vae_ae_view").set_value("codes").run()
     no_exception(at)
-    codes_ae = ae.codes(net, torch.from_numpy(x_bin))
-    codes_vae = ae.codes(twin, torch.from_numpy(x_bin))
+    codes_ae = ae.codes(net, x_bin)
+    codes_vae = ae.codes(twin, x_bin)
     ranges = []
     for key, codes in (("vae_fig_codes_ae", codes_ae), ("vae_fig_codes_vae", codes_vae)):
         fig = _chart(at, key)
@@ -183,7 +185,7 @@ def test_autoencoder_views(pair_checkpoints, shipped):
     no_exception(at)
     assert any(m.value.startswith(f"Digit #{DIGIT}:") for m in at.markdown)
     for k, net_, codes in (("ae", net, codes_ae), ("vae", twin, codes_vae)):
-        _, zn, _ = versus.scaled_nudge(net_, torch.from_numpy(x_bin[DIGIT]), 0.5,
+        _, zn, _ = versus.scaled_nudge(net_, x_bin[DIGIT], 0.5,
                                        versus.code_spread(codes), 16, 0)
         assert _trace(_chart(at, f"vae_fig_nudge_{k}"), "tiles")["text"] == [
             f"z = ({a:.2f}, {b:.2f})" for a, b in zn]
@@ -201,8 +203,8 @@ def test_nudge_uses_the_digit_chosen_on_the_gap_tab(pair_checkpoints, shipped):
     at.radio(key="vae_ae_view").set_value("nudge").run()
     no_exception(at)
     assert any(m.value.startswith("Digit #11:") for m in at.markdown)
-    spread = versus.code_spread(ae.codes(net, torch.from_numpy(x_bin)))
-    _, zn, _ = versus.scaled_nudge(net, torch.from_numpy(x_bin[11]), 0.2, spread, 16, 0)
+    spread = versus.code_spread(ae.codes(net, x_bin))
+    _, zn, _ = versus.scaled_nudge(net, x_bin[11], 0.2, spread, 16, 0)
     assert _trace(_chart(at, "vae_fig_nudge_ae"), "tiles")["text"] == [
         f"z = ({a:.2f}, {b:.2f})" for a, b in zn]
 
@@ -219,7 +221,7 @@ def test_elbo_gap_two_routes_agree_and_match_the_quadrature(gap_page, shipped):
     assert gap == pytest.approx(log_px - elbo, abs=0.0015)
     assert abs(gap - kl) * ln2 < 0.01  # the two routes, to 0.01 nats
     assert 0 < gap and elbo < log_px < 0
-    g = posterior.elbo_gap(model, torch.from_numpy(x_bin[DIGIT]))
+    g = posterior.elbo_gap(model, x_bin[DIGIT])
     for shown, nats in ((log_px, g.log_px), (elbo, g.elbo), (gap, g.gap), (kl, g.kl_posterior)):
         assert shown == pytest.approx(nats / ln2, abs=0.0006)
     assert abs(g.gap - g.kl_posterior) < 0.01 and g.q_mass > 0.9999
@@ -258,7 +260,7 @@ def test_gap_for_another_digit_and_in_nats(shipped):
     m = metric_values(at)
     assert set(m) == {"log p(x), quadrature (nats)", "ELBO (nats)", "log p(x) − ELBO (nats)",
                       "KL(q ‖ p(z|x)) on the grid (nats)"}
-    g = posterior.elbo_gap(model, torch.from_numpy(x_bin[5]))
+    g = posterior.elbo_gap(model, x_bin[5])
     assert _num(m["log p(x), quadrature (nats)"]) == pytest.approx(g.log_px, abs=0.0006)
     assert _num(m["log p(x) − ELBO (nats)"]) == pytest.approx(g.gap, abs=0.0006)
     assert abs(_num(m["log p(x) − ELBO (nats)"])
@@ -308,12 +310,11 @@ def test_reparam_on_the_vae(shipped):
     at.radio(key="vae_rp_f").set_value("vae").run()
     no_exception(at)
     assert at.slider(key="vae_rp_mu").disabled and at.slider(key="vae_rp_sigma").disabled
-    with torch.no_grad():
-        mu, logvar = model.encode(torch.from_numpy(x_bin[7:8]))
+    mu, logvar = model.encode(x_bin[7:8])  # the served model
     caption = next(c.value for c in at.caption if c.value.startswith("Digit #"))
     assert caption.startswith("Digit #7:")
     assert f"μ = {float(mu[0, 0]):.3f}" in caption
-    assert f"σ = {float(torch.exp(0.5 * logvar[0, 0])):.3f}" in caption
+    assert f"σ = {float(np.exp(0.5 * logvar[0, 0])):.3f}" in caption
     m = metric_values(at)
     assert set(m) == {f"{e} {d}, n = 100" for e in ("score", "pathwise")
                       for d in ("∂/∂μ", "∂/∂σ")}
@@ -366,7 +367,7 @@ def test_hostile_reparam_values_are_reset(shipped):
     assert len(warnings) == 3, warnings
     assert (at.slider(key="vae_rp_mu").value, at.slider(key="vae_rp_sigma").value,
             at.radio(key="vae_rp_f").value) == (0.5, 1.0, "vae")
-    f, mu, sigma = reparam.vae_coordinate(shipped[0], torch.from_numpy(shipped[1][DIGIT]))
+    f, mu, sigma, _ = reparam.vae_coordinate(shipped[0], shipped[1][DIGIT])
     _check_estimates(at, reparam.quadrature_grad(f, mu, sigma), repeats=20)
 
 
