@@ -76,10 +76,12 @@ def _mahalanobis(points: np.ndarray, mean, cov) -> np.ndarray:
 @pytest.fixture(scope="module")
 def shipped():
     images, labels = load_mnist(paths.MNIST_SAMPLE, "test")
+    # the shipped .npz weights in a torch model: the references below run torch's forward
+    # pass (and autograd), independently of the NumPy one the page serves
     model = load_vae(paths.SHIPPED_CHECKPOINT)
     for p in model.parameters():
         p.requires_grad_(False)
-    return model, vae.model_input(images).numpy(), labels
+    return model, vae.model_input(images), labels
 
 
 def _log_lik(model, x: np.ndarray, z: np.ndarray) -> np.ndarray:
