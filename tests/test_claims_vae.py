@@ -21,6 +21,7 @@ from gdm_core import autoencoder as ae
 from gdm_core import classifier, paths, vae, versus
 from gdm_core.checkpoints import load_checkpoint
 from gdm_core.data import load_mnist
+from gdm_core.numpy_nets import load_net
 from tests.conftest import no_exception, open_tab, via_app
 
 PAGE = "vae_why.py"
@@ -134,7 +135,7 @@ def test_latent_study_meets_the_published_figures_and_falls_with_d():
 def test_latent_study_weights_load_and_reproduce_their_elbo(test_digits):
     # the shipped weights are the ones scored: recompute d = 5's −ELBO on the shipped digits
     # and compare with the same estimator on its own json's recipe (1 z per digit, seed 0)
-    model, meta = load_checkpoint(paths.LATENT_DIMS / "vae_d5.pt", kind="vae")
+    model, meta = load_net(paths.LATENT_DIMS / "vae_d5.npz", kind="vae")  # as served
     x = vae.model_input(test_digits[0][:500])
     rec, kl = vae.elbo_estimate(model, x, samples=1, seed=0)
     assert meta["architecture"]["latent_dim"] == 5
