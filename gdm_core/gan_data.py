@@ -7,6 +7,12 @@ generator produces can be scored as in VEEGAN (Srivastava et al. 2017, Sec. 5.1)
 of its nearest mode centre, and a mode is **captured** when it is the nearest mode of at least one
 high-quality sample; the share of high-quality samples is reported beside the count.
 
+**Drawn data** (:mod:`gdm_core.drawn_data`): a data set named ``"drawn:<code>"`` is the
+mixture of Gaussians of standard deviation ``drawn_data.DRAWN_STD`` centred on the points a
+student drew. The same rule scores it, with the drawn points as the mixture's components: a
+sample is high quality within 3 sd of its nearest drawn point, and its mode is that point's
+*cluster* (single linkage, ``drawn_data.clusters``) — the student's clusters are the modes.
+
 ``ring8`` is the ring of 8 Gaussians of the WGAN-GP paper's toy experiments (radius 2, standard
 deviation 0.02): the classic case for mode collapse. ``line`` has a one-dimensional support, the
 situation of Arjovsky et al.'s parallel lines, where the Jensen–Shannon divergence saturates.
@@ -29,6 +35,8 @@ import math
 
 import numpy as np
 
+from gdm_core import drawn_data
+
 DATASETS = ("ring8", "grid25", "moons", "spiral", "line", "gaussian")
 DATA_LABELS = {
     "ring8": "ring of 8 Gaussians",
@@ -48,10 +56,28 @@ LINE_ENDS = ((-1.5, -1.0), (1.5, 1.0))
 
 
 def check_dataset(name) -> str:
-    """Return ``name`` if it names a data set, else raise a readable ValueError."""
+    """Return ``name`` if it names a data set (one of ``DATASETS``, or ``"drawn:<code>"`` with a
+    valid code), else raise a readable ValueError."""
+    if drawn_data.is_drawn(name):
+        drawn_data.points(name)  # raises a sentence for a bad code
+        return name
     if not isinstance(name, str) or name not in DATASETS:
-        raise ValueError(f"unknown data set {name!r}; choose one of {', '.join(DATASETS)}.")
+        raise ValueError(f"unknown data set {name!r}; choose one of {', '.join(DATASETS)} "
+                         "(or a drawing).")
     return name
+
+
+def data_std(name: str) -> float:
+    """The standard deviation of each mixture component (the noise around a curve)."""
+    return drawn_data.DRAWN_STD if drawn_data.is_drawn(check_dataset(name)) else DATA_STD[name]
+
+
+def data_label(name: str) -> str:
+    """A data set's name for people: ``DATA_LABELS``, or 'your drawing (12 points in 3
+    clusters)'."""
+    if drawn_data.is_drawn(check_dataset(name)):
+        return f"your drawing ({drawn_data.describe(name)})"
+    return DATA_LABELS[name]
 
 
 def _count(name: str, value, minimum: int = 1) -> int:
@@ -68,10 +94,13 @@ def toy_modes(name: str) -> np.ndarray | None:
     r"""Mode centres (m, 2) of the mixtures; ``None`` for data without isolated modes.
 
     ``ring8``: :math:`2(\cos\frac{2\pi k}{8}, \sin\frac{2\pi k}{8})`, k = 0..7; ``grid25``:
-    :math:`\{-2,-1,0,1,2\}^2`; ``gaussian``: its mean. Moons, spiral and the line are curves,
-    not modes, so they return ``None``.
+    :math:`\{-2,-1,0,1,2\}^2`; ``gaussian``: its mean; a drawing: one point per cluster (its
+    medoid, ``drawn_data.modes``). Moons, spiral and the line are curves, not modes, so they
+    return ``None``.
     """
     check_dataset(name)
+    if drawn_data.is_drawn(name):
+        return drawn_data.modes(name)
     if name == "ring8":
         angle = 2 * np.pi * np.arange(8) / 8
         return 2.0 * np.column_stack([np.cos(angle), np.sin(angle)])
@@ -117,7 +146,8 @@ def toy_data(name: str, n: int, seed=0) -> np.ndarray:
 
     Parameters
     ----------
-    name : one of ``DATASETS``: "ring8", "grid25", "moons", "spiral", "line", "gaussian".
+    name : one of ``DATASETS``: "ring8", "grid25", "moons", "spiral", "line", "gaussian";
+        or ``"drawn:<code>"``, a student's drawing (``gdm_core.drawn_data``).
     n : number of points (≥ 1).
     seed : an int seed or a ``numpy.random.Generator`` (which is advanced).
 
@@ -128,6 +158,8 @@ def toy_data(name: str, n: int, seed=0) -> np.ndarray:
     check_dataset(name)
     n = _count("the number of points", n)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    if drawn_data.is_drawn(name):
+        return drawn_data.sample(name, n, rng)
     if name in ("ring8", "grid25", "gaussian"):
         return _mixture(toy_modes(name), DATA_STD[name], n, rng)
     return {"moons": _moons, "spiral": _spiral, "line": _line}[name](n, rng)
@@ -147,9 +179,12 @@ def mode_counts(samples, name: str) -> np.ndarray:
 
     A sample x is high quality when :math:`\min_k \|x - c_k\| \le 3\sigma` (VEEGAN, PacGAN).
     Samples far from every mode (NaN or infinite ones included) count for no mode. Empty for
-    data without modes.
+    data without modes. For a drawing, the components are the drawn points and a sample counts
+    for the cluster of its nearest one (one count per cluster).
     """
     x = _as_points(samples)
+    if drawn_data.is_drawn(check_dataset(name)):
+        return drawn_data.mode_counts(x, name, NEAR_STDS * drawn_data.DRAWN_STD)
     centres = toy_modes(name)
     if centres is None:
         return np.zeros(0, dtype=np.int64)
