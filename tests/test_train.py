@@ -248,7 +248,8 @@ def test_training_run_rejects_bad_settings(kwargs, message):
 
 
 def test_the_autoencoder_trains_with_the_same_loop():
-    from gdm_core.autoencoder import Autoencoder, reconstruction_nats
+    from gdm_core.autoencoder import reconstruction_nats
+    from gdm_core.torch_nets import Autoencoder
 
     images = _synthetic()
     x = model_input(images)
@@ -284,8 +285,10 @@ def test_command_line_trains_an_autoencoder(tmp_path):
     assert m["test_images"] == 20 and m["test_reconstruction"] == -m["test_neg_reconstruction"]
     assert len(m["code_std"]) == 2
     from gdm_core.checkpoints import load_autoencoder
+    from gdm_core.numpy_nets import load_net
 
     load_autoencoder(out)
+    assert load_net(out.with_suffix(".npz"), kind="ae")[0].kind == "ae"  # what the app serves
 
 
 def test_a_run_resumed_between_epochs_equals_the_uninterrupted_run(tmp_path):
