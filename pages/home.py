@@ -10,6 +10,8 @@ ui.ensure_entrypoint()  # a deep link must still go through app.py
 st.title("gdm-explorer")
 st.markdown("The mathematics of deep generative models, one picture at a time: open a page "
             "from its picture.")
+ui.page_link("lesson.py", "**Teach with it: the lesson** — the lectures as a path of views, "
+             "with a live class that follows you", icon=":material/school:")
 gallery.show()
 
 TOPICS = {

@@ -13,6 +13,7 @@ ASSETS = Path(__file__).resolve().parents[2] / "assets"  # the app's own icon an
 PAGES = [
     # Material icons ship with Streamlit's own font, so they show even where no emoji font is.
     ("home.py", "Home", "home", ":material/home:", "gdm-explorer"),
+    ("lesson.py", "Lesson", "lesson", ":material/school:", "Lesson"),
     ("information.py", "Information", "information", ":material/casino:", "Information"),
     ("divergences.py", "Divergences", "divergences", ":material/straighten:", "Divergences"),
     ("fitting.py", "Fitting a model", "fitting", ":material/insights:", "Fitting a model"),
