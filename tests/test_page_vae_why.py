@@ -32,6 +32,7 @@ PAGE = "vae_why.py"
 KEY = "why_tab"
 VERSUS, GAP, REPARAM, DIMS = ("Autoencoder vs VAE", "ELBO gap", "Reparameterisation",
                               "Latent dimension")
+JENSEN = "Jensen and the ELBO"  # its own tests: tests/test_page_vae_why_jensen.py
 VAE_F = "the VAE's log p(x | z) along z₁ for the chosen digit"  # its label is its URL value
 QUAD_F = "f(z) = z² − z (closed form known)"
 DIGIT = 3  # the default test digit of every view (digit #0's ELBO gap is too small to see)
@@ -74,13 +75,14 @@ def test_all_tabs_run_and_only_the_open_one(run_page, tmp_path):
     at = run_page(PAGE, _ae_checkpoint=str(tmp_path / "nothing.pt"))
     no_exception(at)
     assert at.title[0].value == "Why a VAE"
-    assert [t.label for t in at.tabs] == [VERSUS, GAP, REPARAM, DIMS]
+    assert [t.label for t in at.tabs] == [VERSUS, GAP, JENSEN, REPARAM, DIMS]
     calls = CallCounter()
     dims = {f"vae_fig_latent_samples_{r['d']}" for r in vae.load_latent_dims()}
     charts = {VERSUS: set(), GAP: {"vae_fig_posterior", "vae_fig_iw_curve"},
               REPARAM: {"vae_fig_reparam", "vae_fig_graphs"},
-              DIMS: {"vae_fig_latent_dims"} | dims}
-    for label in (DIMS, REPARAM, GAP, VERSUS):
+              DIMS: {"vae_fig_latent_dims"} | dims,
+              JENSEN: {"why_fig_jensen", "why_fig_derivation"}}
+    for label in (DIMS, REPARAM, JENSEN, GAP, VERSUS):
         calls.start()
         _open(at, label)
         ran = calls.delta()
