@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gdm_core import gan, gan_referee
+from gdm_core import drawn_data, gan, gan_referee
 from gdm_app.sections.training import training_slot
 
 
@@ -41,6 +41,13 @@ def _trained(config_dict: dict) -> gan.GANRun:
         run = gan.run_from_config(
             config_dict, progress=lambda f: bar.progress(min(max(f, 0.0), 1.0),
                                                          text=f"Training… {100 * f:.0f} %"))
+        if drawn_data.is_drawn(run.config.data):
+            # a drawing's floor is not shipped: computed here, in the training's slot, and
+            # kept for the server (gan_referee.floor caches it); ~10 s at n = 2,000
+            bar.progress(1.0, text="The referee's floor for your data: W₁ between two real "
+                                   "samples…")
+            for n in (gan_referee.N_CURVE, gan_referee.N_REFEREE):
+                gan_referee.floor(run.config.data, n)
         bar.empty()
     return run
 

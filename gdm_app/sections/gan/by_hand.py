@@ -95,7 +95,10 @@ def show() -> None:
         right.error(st.session_state["_gan_hand_error"])
     s = _session()
     if s is None:
-        run = shipped_run(controls.config()) or shipped_run(gan.GANConfig())
+        try:
+            run = shipped_run(controls.config()) or shipped_run(gan.GANConfig())
+        except ValueError:  # nothing drawn yet: the default run's first frame
+            run = shipped_run(gan.GANConfig())
         if run is not None:
             with left:
                 ui.show_figure(figs.frame_figure_from_run(

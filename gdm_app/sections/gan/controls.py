@@ -3,6 +3,8 @@
 Drawn at page level (every tab uses them). Writes ``gan_preset``, ``gan_data``, ``gan_loss``,
 ``gan_steps``, ``gan_ncritic``, ``gan_lr``, ``gan_batch``, ``gan_latent``, ``gan_hidden``,
 ``gan_clip``, ``gan_lambda``, ``gan_seed`` (all bound to the URL); ``config()`` reads them back.
+With the data "your drawing" (``gan_data=drawn``) the canvas of :mod:`.drawn` is drawn under
+them and writes ``gan_drawn``, the drawing's code.
 """
 
 from __future__ import annotations
@@ -11,9 +13,13 @@ import streamlit as st
 
 from gdm_core import gan
 from gdm_app import ui
+from gdm_app.sections.gan import drawn
 
 DEFAULT = gan.PRESETS["wgan-gp"][1]
 PRESET_NAMES = {name: label for name, (label, _, _) in gan.PRESETS.items()}
+DRAWN = "drawn"  # the Data option "your drawing": the canvas's points (gan_drawn)
+DATA_OPTIONS = [*gan.DATASETS, DRAWN]
+DATA_NAMES = {**gan.DATA_LABELS, DRAWN: "your drawing"}  # the URL holds the label
 LRS = [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3]
 BATCHES = [32, 64, 128, 256, 512]
 WIDTHS = [16, 32, 64, 128, 256]
@@ -50,11 +56,16 @@ def draw() -> None:
                   on_change=lambda: apply_preset(st.session_state["gan_preset"]),
                   help="Sets every setting and the seed; share /gan?preset=mode-collapse.")
     with c2:
-        ui.select("Data", list(gan.DATASETS), DEFAULT.data, key="gan_data",
-                  format_func=gan.DATA_LABELS.get)
+        ui.select("Data", DATA_OPTIONS, DEFAULT.data, key="gan_data",
+                  format_func=DATA_NAMES.get,
+                  help="Or draw your own: the last option, 'your drawing'.")
     with c3:
         ui.select("Objective", list(gan.LOSSES), DEFAULT.loss, key="gan_loss",
                   format_func=gan.LOSS_LABELS.get, on_change=_on_loss_change)
+    drawing = st.session_state.get("gan_data") == DRAWN
+    if drawing:
+        drawn.draw()
+    drawn.sync_url(drawing)
     with st.expander("Training settings (as in the papers; change them and train your own run)"):
         c = st.columns(4)
         with c[0]:
@@ -81,4 +92,6 @@ def config() -> gan.GANConfig:
     """The run the settings describe; ValueError if they are invalid."""
     ss = st.session_state
     values = {field: ss.get(key, getattr(DEFAULT, field)) for key, field in FIELDS.items()}
+    if values["data"] == DRAWN:
+        values["data"] = drawn.data_name()  # ValueError until something is drawn
     return DEFAULT.replace(**values)
