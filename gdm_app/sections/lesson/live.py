@@ -251,10 +251,8 @@ def student_live(n: int) -> None:
 
 
 def follow_switch() -> bool:
-    """Follow the teacher, or explore alone and rejoin later."""
-    ss = st.session_state
-    ss.setdefault("lesson_follow", True)
-    return st.segmented_control(
-        "Class", [True, False], key="lesson_follow", required=True,
-        format_func=lambda f: "Follow the teacher" if f else "Explore on my own",
-        label_visibility="collapsed")
+    """Follow the teacher (on), or explore alone and rejoin later by switching it back on."""
+    st.session_state.setdefault("lesson_follow", True)
+    return st.toggle("Follow the teacher", key="lesson_follow",
+                     help="Off: explore the lesson on your own. On again: back to the class's "
+                          "step.")
