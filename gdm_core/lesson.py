@@ -446,7 +446,8 @@ def _steps() -> tuple[Step, ...]:
         Step("vae-why", "Autoencoder vs VAE", section=s7,
              params={"why_tab": "Autoencoder vs VAE"},
              say="An autoencoder and a VAE trained alike, differing only by the noise and the KL "
-                 "term: decode N(0, I) and only the VAE's samples are digits of every kind."),
+                 "term: decode N(0, I) and the VAE's samples spread over the ten digits (total variation "
+                 "0.11), the autoencoder's are mostly 3s and 6s (0.45)."),
         Step("gaussians", "Gaussians: conditioning shifts and narrows", section=s7,
              params={"g_tab": "Marginal and conditional"},
              say="Condition on z₂ and the Gaussian in z₁ shifts by ρσ₁/σ₂ per unit and narrows by "
@@ -468,11 +469,11 @@ def _steps() -> tuple[Step, ...]:
         Step("vae-why", "The ELBO's gap, computed exactly", section=s7,
              params={"why_tab": "ELBO gap"},
              say="With two latent numbers p(x) is an integral we can do: the ELBO misses it by "
-                 "exactly KL(q ‖ p(z|x)) — two routes, one number."),
+                 "exactly KL(q ‖ p(z|x)) — two routes, one number (14.4 bits for test digit #3)."),
         Step("vae-why", "Reparameterisation", section=s7,
              params={"why_tab": "Reparameterisation"},
              say="Write z = μ + σε and the gradient goes through the sample: the pathwise "
-                 "estimate's spread is a small fraction of the score function's."),
+                 "estimate's spread is 1/586 of the score function's."),
         Step("vae", "The 2-D latent manifold", section=s7,
              params={"vae_tab": "Latent plane"},
              say="Every point of this plane is a digit: the decoder's manifold, with the prior "
