@@ -10,6 +10,7 @@ reruns on that step. The teacher's own fragment polls the live counts.
 from __future__ import annotations
 
 import io
+import os
 
 import streamlit as st
 
@@ -17,7 +18,10 @@ from gdm_app.sections import lesson as shared
 from gdm_app.sections.lesson import card
 from gdm_core import lesson, rooms
 
-STORE = rooms.RoomStore()   # this process's rooms; tests may swap in one with a fake clock
+# This process's rooms; AppTest swaps in its own, and the browser test shortens the idle time
+# through the environment (a room then expires in seconds).
+STORE = rooms.RoomStore(idle_seconds=float(os.environ.get("GDM_ROOM_IDLE_SECONDS")
+                                           or rooms.IDLE_SECONDS))
 POLL_SECONDS = 1.0          # students see a move within this plus one page run
 
 

@@ -1,0 +1,138 @@
+"""A live class in real browsers: a teacher and three students (each a Chromium context) on one
+`streamlit run` — students follow the teacher's step within 2 s, a student cannot move the room
+or reveal, poll counts are exact, and the room expires when its teacher is gone.
+
+The server runs with ``GDM_ROOM_IDLE_SECONDS`` short, so the expiry takes seconds, not hours.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from gdm_core import lesson
+from harness.browser import launch, page_problems, wait_for_app
+from harness.server import streamlit_server
+
+pytestmark = pytest.mark.e2e
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+M = len(lesson.STEPS)
+IDLE = 12          # seconds without the teacher before the room ends (this test's server)
+FOLLOW_LIMIT = 2.0  # seconds: the issue's "within 2 s"
+POLL_STEP = next(i for i, s in enumerate(lesson.STEPS, 1)
+                 if s.question and s.question.options and i > 1)
+VIEW = {"width": 1280, "height": 900}
+
+
+def counter(page) -> int:
+    text = page.locator("[data-testid='stCaptionContainer']", has_text="Step ").first.inner_text()
+    return int(re.search(r"Step (\d+) of", text).group(1))
+
+
+def wait_step(page, n: int, timeout: float = 10.0) -> float:
+    """Seconds until the page shows step n (raises after ``timeout``)."""
+    start = time.perf_counter()
+    page.wait_for_function(
+        "(n) => [...document.querySelectorAll('[data-testid=\"stCaptionContainer\"]')]"
+        ".some(e => e.innerText.startsWith('Step ' + n + ' of'))", arg=n,
+        timeout=timeout * 1000)
+    return time.perf_counter() - start
+
+
+def main_text(page) -> str:
+    return page.locator("[data-testid='stMain']").inner_text()
+
+
+def button(page, key: str):
+    return page.locator(f".st-key-{key} button")
+
+
+def wait_text(page, pattern: str, timeout: float = 5.0) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if re.search(pattern, main_text(page)):
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError(f"{pattern!r} not on the page:\n{main_text(page)[:2000]}")
+
+
+def test_a_class_follows_its_teacher_answers_polls_and_ends():
+    start_step = POLL_STEP - 1
+    with streamlit_server(env={"GDM_ROOM_IDLE_SECONDS": str(IDLE)}) as server, \
+            playwright_api.sync_playwright() as p:
+        browser = launch(p)
+        teacher_ctx = browser.new_context(viewport=VIEW)
+        teacher = teacher_ctx.new_page()
+        teacher.goto(f"{server.base}/lesson?step={start_step}")
+        wait_for_app(teacher)
+        assert counter(teacher) == start_step
+        button(teacher, "lesson_start").click()
+        wait_text(teacher, r"Class code")
+        code = re.search(r"room=([A-Z2-9]{6})", main_text(teacher)).group(1)
+        assert "room=" not in teacher.url  # the teacher's address: the step only
+
+        students = []
+        for _ in range(3):
+            page = browser.new_context(viewport=VIEW).new_page()
+            page.goto(f"{server.base}/lesson?room={code}")
+            wait_for_app(page)
+            wait_step(page, start_step)
+            assert button(page, "lesson_next").is_disabled()       # following: no moving
+            assert button(page, "lesson_room_reveal").count() == 0  # and no revealing
+            students.append(page)
+
+        # the clicker: PageDown on the teacher's page; every student follows within 2 s
+        teacher.locator("h1").first.click()  # focus the page, not an input
+        teacher.keyboard.press("PageDown")
+        wait_step(teacher, POLL_STEP)
+        lags = [wait_step(s, POLL_STEP, timeout=FOLLOW_LIMIT + 3) for s in students]
+        assert max(lags) <= FOLLOW_LIMIT, lags
+        assert f"step={POLL_STEP}" in teacher.url
+
+        # a student presses the keys and Next: the room does not move
+        s3 = students[2]
+        s3.locator("h1").first.click()
+        s3.keyboard.press("PageDown")
+        s3.wait_for_timeout(1500)
+        assert counter(s3) == POLL_STEP and counter(teacher) == POLL_STEP
+        s3.locator(".st-key-lesson_follow label").click()     # Explore
+        s3.wait_for_timeout(800)
+        button(s3, "lesson_next").click()
+        wait_step(s3, POLL_STEP + 1)
+        students[0].wait_for_timeout(2500)
+        assert counter(students[0]) == POLL_STEP and counter(teacher) == POLL_STEP
+        s3.locator(".st-key-lesson_follow label").click()     # Follow again: rejoin
+        assert wait_step(s3, POLL_STEP, timeout=FOLLOW_LIMIT + 3) <= FOLLOW_LIMIT + 1
+
+        # the poll: two answer the first option, one the second; the teacher's counts are exact
+        q = lesson.step(POLL_STEP).question
+        first, second = q.options[0], q.options[1]
+        for page, choice in zip(students, [first, first, second]):
+            page.locator(".st-key-lesson_vote_%d" % POLL_STEP).get_by_text(
+                choice, exact=True).click()
+            page.wait_for_timeout(500)
+            button(page, "lesson_send").click()
+            wait_text(page, re.escape(f"Sent: {choice}"))
+        wait_text(teacher, r"3 answer\(s\)")
+        text = main_text(teacher)
+        assert re.search(rf"{re.escape(first)}\s+2\b", text), text
+        assert re.search(rf"{re.escape(second)}\s+1\b", text), text
+        assert "Answer:" not in main_text(students[0])        # hidden until the teacher reveals
+        button(teacher, "lesson_room_reveal").click()
+        for page in students:
+            wait_text(page, re.escape(f"Answer: {q.shown()}"), timeout=FOLLOW_LIMIT + 3)
+            assert re.search(rf"{re.escape(first)}\s*(✓)?\s+2\b", main_text(page))
+        for page in [teacher, *students]:
+            assert page_problems(page) == []
+
+        # the teacher leaves: after the idle time the room is gone and students are told
+        teacher_ctx.close()
+        time.sleep(IDLE + 2)
+        for page in students:
+            wait_text(page, r"The class has ended", timeout=5)
+            assert page_problems(page) == []
+        browser.close()
+    assert "Traceback" not in server.log()
