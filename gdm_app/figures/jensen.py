@@ -37,7 +37,8 @@ def jensen_figure(curve_x, curve_y, x, log_x, weights, mean: float, mean_of_logs
                     showlegend=False)
     labels = list(labels) if labels is not None else [f"x{i + 1}" for i in range(len(x))]
     fig.add_scatter(x=x, y=log_x, mode="markers+text", name="points (size: weight)",
-                    text=labels, textposition="top left", cliponaxis=False,
+                    text=labels, cliponaxis=False,  # left of the axis's edge: to the right
+                    textposition=["top left" if v > 0.6 else "middle right" for v in x],
                     marker=dict(color=POINT_COLOR, size=10 + 30 * np.sqrt(weights),
                                 line=dict(color="white", width=1)),
                     customdata=weights,

@@ -71,9 +71,11 @@ def _jensen_picture() -> None:
             st.caption("The weighted mean of the points is Σ qᵢ·pᵢ/qᵢ = Σ pᵢ = 1, where the "
                        "curve is at log 1 = 0: the mean of the logs, −KL, is below it.")
             title = "KL(q ‖ p) ≥ 0: the gap at x = 1"
+    # the two points' sliders end at 6; the example's ratios reach 8 (s = 1) or sit near 1
+    curve = CURVE if view == "two" else np.linspace(0.05, max(3.0, 1.15 * float(np.max(x))), 240)
     with pic:
         ui.show_figure(ui.figure(
-            figs.jensen_figure, CURVE, ui.to_units(np.log(CURVE)), x, ui.to_units(log_x), w,
+            figs.jensen_figure, curve, ui.to_units(np.log(curve)), x, ui.to_units(log_x), w,
             float(j["mean"]), float(ui.to_units(j["mean_of_logs"])),
             float(ui.to_units(j["log_of_mean"])), unit, labels=tuple(labels), title=title),
             key="why_fig_jensen")
