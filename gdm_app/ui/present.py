@@ -25,6 +25,8 @@ from collections import OrderedDict
 
 import streamlit as st
 
+from gdm_app.figures import TEXT_SIZE, TITLE_SIZE
+
 KEY = "present"
 SCALE = 1.5                 # text and chart type in presentation mode
 CHART_HEIGHT = 520          # px: with the 1.5× headings above, it fills the rest of 720 px
@@ -155,7 +157,6 @@ def _enlarge(value, scale: float):
 
 
 def _title_size(layout: dict) -> float:
-    from gdm_app.figures import TITLE_SIZE
     title = layout.get("title") or {}
     size = ((title.get("font") or {}).get("size")) if isinstance(title, dict) else None
     return float(size or TITLE_SIZE)
@@ -176,11 +177,12 @@ def restyled(fig, present: bool, dark_theme: bool) -> dict:
         if isinstance(title, dict) and title.get("text"):
             # under the toolbar still, at 1.2× (a 1.5× title would not fit half a screen)
             title["font"] = {**(title.get("font") or {}), "size": title_size * TITLE_SCALE}
+            # the toolbar is 1.5× taller too (39 px): the title starts under it
+            title.update(yref="container", y=1, yanchor="top", pad={"t": 50})
+        # legends at 1.25×: at 1.5× a five-entry legend takes a third of the chart
         legend = layout.get("legend")
-        if isinstance(legend, dict) and isinstance(legend.get("font"), dict):
-            # legends at 1.25×: at 1.5× a five-entry legend takes a third of the chart
-            legend["font"]["size"] = legend["font"].get("size", 16) / SCALE * LEGEND_SCALE
-            title.update(yref="container", y=1, yanchor="top", pad={"t": 44})
+        legend = layout["legend"] = dict(legend) if isinstance(legend, dict) else {}
+        legend["font"] = {**(legend.get("font") or {}), "size": TEXT_SIZE * LEGEND_SCALE}
         for trace in d.get("data", []):
             if isinstance(trace.get("textfont"), dict):
                 trace["textfont"] = _enlarge(trace["textfont"], SCALE)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from gdm_core import gan, gan_referee
 from gdm_app import ui
+from gdm_app.sections import layout
 from gdm_app.figures import gan as figs
 from gdm_app.sections.gan import controls, referee
 from gdm_app.sections.gan.watch import config_key, frame_figure, ready_run
@@ -33,11 +34,13 @@ def _w1_figure(keys: tuple):
 
 @ui.section("Compare objectives")
 def show() -> None:
-    st.markdown("The same data, seed and networks; each objective trained with its paper's "
-                "optimiser (RMSProp for clipping, Adam for the others) and critic steps.")
-    losses = ui.multiselect("Objectives (two or more)", list(gan.LOSSES), DEFAULT,
-                            key="gan_compare", max_selections=len(gan.LOSSES),
-                            format_func=gan.LOSS_LABELS.get)
+    layout.headline("The same data, seed and networks under each objective, snapshot by "
+                    "snapshot.")
+    pick, when = st.columns([3, 2])
+    with pick:
+        losses = ui.multiselect("Objectives (two or more)", list(gan.LOSSES), DEFAULT,
+                                key="gan_compare", max_selections=len(gan.LOSSES),
+                                format_func=gan.LOSS_LABELS.get)
     if len(losses) < 2:
         st.info("Choose at least two objectives to compare.")
         return
@@ -53,7 +56,8 @@ def show() -> None:
             return
         runs.append(run)
     n = min(r.n_frames for r in runs)
-    i = ui.slider("Snapshot (all runs)", 0, n - 1, n - 1, key="gan_compare_frame")
+    with when:
+        i = ui.slider("Snapshot (all runs)", 0, n - 1, n - 1, key="gan_compare_frame")
     cols = st.columns(2)
     for j, run in enumerate(runs):
         with cols[j % 2]:
@@ -72,3 +76,5 @@ def show() -> None:
                        f"modes captured {modes}{hq}"
                        + (f"; stopped early: {run.stopped_reason}" if run.stopped_reason else ""))
     ui.show_figure(_w1_figure(tuple(config_key(r.config) for r in runs)), key="gan_fig_cmp_w1")
+    st.caption("Each objective is trained with its paper's optimiser (RMSProp for clipping, "
+               "Adam for the others) and critic steps.")
