@@ -470,6 +470,10 @@ def _steps() -> tuple[Step, ...]:
              params={"why_tab": "ELBO gap"},
              say="With two latent numbers p(x) is an integral we can do: the ELBO misses it by "
                  "exactly KL(q ‖ p(z|x)) — two routes, one number (14.4 bits for test digit #3)."),
+        Step("vae-why", "Jensen's inequality gives the ELBO", section=s7,
+             params={"why_tab": "Jensen and the ELBO"},
+             say="log is concave, so log E_q[p(x, z)/q(z)] ≥ E_q[log p(x, z)/q(z)]: the ELBO, "
+                 "three derivations line by line, each ending at the same number."),
         Step("vae-why", "Reparameterisation", section=s7,
              params={"why_tab": "Reparameterisation"},
              say="Write z = μ + σε and the gradient goes through the sample: the pathwise "
