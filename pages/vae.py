@@ -4,7 +4,7 @@ import streamlit as st
 
 from gdm_app import ui
 from gdm_app.sections import vae as shared
-from gdm_app.sections.vae import elbo, encoded, generate, manifold, reconstruct, train_own
+from gdm_app.sections.vae import draw, elbo, encoded, generate, manifold, reconstruct, train_own
 
 ui.ensure_entrypoint()  # a deep link must still go through app.py
 
@@ -19,6 +19,7 @@ if meta.get("partial"):
 ui.show_tabs("vae_tab", [
     ("Latent plane", manifold.show),
     ("Encoded digits", encoded.show),
+    ("Draw a digit", draw.show),
     ("Generate", generate.show),
     ("Reconstruct", reconstruct.show),
     ("ELBO", elbo.show),

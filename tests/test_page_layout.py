@@ -23,8 +23,8 @@ TABS = [
     *[("minimax.py", t) for t in ("Trajectories", "Theory vs measurement", "The saddle",
                                   "Why GANs")],
     ("gaussians.py", "Marginal and conditional"),
-    *[("vae.py", t) for t in ("Latent plane", "Encoded digits", "Generate", "Reconstruct",
-                              "ELBO", "Train your own")],
+    *[("vae.py", t) for t in ("Latent plane", "Encoded digits", "Draw a digit", "Generate",
+                              "Reconstruct", "ELBO", "Train your own")],
 ]
 HEADLINE_CHARS = 125  # about one line at 1280 px
 EXPLANATION_CHARS = 120  # a paragraph longer than this explains: after or beside the picture
