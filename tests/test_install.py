@@ -173,8 +173,9 @@ def test_uv_installs_requirements_into_a_fresh_venv(standin):
     env["VIRTUAL_ENV"] = str(venv)
     done = run([uv_bin(), "pip", "install", "-r", req], env)
     assert done.returncode == 0, done.stderr[-3000:]
+    # every pinned distribution, by its name in requirements.txt
     probe = ("import json, importlib.metadata as m; print(json.dumps({d: m.version(d) for d in "
-             "['torch', 'streamlit', 'numpy', 'scipy', 'pandas', 'plotly', 'POT']}))")
+             f"{sorted(pins(text))!r}}}))")
     out = run([venv / "bin" / "python", "-c", probe], env)
     assert out.returncode == 0, out.stderr
     installed = {k.lower(): v for k, v in json.loads(out.stdout).items()}

@@ -71,10 +71,11 @@ def _dark_colour(value: str) -> str:
     return "#%02x%02x%02x" % out
 
 
-# Inputs that fold away in presentation mode. Buttons stay: Play, Step and Train are the demo.
+# Inputs that fold away in presentation mode. Buttons and toggles stay: Play, Step and Train
+# are the demonstration.
 _INPUTS = ", ".join(f".{c}" for c in (
     "stSlider", "stNumberInput", "stSelectbox", "stMultiSelect", "stSelectSlider",
-    "stTextInput", "stRadio", "stDataEditor"))
+    "stTextInput", "stRadio", "stDataEditor", "stCheckbox"))
 _PICTURE = '.stPlotlyChart, [data-testid="stImage"]'
 _TOP = '.stMainBlockContainer > [data-testid="stVerticalBlock"] >'
 CSS = f"""<style>

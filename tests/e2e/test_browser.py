@@ -13,7 +13,6 @@ import pytest
 from gdm_app import ui
 from harness.browser import launch, page_problems, wait_for_app
 from harness.server import streamlit_server
-from tests.conftest import contrast_on_white
 
 pytestmark = pytest.mark.e2e
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -49,32 +48,3 @@ def test_page_renders_in_chromium(browser_page, shots, file, title, path, icon, 
     assert "Traceback" not in server.log()
 
 
-# Every tick label of every Plotly chart, in every tab of every page, as the browser draws it.
-TICKS_JS = """() => [...document.querySelectorAll(
-    '[data-testid="stMain"] [data-testid="stPlotlyChart"] .xtick text, '
-    + '[data-testid="stMain"] [data-testid="stPlotlyChart"] .ytick text')]
-  .filter(t => t.textContent.trim() !== '')
-  .map(t => { const cs = getComputedStyle(t); return [t.textContent, cs.fontSize, cs.fill]; })"""
-
-
-def test_every_chart_tick_label_is_projector_readable(browser_page):
-    # Readable from the back of a classroom: tick labels at least 16 px, dark on white
-    # (contrast at least 7:1, WCAG AAA).
-    base, page, server = browser_page
-    bad, seen = [], 0
-    for _, _, path, _, _ in ui.PAGES:
-        page.goto(base + "/" if path == "home" else f"{base}/{path}")
-        wait_for_app(page)
-        tabs = page.locator('[data-testid="stMain"] [role="tab"]')
-        names = [tabs.nth(i).inner_text().strip() for i in range(tabs.count())] or [None]
-        for name in names:
-            if name is not None:
-                tabs.filter(has_text=name).first.click()
-                wait_for_app(page)
-            assert page_problems(page) == [], (path, name)
-            for text, size, fill in page.evaluate(TICKS_JS):
-                seen += 1
-                if float(size.removesuffix("px")) < 16 or contrast_on_white(fill) < 7:
-                    bad.append(f"{path}/{name}: {text!r} {size} {fill}")
-    assert seen, "no Plotly tick labels found"
-    assert not bad, f"{len(bad)} of {seen} tick labels too small or too light, e.g. {bad[:8]}"

@@ -47,7 +47,8 @@ def main_text(page) -> str:
 
 
 def button(page, key: str):
-    return page.locator(f".st-key-{key} button")
+    # .first: while a run is in flight Streamlit briefly shows the old element beside the new
+    return page.locator(f".st-key-{key} button").first
 
 
 def wait_text(page, pattern: str, timeout: float = 5.0) -> None:

@@ -120,7 +120,7 @@ def test_draw_a_digit_and_see_where_the_vae_puts_it(tmp_path):
         # the plane now carries the digit and q(z|x)'s ellipses; the autoencoder's plane too
         legend = page.locator("[data-testid='stPlotlyChart']").first.inner_text()
         assert "your digit" in legend and "q(z|x), 1σ" in legend
-        titles = " ".join(page.locator("[data-testid='stPlotlyChart'] .gtitle").all_inner_texts())
+        titles = " ".join(page.locator("[data-testid='stPlotlyChart'] .gtitle").all_text_contents())
         assert "Your digit at μ(x)" in titles and "Autoencoder: f(x)" in titles
         page.screenshot(path=str(tmp_path / "vae-drawn.png"))
         assert page_problems(page) == []

@@ -49,7 +49,7 @@ def _on_loss_change() -> None:
 
 def draw() -> None:
     ui.preset_from_url("gan", gan.PRESETS, apply_preset)
-    c1, c2, c3 = st.columns([2, 1.3, 1.7])
+    c1, c2, c3, c4 = st.columns([2, 1.3, 1.7, 1.2], vertical_alignment="bottom")
     with c1:
         ui.select("Preset (a classic outcome)", list(gan.PRESETS), "wgan-gp", key="gan_preset",
                   format_func=PRESET_NAMES.get,
@@ -66,21 +66,22 @@ def draw() -> None:
     if drawing:
         drawn.draw()
     drawn.sync_url(drawing)
-    with st.expander("Training settings (as in the papers; change them and train your own run)"):
-        c = st.columns(4)
+    # A popover, not an expander: the settings are needed rarely, and a closed expander cost
+    # every tab 60 px of its first screen.
+    with c4.popover("Training settings", icon=":material/tune:", width="stretch",
+                    help="As in the papers; change them and train your own run."):
+        c = st.columns(2)
         with c[0]:
             ui.select_slider("Generator steps", [500, 1000, 2000, 4000], DEFAULT.steps,
                              key="gan_steps")
             ui.select_slider("Batch size", BATCHES, DEFAULT.batch, key="gan_batch")
-        with c[1]:
             ui.slider("D / critic steps per G step", 1, 100, DEFAULT.n_critic, key="gan_ncritic")
             ui.select_slider("Learning rate", LRS, DEFAULT.lr, key="gan_lr",
                              help="RMSProp for WGAN with clipping, Adam for the others.")
-        with c[2]:
+        with c[1]:
             ui.radio("Latent dimension", [1, 2], DEFAULT.latent_dim, key="gan_latent",
                      horizontal=True)
             ui.select_slider("Network width", WIDTHS, DEFAULT.hidden, key="gan_hidden")
-        with c[3]:
             ui.select_slider("Clip c (WGAN)", CLIPS, DEFAULT.clip, key="gan_clip")
             ui.select_slider("Penalty λ (WGAN-GP)", LAMBDAS, DEFAULT.gp_lambda,
                              key="gan_lambda")

@@ -198,6 +198,7 @@ def join_from_url() -> None:
     try:
         ss["_lesson_student"] = (code, _store().join(code, _session_id()))
         ss["lesson_follow"] = True
+        ss.pop("_lesson_ended", None)
     except rooms.RoomError as err:
         ss.pop("_lesson_student", None)
         st.warning(str(err))
@@ -220,12 +221,15 @@ def student_live(n: int) -> None:
     ss = st.session_state
     joined = ss.get("_lesson_student")
     if not joined:
+        if ss.get("_lesson_ended"):  # said on every poll, not just the one that found it out
+            st.info("The class has ended; the lesson is yours to explore.")
         return
     code, sid = joined
     try:
         view = _store().view(code, sid)
     except rooms.RoomError:
         ss.pop("_lesson_student", None)
+        ss["_lesson_ended"] = True
         st.info("The class has ended; the lesson is yours to explore.")
         return
     if ss.get("lesson_follow", True) and view.step != n:
