@@ -71,11 +71,11 @@ def _dark_colour(value: str) -> str:
     return "#%02x%02x%02x" % out
 
 
-# Inputs that fold away in presentation mode. Buttons and toggles stay: Play, Step and Train
-# are the demonstration.
+# Inputs that fold away in presentation mode (and checkboxes, below). Buttons and toggles stay:
+# Play, Step and Train are the demonstration.
 _INPUTS = ", ".join(f".{c}" for c in (
     "stSlider", "stNumberInput", "stSelectbox", "stMultiSelect", "stSelectSlider",
-    "stTextInput", "stRadio", "stDataEditor", "stCheckbox"))
+    "stTextInput", "stRadio", "stDataEditor"))
 _PICTURE = '.stPlotlyChart, [data-testid="stImage"]'
 _TOP = '.stMainBlockContainer > [data-testid="stVerticalBlock"] >'
 CSS = f"""<style>
@@ -92,6 +92,10 @@ header[data-testid="stHeader"] {{height: 2rem !important; min-height: 2rem !impo
 {_TOP} [data-testid="stLayoutWrapper"]:not(:has({_PICTURE}, [data-testid="stTabs"])) {{
   display: none;}}
 [data-testid="stMain"] [data-testid="stElementContainer"]:has({_INPUTS}) {{display: none;}}
+/* checkboxes too, but not toggles (role="switch": Play and its kin are the demonstration) */
+[data-testid="stMain"] .stCheckbox:not(:has(input[role="switch"])) {{display: none;}}
+/* tighter gaps between the blocks (1rem is 24 px at this size) */
+[data-testid="stMain"] [data-testid="stVerticalBlock"] {{gap: 0.5rem;}}
 /* a picture with a column of text beside it: the text goes under it, the picture takes the row
    (a column with a picture, followed by one without: the second wraps to a line of its own) */
 [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] :is({_PICTURE})) {{

@@ -40,7 +40,9 @@ TICKS_JS = """() => [...document.querySelectorAll(
 PRESENT_SHARE = 0.6  # of 1280×720 filled by pictures in presentation mode
 # Tabs that are not one picture: formulas first, or a control panel with a small chart
 # beside it. They still have no collisions; they are just not held to the 60 %.
-NOT_ONE_PICTURE = {("gan", "The maths"), ("vae", "Train your own")}
+NOT_ONE_PICTURE = {("gan", "The maths"), ("vae", "Train your own"),
+                   # a student's activity: its canvas is the component's fixed 280 px square
+                   ("vae", "Draw a digit")}
 # The lesson is the teacher's script (a step's words and a link to its view), not a view itself.
 NO_PICTURE = {("lesson", None)}
 

@@ -57,10 +57,11 @@ def _judged(key: tuple, seed: int) -> dict:
     return out
 
 
-def _tiles(z, images, ncols: int = 8, labels=None, height: int | None = None):
+def _tiles(z, images, ncols: int = 8, labels=None, height: int | None = None,
+           title: str | None = None):
     hover = [f"z = ({a:.2f}, {b:.2f})" + (f" — read as {labels[i]}" if labels is not None else "")
              for i, (a, b) in enumerate(z)]
-    return figs.image_grid(images, ncols, hover, height=height)
+    return figs.image_grid(images, ncols, hover, title=title, height=height)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -69,7 +70,9 @@ def _prior_figures(keys: tuple, seed: int):
     grids = {}
     for k, j in judged.items():
         labels = _judge().predict(j["images"])
-        grids[k] = _tiles(j["z"], j["images"], ncols=4, labels=labels, height=330)
+        # the grid's name in its own title: a line of text above it would push it down
+        grids[k] = _tiles(j["z"], j["images"], ncols=4, labels=labels, height=380,
+                          title=f"{NAMES[k]}: {N_SHOWN} of {N_JUDGED} decodes")
     hist = figs.judge_histogram({NAMES[k]: j["counts"] for k, j in judged.items()}, N_JUDGED,
                                 title=f"Classes read in {N_JUDGED} decodes")
     return grids, hist
@@ -138,7 +141,6 @@ def show() -> None:
         left, mid, right = st.columns([1, 1, 1.1])
         for col, k in ((left, "ae"), (mid, "vae")):
             with col:
-                st.markdown(f"**{NAMES[k]}**: {N_SHOWN} of the {N_JUDGED} decodes")
                 ui.show_figure(grids[k], key=f"vae_fig_prior_{k}")
         with right:
             ui.show_figure(hist, key="vae_fig_judge")
