@@ -42,7 +42,9 @@ PRESENT_SHARE = 0.6  # of 1280×720 filled by pictures in presentation mode
 # beside it. They still have no collisions; they are just not held to the 60 %.
 NOT_ONE_PICTURE = {("gan", "The maths"), ("vae", "Train your own"),
                    # a student's activity: its canvas is the component's fixed 280 px square
-                   ("vae", "Draw a digit")}
+                   ("vae", "Draw a digit"),
+                   # two pictures with the two W₁ numbers, its point, between them (57 %)
+                   ("divergences", "Plan and critic")}
 # The lesson is the teacher's script (a step's words and a link to its view), not a view itself.
 NO_PICTURE = {("lesson", None)}
 
