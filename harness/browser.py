@@ -28,7 +28,7 @@ def launch(playwright, *, args: list[str] | None = None):
 def wait_for_app(page, timeout_ms: int = 60000) -> None:
     """Wait until Streamlit has finished running the script for the current page.
 
-    "Finished" is: a heading shown and no "running" status twice in a row, 0.6 s apart (a page
+    "Finished" is: a heading shown and no "running" status twice in a row, 0.45 s apart (a page
     may rerun itself once, e.g. ui.ensure_entrypoint), then every Plotly chart drawn.
     """
     # attached, not visible: presentation mode hides the page title
@@ -37,7 +37,7 @@ def wait_for_app(page, timeout_ms: int = 60000) -> None:
     deadline = time.time() + timeout_ms / 1000
     while time.time() < deadline:
         page.wait_for_function(idle, timeout=timeout_ms)
-        page.wait_for_timeout(600)
+        page.wait_for_timeout(450)
         if page.evaluate(idle) and page.locator("[data-testid='stSkeleton']").count() == 0:
             break
     # every Plotly chart drawn (the charts load their library lazily), within reason
@@ -49,7 +49,7 @@ def wait_for_app(page, timeout_ms: int = 60000) -> None:
         )
     except Exception:  # a slow chart must not fail the test; the screenshot shows it
         pass
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(200)
 
 
 # What is wrong on the page now: Streamlit's exception boxes, and the app's section errors
