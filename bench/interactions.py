@@ -138,6 +138,29 @@ INTERACTIONS: list[dict] = [
                       "scope": "sidebar"},
                      {"kind": "number", "label": "Random seed", "value": "1"},
                      {"kind": "number", "label": "Seed", "value": "1", "exact": False})},
+    # ---- GAN --------------------------------------------------------------------------------
+    {"page": "/gan", "name": "GAN · preset → mode collapse",
+     "action": {"kind": "select", "label": "Preset (a classic outcome)",
+                "option": "mode collapse (non-saturating GAN, a strong discriminator)"}},
+    {"page": "/gan", "name": "GAN · snapshot slider ←",
+     "action": {"kind": "slider_keys", "label": "Snapshot", "key": "ArrowLeft"}},
+    {"page": "/gan?gan_tab=Compare", "name": "GAN · Compare snapshot slider ←",
+     "action": {"kind": "slider_keys", "label": "Snapshot (all runs)", "key": "ArrowLeft"}},
+    # ---- Why a VAE --------------------------------------------------------------------------
+    {"page": "/vae-why?why_tab=ELBO+gap", "name": "Why a VAE · ELBO gap digit #7",
+     "action": {"kind": "number", "label": "Test digit #", "value": "7"}},
+    {"page": "/vae-why", "name": "Why a VAE · compare view → codes",
+     "action": {"kind": "radio", "label": "Compare", "option": "codes", "exact": False}},
+    # ---- Gaussians, Fitting a model, the lesson -----------------------------------------------
+    {"page": "/gaussians", "name": "Gaussians · ρ slider",
+     "action": {"kind": "slider_keys", "label": "ρ", "key": "ArrowLeft"}},
+    {"page": "/gaussians", "name": "Gaussians · observed z₂ slider",
+     "action": {"kind": "slider_keys", "label": "observed x_b = z₂", "key": "ArrowRight"}},
+    {"page": "/fitting?fit_tab=One+Gaussian%2C+four+divergences",
+     "name": "Fitting · start μ₀ slider",
+     "action": {"kind": "slider_keys", "label": "start μ₀", "key": "ArrowRight"}},
+    {"page": "/lesson", "name": "Lesson · Next step",
+     "action": {"kind": "button", "label": "Next"}},
 ]
 
 # Held arrow key: 100 presses 30 ms apart; the time from the last press to the settled page.

@@ -73,6 +73,9 @@ def test_snapshot_slider_and_curves():
     at.toggle(key="gan_play").set_value(True).run()  # Play advances one snapshot per tick
     no_exception(at)
     assert at.slider(key="gan_frame").value == 11
+    at.select_slider(key="gan_speed").set_value(4).run()  # ×4: four snapshots per tick
+    no_exception(at)
+    assert at.slider(key="gan_frame").value == 15
 
 
 def test_changing_the_objective_takes_the_papers_settings():

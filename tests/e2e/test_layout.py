@@ -5,7 +5,8 @@ mode fills the screen with it, also in the dark theme (issue 19).
 The measurements are ``layout_probe``'s (bounding boxes in Chromium). One walk per size opens
 every tab of every page in ``gdm_app.ui.PAGES``:
 
-- at every size: no chart title over its legend, axis titles or toolbar, no title, formula,
+- at every size: nothing fetched from another host (the favicon and every asset come from the
+  app itself), no chart title over its legend, axis titles or toolbar, no title, formula,
   metric or table cut, the page title clear of the header bar, no sideways scrolling, every tab
   in reach;
 - at 1280×720 with the sidebar open: the open tab's first picture starts at most
@@ -20,6 +21,8 @@ every tab of every page in ``gdm_app.ui.PAGES``:
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import pytest
 
 from harness.browser import launch
@@ -29,6 +32,7 @@ from tests.e2e.layout_probe import SIZES, picture, problems, tab_views, url_path
 
 pytestmark = pytest.mark.e2e
 
+LOCAL = {"127.0.0.1", "localhost", "::1"}
 MIN_VISIBLE = 200  # px of the first picture on a 720-px first screen
 
 # Every tick label of every Plotly chart in the open view, as the browser draws it.
@@ -62,6 +66,9 @@ def browser():
 def test_nothing_collides_or_is_cut(browser, width, height):
     server, b = browser
     ctx = b.new_context(viewport={"width": width, "height": height})
+    outside = []  # every request the pages make that is not to the app itself
+    ctx.on("request", lambda r: None if urlparse(r.url).hostname in LOCAL
+           or r.url.startswith(("data:", "blob:", "about:")) else outside.append(r.url))
     page = ctx.new_page()
     bad, late, views, ticks = [], [], 0, 0
     try:
@@ -81,6 +88,7 @@ def test_nothing_collides_or_is_cut(browser, width, height):
     finally:
         ctx.close()
     assert views >= 40, f"only {views} views walked"
+    assert outside == [], f"assets fetched from other hosts: {sorted(set(outside))[:10]}"
     assert (width, height) != (1280, 720) or ticks > 500, f"only {ticks} tick labels seen"
     assert not bad, "\n".join(bad)
     assert not late, "the picture is not on the first screen:\n" + "\n".join(late)
