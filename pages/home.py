@@ -33,7 +33,7 @@ TOPICS = {
     "vae.py": "A variational autoencoder with a 2-D latent trained on MNIST: walk its latent "
               "plane, see the encoded digits, sample, interpolate, and split the ELBO into its "
               "two terms.",
-    "vae_why.py": "Why a VAE and not an autoencoder, the exact gap between log p(x) and the "
+    "vae-why.py": "Why a VAE and not an autoencoder, the exact gap between log p(x) and the "
                   "ELBO, the reparameterisation trick, and how many latent dimensions it needs.",
     "gaussians.py": "Marginals, conditionals and the KL between two Gaussians — the facts the "
                     "VAE's derivations use — checked against Monte Carlo.",

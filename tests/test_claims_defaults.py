@@ -128,7 +128,7 @@ def digit_three(shipped):
 @pytest.fixture(scope="module")
 def gap_pages():
     """The ELBO gap tab at its defaults, in bits and in nats (the quadrature is cached)."""
-    return {u: standalone("vae_why.py", units=u, why_tab="ELBO gap") for u in ("bits", "nats")}
+    return {u: standalone("vae-why.py", units=u, why_tab="ELBO gap") for u in ("bits", "nats")}
 
 
 # --- 1. Why a VAE → ELBO gap ---------------------------------------------------------------------
@@ -262,7 +262,7 @@ def _vae_f(model, x_row: np.ndarray):
 
 @pytest.fixture(scope="module")
 def reparam_page():
-    return standalone("vae_why.py", why_tab="Reparameterisation")
+    return standalone("vae-why.py", why_tab="Reparameterisation")
 
 
 def test_reparam_default_shows_the_variance_gap(reparam_page, shipped):

@@ -24,7 +24,7 @@ from gdm_core.data import load_mnist
 from gdm_core.numpy_nets import load_net
 from tests.conftest import no_exception, open_tab, via_app
 
-PAGE = "vae_why.py"
+PAGE = "vae-why.py"
 
 
 @pytest.fixture(scope="module")

@@ -58,7 +58,7 @@ def test_every_section_module_and_every_tab_of_every_page_serves_without_torch()
     report = _run(SERVE)
     # the run really visited the pages: home, and every tab of the VAE and GAN pages
     assert "home" in report and "vae.py: Latent plane" in report and "gan.py: Compare" in report
-    assert "vae_why.py: ELBO gap" in report and "vae.py: Train your own" in report
+    assert "vae-why.py: ELBO gap" in report and "vae.py: Train your own" in report
     loaded = {step: mods for step, mods in report.items() if mods}
     assert not loaded, loaded
 

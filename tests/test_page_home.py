@@ -24,7 +24,7 @@ def test_every_page_has_its_picture_in_menu_order(runner):
     at = runner(PAGE)
     no_exception(at)
     pages = [p[0] for p in ui.PAGES[1:] if p[0] != "lesson.py"]  # the lesson: a link, no picture
-    assert _keys(at) == [f"home_fig_{file[:-3]}" for file in pages]
+    assert _keys(at) == [f"home_fig_{file[:-3].replace('-', '_')}" for file in pages]
     for key in _keys(at):
         layout = chart(at, key)["layout"]
         # a plain small picture: the link above it names the page

@@ -28,7 +28,7 @@ from tests.conftest import (
     standalone, via_app,
 )
 
-PAGE = "vae_why.py"
+PAGE = "vae-why.py"
 KEY = "why_tab"
 VERSUS, GAP, REPARAM, DIMS = ("Autoencoder vs VAE", "ELBO gap", "Reparameterisation",
                               "Latent dimension")

@@ -18,7 +18,7 @@ from tests.conftest import chart, from_url, metric_values, no_exception, open_ta
 from tests.conftest import plotly_array as _arr
 from tests.conftest import trace as _trace
 
-PAGE = "vae_why.py"
+PAGE = "vae-why.py"
 KEY = "why_tab"
 TAB = "Jensen and the ELBO"
 LINE = re.compile(r"^(▶ )?\*\*\((\d+)\)  (\S+) (bits|nats)\*\* · ")

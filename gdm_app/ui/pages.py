@@ -20,7 +20,7 @@ PAGES = [
     ("minimax.py", "Minimax", "minimax", ":material/cyclone:", "Minimax"),
     ("gan.py", "GAN training", "gan", ":material/sports_kabaddi:", "GAN training"),
     ("vae.py", "VAE latent space", "vae", ":material/scatter_plot:", "VAE latent space"),
-    ("vae_why.py", "Why a VAE", "vae-why", ":material/psychology:", "Why a VAE"),
+    ("vae-why.py", "Why a VAE", "vae-why", ":material/psychology:", "Why a VAE"),
     ("gaussians.py", "Gaussians", "gaussians", ":material/bubble_chart:", "Gaussians"),
 ]
 

@@ -95,7 +95,9 @@ header[data-testid="stHeader"] {{height: 2rem !important; min-height: 2rem !impo
 /* checkboxes too, but not toggles (role="switch": Play and its kin are the demonstration) */
 [data-testid="stMain"] .stCheckbox:not(:has(input[role="switch"])) {{display: none;}}
 /* tighter gaps between the blocks (1rem is 24 px at this size) */
-[data-testid="stMain"] [data-testid="stVerticalBlock"] {{gap: 0.5rem;}}
+[data-testid="stMain"] [data-testid="stVerticalBlock"] {{gap: 0.4rem;}}
+/* a metric's label a size down, so "modes captured" stays on one line above its number */
+[data-testid="stMetricLabel"] p {{font-size: 0.85em !important;}}
 /* a picture with a column of text beside it: the text goes under it, the picture takes the row
    (a column with a picture, followed by one without: the second wraps to a line of its own) */
 [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] :is({_PICTURE})) {{

@@ -30,7 +30,7 @@ CARDS = [
     ("minimax.py", "Four ways of playing min max xy: spiral out, orbit, converge."),
     ("gan.py", "A WGAN-GP's fakes covering a ring of 8 Gaussians."),
     ("vae.py", "The 2-D latent plane of a VAE, decoded tile by tile."),
-    ("vae_why.py", "−ELBO against the latent dimension d = 2 … 50."),
+    ("vae-why.py", "−ELBO against the latent dimension d = 2 … 50."),
     ("gaussians.py", "A 2-D Gaussian, its marginal and its conditional."),
 ]
 
@@ -162,14 +162,15 @@ FIGURES = {
     "minimax.py": _minimax,
     "gan.py": _gan,
     "vae.py": _vae,
-    "vae_why.py": lambda: _vae_why(ui.units()),
+    "vae-why.py": lambda: _vae_why(ui.units()),
     "gaussians.py": _gaussians,
 }
 
 
 def _card(file: str, title: str, icon: str, text: str) -> None:
     ui.page_link(file, f"**{title}**", icon=icon)
-    ui.guarded(lambda: ui.show_figure(FIGURES[file](), key=f"home_fig_{file[:-3]}"),
+    key = f"home_fig_{file[:-3].replace('-', '_')}"  # "-" would break the element id's parts
+    ui.guarded(lambda: ui.show_figure(FIGURES[file](), key=key),
                f"Gallery: {title}")()
     st.caption(text)
 

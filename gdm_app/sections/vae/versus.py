@@ -72,7 +72,7 @@ def _prior_figures(keys: tuple, seed: int):
         labels = _judge().predict(j["images"])
         # the grid's name in its own title: a line of text above it would push it down
         grids[k] = _tiles(j["z"], j["images"], ncols=4, labels=labels, height=380,
-                          title=f"{NAMES[k]}: {N_SHOWN} of {N_JUDGED} decodes")
+                          title=NAMES[k])
     hist = figs.judge_histogram({NAMES[k]: j["counts"] for k, j in judged.items()}, N_JUDGED,
                                 title=f"Classes read in {N_JUDGED} decodes")
     return grids, hist
@@ -144,6 +144,7 @@ def show() -> None:
                 ui.show_figure(grids[k], key=f"vae_fig_prior_{k}")
         with right:
             ui.show_figure(hist, key="vae_fig_judge")
+        st.caption(f"Each grid: {N_SHOWN} of the {N_JUDGED} decodes the classifier read.")
     elif view == "codes":
         clouds = {k: _codes(key) for k, key in zip(("ae", "vae"), keys)}
         spread = {k: versus.code_spread(c) for k, c in clouds.items()}
