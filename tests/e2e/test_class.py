@@ -72,6 +72,7 @@ def test_a_class_follows_its_teacher_answers_polls_and_ends():
         assert counter(teacher) == start_step
         button(teacher, "lesson_start").click()
         wait_text(teacher, r"Class code")
+        wait_text(teacher, r"room=[A-Z2-9]{6}")  # the link may land a moment after the code
         code = re.search(r"room=([A-Z2-9]{6})", main_text(teacher)).group(1)
         assert "room=" not in teacher.url  # the teacher's address: the step only
 
