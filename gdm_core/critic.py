@@ -33,6 +33,18 @@ from gdm_core._numeric import INV_SQRT_2PI, count, finite, positive, softplus
 from gdm_core.divergences import gaussian_logpdf
 
 
+def densities_at(x, p_real, p_fake) -> tuple[np.ndarray, np.ndarray]:
+    """Two densities at x — each a callable of x or an array of its values — broadcast to one
+    shape; ValueError if they cannot be."""
+    x = np.asarray(x, dtype=float)
+    pr = np.asarray(p_real(x) if callable(p_real) else p_real, dtype=float)
+    pg = np.asarray(p_fake(x) if callable(p_fake) else p_fake, dtype=float)
+    try:
+        return tuple(np.broadcast_arrays(pr, pg))
+    except ValueError:
+        raise ValueError("p_real and p_fake must have the same shape as x.") from None
+
+
 def optimal_discriminator(x, p_real, p_fake, log: bool = False) -> np.ndarray:
     r"""The optimal GAN discriminator :math:`D^*(x) = \dfrac{p_r(x)}{p_r(x) + p_g(x)}`.
 
@@ -51,13 +63,7 @@ def optimal_discriminator(x, p_real, p_fake, log: bool = False) -> np.ndarray:
     ----------
     Goodfellow et al. (2014), Proposition 1.
     """
-    x = np.asarray(x, dtype=float)
-    pr = np.asarray(p_real(x) if callable(p_real) else p_real, dtype=float)
-    pg = np.asarray(p_fake(x) if callable(p_fake) else p_fake, dtype=float)
-    try:
-        pr, pg = np.broadcast_arrays(pr, pg)
-    except ValueError:
-        raise ValueError("p_real and p_fake must have the same shape as x.") from None
+    pr, pg = densities_at(x, p_real, p_fake)
     if np.isnan(pr).any() or np.isnan(pg).any():
         raise ValueError("A density value is not a number.")
     if np.isposinf(pr).any() or np.isposinf(pg).any():

@@ -44,6 +44,7 @@ from collections.abc import Callable
 
 import numpy as np
 from scipy import integrate
+from gdm_core.critic import densities_at
 
 CODING = (0.0, 1.0, 1.0)        # (a, b, c): the paper's 0-1 coding, trained on the GAN page
 CHI2_CODING = (-1.0, 1.0, 0.0)  # b − c = 1, b − a = 2: the generator minimises Pearson χ²
@@ -79,13 +80,7 @@ def generator_loss(out_fake, c: float = CODING[2], reduce: bool = True):
 
 
 def _densities(x, p_real, p_fake) -> tuple[np.ndarray, np.ndarray]:
-    x = np.asarray(x, dtype=float)
-    pr = np.asarray(p_real(x) if callable(p_real) else p_real, dtype=float)
-    pg = np.asarray(p_fake(x) if callable(p_fake) else p_fake, dtype=float)
-    try:
-        pr, pg = np.broadcast_arrays(pr, pg)
-    except ValueError:
-        raise ValueError("p_real and p_fake must have the same shape as x.") from None
+    pr, pg = densities_at(x, p_real, p_fake)
     if not (np.isfinite(pr).all() and np.isfinite(pg).all()) or (pr < 0).any() or (pg < 0).any():
         raise ValueError("densities must be finite and non-negative.")
     return pr, pg
