@@ -16,7 +16,6 @@ This module imports the models; the models never import it (no import cycle: see
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import pickle
@@ -25,6 +24,7 @@ from pathlib import Path
 import torch
 
 from gdm_core.export_npz import export
+from gdm_core.hashing import sha256_of
 from gdm_core.layers import VAEConfig
 from gdm_core.numpy_nets import load_net
 from gdm_core.torch_nets import VAE, Autoencoder, from_numpy_net
@@ -49,13 +49,6 @@ def metadata_path(path: str | Path) -> Path:
     return Path(path).with_suffix(".json")
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
 
 def save_checkpoint(model: VAE | Autoencoder, path: str | Path, metadata: dict) -> None:
     """Write ``path`` (tensors) and its ``.json`` metadata, each atomically.
@@ -71,7 +64,7 @@ def save_checkpoint(model: VAE | Autoencoder, path: str | Path, metadata: dict) 
     tmp = path.with_name(path.name + ".tmp")
     torch.save(state, tmp)
     meta = dict(metadata, model=model_kind(model), architecture=model.config.to_dict(),
-                weights_sha256=_sha256(tmp))
+                weights_sha256=sha256_of(tmp))
     os.replace(tmp, path)
     meta_tmp = path.with_name(path.name + ".json.tmp")
     meta_tmp.write_text(json.dumps(meta, indent=2) + "\n")
@@ -96,7 +89,7 @@ def _load_state(path: Path, meta: dict) -> dict:
     if not path.is_file():
         raise CheckpointError(f"Checkpoint '{path}' is missing.")
     expected_hash = meta.get("weights_sha256")
-    if expected_hash is not None and _sha256(path) != expected_hash:
+    if expected_hash is not None and sha256_of(path) != expected_hash:
         raise CheckpointError(
             f"Checkpoint '{path.name}' does not match the checksum in its metadata: "
             "it is truncated, damaged, or from another training run."

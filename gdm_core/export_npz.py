@@ -13,23 +13,16 @@ save_checkpoint`` calls :func:`export` itself, so a checkpoint written by traini
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from pathlib import Path
 
 import numpy as np
 
+from gdm_core.hashing import sha256_of
 from gdm_core.numpy_nets import load_net, save_npz
 from gdm_core.paths import CHECKPOINTS
 
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def export(path: str | Path) -> Path:
@@ -43,7 +36,7 @@ def export(path: str | Path) -> Path:
     path = Path(path)
     meta = json.loads(path.with_suffix(".json").read_text())
     recorded = meta.get("weights_sha256")
-    actual = _sha256(path)
+    actual = sha256_of(path)
     if recorded is not None and recorded != actual:
         raise ValueError(f"{path.name} does not match the checksum in its metadata.")
     state = torch.load(path, map_location="cpu", weights_only=True)

@@ -243,6 +243,13 @@ def _vae_kl_nats() -> float:
     return gs.kl_vae(np.array([1.0, 0.0]), np.zeros(2))
 
 
+def _conditional_agreement_percent() -> float:
+    from gdm_core import classifier, cvae
+
+    net, _ = cvae.load_cvae()
+    return 100 * cvae.label_agreement(net, classifier.load_classifier(), 100, 0)["overall"]
+
+
 # --- the view parameters that are not computed ----------------------------------------------
 
 def _die(prefix: str, preset_key: str, label: str, values) -> dict:
@@ -486,6 +493,13 @@ def _steps() -> tuple[Step, ...]:
              params={"vae_tab": "Generate"},
              say="Sample z from the prior and decode: the mean image, and what the VAE really "
                  "generates, a Bernoulli sample."),
+        Step("vae", "Conditional generation: ask for a digit", section=s7,
+             params={"vae_tab": "Conditional"},
+             say="Give the label to encoder and decoder: the label picks the digit, z only its "
+                 "style — one z drawn as all ten digits keeps its slant.",
+             question=Question("Ask for 100 of each digit: what share does an independent "
+                               "classifier read as the digit asked for?",
+                               _conditional_agreement_percent, unit="%", digits=3)),
         Step("vae-why", "How many latent dimensions?", section=s7,
              params={"why_tab": "Latent dimension"},
              say="Two latent dimensions draw a picture; ten fit MNIST far better (41 nats of "

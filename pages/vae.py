@@ -4,7 +4,8 @@ import streamlit as st
 
 from gdm_app import ui
 from gdm_app.sections import vae as shared
-from gdm_app.sections.vae import draw, elbo, encoded, generate, manifold, reconstruct, train_own
+from gdm_app.sections.vae import (conditional, draw, elbo, encoded, generate, manifold,
+                                  reconstruct, train_own)
 
 ui.ensure_entrypoint()  # a deep link must still go through app.py
 
@@ -21,6 +22,7 @@ ui.show_tabs("vae_tab", [
     ("Encoded digits", encoded.show),
     ("Draw a digit", draw.show),
     ("Generate", generate.show),
+    ("Conditional", conditional.show),
     ("Reconstruct", reconstruct.show),
     ("ELBO", elbo.show),
     ("Train your own", train_own.show),

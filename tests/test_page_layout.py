@@ -24,7 +24,7 @@ TABS = [
                                   "Why GANs")],
     ("gaussians.py", "Marginal and conditional"),
     *[("vae.py", t) for t in ("Latent plane", "Encoded digits", "Draw a digit", "Generate",
-                              "Reconstruct", "ELBO", "Train your own")],
+                              "Conditional", "Reconstruct", "ELBO", "Train your own")],
 ]
 HEADLINE_CHARS = 125  # about one line at 1280 px
 EXPLANATION_CHARS = 120  # a paragraph longer than this explains: after or beside the picture

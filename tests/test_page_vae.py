@@ -28,8 +28,8 @@ from tests.conftest import (
 
 PAGE = "vae.py"
 KEY = "vae_tab"
-TABS = ["Latent plane", "Encoded digits", "Draw a digit", "Generate", "Reconstruct", "ELBO",
-        "Train your own"]
+TABS = ["Latent plane", "Encoded digits", "Draw a digit", "Generate", "Conditional",
+        "Reconstruct", "ELBO", "Train your own"]
 LN2 = math.log(2)
 
 
@@ -110,7 +110,8 @@ def test_runs_both_ways_with_all_tabs(run_page):
     assert "LeCun" in _texts(at)
     calls, keys, latex = CallCounter(), set(), 0
     sections = {"Latent plane": "The latent manifold", "Encoded digits": "Encoded digits",
-                "Draw a digit": "Draw a digit", "Generate": "Generate", "Reconstruct": "Reconstruct and interpolate",
+                "Draw a digit": "Draw a digit", "Generate": "Generate",
+                "Conditional": "Conditional", "Reconstruct": "Reconstruct and interpolate",
                 "ELBO": "The ELBO", "Train your own": "Train your own"}
     for label in TABS[1:] + TABS[:1]:
         calls.start()
@@ -122,7 +123,8 @@ def test_runs_both_ways_with_all_tabs(run_page):
         latex += len(at.latex)
     assert keys == {"vae_fig_manifold", "vae_scatter", "vae_fig_decoded", "vae_fig_samples",
                     "vae_fig_recon", "vae_fig_interp", "vae_fig_digit", "vae_fig_elbo",
-                    "vae_fig_curve", "vae_fig_shipped_manifold", "vae_fig_draw_plane"}
+                    "vae_fig_curve", "vae_fig_shipped_manifold", "vae_fig_draw_plane",
+                    "vae_fig_cond_plane", "vae_fig_cond_strip"}
     assert latex >= 4
 
 

@@ -112,3 +112,22 @@ def digit_input() -> int:
     n = len(digits()[1])
     return int(ui.number("Test digit #", 0, n - 1, DEFAULT_DIGIT, key="vae_digit", step=1,
                          help="A click on a dot of the Encoded digits scatter picks it too."))
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def judge():
+    """The shipped digit classifier (``gdm_core.classifier``), the judge of generated digits."""
+    from gdm_core import classifier
+
+    return classifier.load_classifier()
+
+
+@st.cache_data(show_spinner=False)
+def judge_accuracy() -> float:
+    """The judge's accuracy on the 10,000 MNIST test digits, as its metadata records it."""
+    import json
+
+    from gdm_core import classifier
+
+    return float(json.loads(classifier.CLASSIFIER.with_suffix(".json").read_text())
+                 ["test_accuracy"])

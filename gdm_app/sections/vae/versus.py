@@ -17,10 +17,11 @@ import numpy as np
 import streamlit as st
 
 from gdm_core import autoencoder as ae
-from gdm_core import classifier, paths, vae, versus
+from gdm_core import paths, vae, versus
 from gdm_app import ui
 from gdm_app.figures import vae as figs
-from gdm_app.sections.vae import digit_input, digits, load_frozen, stamp
+from gdm_app.sections.vae import (digit_input, digits, judge, judge_accuracy, load_frozen,
+                                   stamp)
 
 VIEWS = {
     "prior": "decode z ~ N(0, I)",
@@ -40,11 +41,6 @@ def _paths() -> dict[str, Path]:
             "vae": Path(ss.get("_pair_vae_checkpoint") or paths.PAIR_VAE)}
 
 
-@st.cache_resource(show_spinner=False, max_entries=1)
-def _judge():
-    return classifier.load_classifier()
-
-
 @st.cache_data(max_entries=4, show_spinner=False)
 def _codes(key: tuple) -> np.ndarray:
     return ae.codes(load_frozen(key)[0], digits()[2])
@@ -52,7 +48,7 @@ def _codes(key: tuple) -> np.ndarray:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _judged(key: tuple, seed: int) -> dict:
-    out = versus.judged_prior(load_frozen(key)[0], _judge(), N_JUDGED, seed)
+    out = versus.judged_prior(load_frozen(key)[0], judge(), N_JUDGED, seed)
     out["images"], out["z"] = out["images"][:N_SHOWN], out["z"][:N_SHOWN]
     return out
 
@@ -69,7 +65,7 @@ def _prior_figures(keys: tuple, seed: int):
     judged = {k: _judged(key, seed) for k, key in zip(("ae", "vae"), keys)}
     grids = {}
     for k, j in judged.items():
-        labels = _judge().predict(j["images"])
+        labels = judge().predict(j["images"])
         # the grid's name in its own title: a line of text above it would push it down
         grids[k] = _tiles(j["z"], j["images"], ncols=4, labels=labels, height=380,
                           title=NAMES[k])
@@ -111,15 +107,7 @@ def _pair_caption(metas: dict) -> str:
             f"{vae_meta['architecture']['enc_layers']} + {vae_meta['architecture']['dec_layers']}"
             f" layers), data and recipe, {epochs['ae']} and {epochs['vae']} epochs; the "
             "autoencoder has a deterministic code and no KL term. Judge: a one-hidden-layer "
-            f"classifier trained on real digits ({100 * _judge_accuracy():.1f} % test accuracy).")
-
-
-@st.cache_data(show_spinner=False)
-def _judge_accuracy() -> float:
-    import json
-
-    return float(json.loads(classifier.CLASSIFIER.with_suffix(".json").read_text())
-                 ["test_accuracy"])
+            f"classifier trained on real digits ({100 * judge_accuracy():.1f} % test accuracy).")
 
 
 @ui.section("Autoencoder vs VAE")
@@ -127,7 +115,7 @@ def show() -> None:
     try:
         keys = tuple(stamp(p) for p in _paths().values())
         metas = {k: load_frozen(key)[1] for k, key in zip(("ae", "vae"), keys)}
-        _judge()
+        judge()
     except Exception as exc:  # noqa: BLE001 - a missing or broken file: say so, keep the page
         st.info(f"The autoencoder, its paired VAE or the digit classifier could not be loaded "
                 f"({exc}). The README's *The shipped autoencoder* gives the commands.")
@@ -172,7 +160,7 @@ def show() -> None:
         for k, key in zip(("ae", "vae"), keys):
             c = _codes(key)
             z, images = versus.line_decodes(load_frozen(key)[0], c[a], c[b], 10)
-            labels = _judge().predict(images)
+            labels = judge().predict(images)
             st.markdown(f"**{NAMES[k]}**: read as " + " ".join(str(v) for v in labels))
             ui.show_figure(_tiles(z, images, 10, labels), key=f"vae_fig_line_{k}")
     else:
