@@ -115,12 +115,15 @@ def _gan() -> go.Figure:
 
 @st.cache_resource(max_entries=1, show_spinner=False)
 def _vae() -> go.Figure:
-    from gdm_core import vae
+    # the shipped model, whatever checkpoint a session's VAE page points at (a test's broken
+    # file must not reach the home page's thumbnail)
+    from gdm_core import paths, vae
     from gdm_app.figures import vae as figs
-    from gdm_app.sections.vae import model
+    from gdm_app.sections.vae import load_frozen, stamp
 
     z = vae.latent_grid(10)
-    return thumbnail(figs.manifold_figure(vae.decode_images(model()[0], z), z, 10))
+    net = load_frozen(stamp(paths.checkpoint_path()))[0]
+    return thumbnail(figs.manifold_figure(vae.decode_images(net, z), z, 10))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
