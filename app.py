@@ -8,6 +8,7 @@ import streamlit as st  # noqa: E402
 
 from gdm_app import ui  # noqa: E402
 
+from gdm_app.sections.lesson import bar as lesson_bar  # noqa: E402
 from gdm_app.ui import present  # noqa: E402
 
 # The favicon is a file of the app's own (a Material icon here would be fetched from a font
@@ -26,6 +27,8 @@ page = st.navigation([
 ui.compact_layout()
 present.apply_css()
 ui.settings_sidebar()
+lesson_bar.navigate_pending()  # the lesson's Next / a followed teacher: go to the step's view
+lesson_bar.show(page.url_path)
 try:
     page.run()
 finally:

@@ -41,6 +41,7 @@ MAX_ANSWER_CHARS = 40
 JOINS_PER_CLIENT = 10            # joins (or attempts) per client key per window
 MISSES_PER_SERVER = 60           # attempts at unknown codes, all clients together, per window
 RATE_WINDOW = 60.0               # seconds
+SCREENS = ("card", "view")       # where a room is: the lesson's card for a step, or its page
 MAX_CLIENT_KEYS = 10_000         # rate-limit memory bound
 
 
@@ -74,6 +75,7 @@ class RoomView:
 
     code: str
     step: int
+    screen: str             # "card" (the lesson's step, its poll) or "view" (the step's page)
     version: int            # grows with every move or reveal: a cheap "has anything changed"
     revealed: bool          # the current step's answer is revealed
     counts: dict | None     # answers to the current step's poll: the teacher always, students
@@ -89,6 +91,7 @@ class _Room:
     token: str
     step: int
     touched: float
+    screen: str = "card"
     version: int = 0
     students: dict = field(default_factory=dict)      # student id -> last seen
     answers: dict = field(default_factory=dict)       # step -> {student id: answer}
@@ -167,12 +170,14 @@ class RoomStore:
             self._rooms[code] = _Room(code, token, int(step), now)
             return code, token
 
-    def move(self, code, token, step: int) -> None:
-        """Put the room on ``step`` (the teacher only)."""
+    def move(self, code, token, step: int, screen: str = "card") -> None:
+        """Put the room on ``step``, on its lesson card or on its view (the teacher only)."""
+        if screen not in SCREENS:
+            raise ValueError(f"screen must be one of {SCREENS}, got {screen!r}.")
         with self._lock:
             room = self._teacher(code, token, self._clock())
-            if int(step) != room.step:
-                room.step = int(step)
+            if (int(step), screen) != (room.step, room.screen):
+                room.step, room.screen = int(step), screen
                 room.version += 1
 
     def reveal(self, code, token, step: int) -> None:
@@ -254,7 +259,7 @@ class RoomStore:
         answers = room.answers.get(room.step, {})
         revealed = room.step in room.revealed
         counts = dict(Counter(answers.values())) if (teacher or revealed) else None
-        return RoomView(room.code, room.step, room.version, revealed, counts, len(answers),
+        return RoomView(room.code, room.step, room.screen, room.version, revealed, counts, len(answers),
                         len(room.students), answers.get(student) if student else None)
 
     def __len__(self) -> int:

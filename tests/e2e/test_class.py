@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -39,6 +40,24 @@ def wait_step(page, n: int, timeout: float = 10.0) -> float:
         "(n) => [...document.querySelectorAll('[data-testid=\"stCaptionContainer\"]')]"
         ".some(e => e.innerText.startsWith('Step ' + n + ' of'))", arg=n,
         timeout=timeout * 1000)
+    return time.perf_counter() - start
+
+
+def wait_view(page, step, timeout: float = 10.0) -> float:
+    """Seconds until the page is ``step``'s view: its page and tab (the other inputs a page may
+    write back to the URL its own way; the test compares students' URLs with the teacher's)."""
+    start = time.perf_counter()
+    want = {k: [str(v)] for k, v in step.params.items() if k.endswith("_tab")}
+
+    def there(url: str) -> bool:
+        parts = urlparse(url)
+        query = parse_qs(parts.query)
+        return (parts.path.rstrip("/").endswith("/" + step.page)
+                and all(query.get(k) == v for k, v in want.items()))
+    page.wait_for_url(there, timeout=timeout * 1000, wait_until="commit")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stMain\"]')"
+        ".innerText.includes('Lesson · step')", timeout=timeout * 1000)
     return time.perf_counter() - start
 
 
@@ -127,6 +146,31 @@ def test_a_class_follows_its_teacher_answers_polls_and_ends():
         for page in students:
             wait_text(page, re.escape(f"Answer: {q.shown()}"), timeout=FOLLOW_LIMIT + 3)
             assert re.search(rf"{re.escape(first)}\s*(✓)?\s+2\b", main_text(page))
+        for page in [teacher, *students]:
+            assert page_problems(page) == []
+
+        # the lecture on the views: "Show the view" opens the step's page (its URL's query
+        # parameters) with the lesson bar; the students' screens go there within 2 s
+        step = lesson.step(POLL_STEP)
+        button(teacher, "lesson_view").click()
+        wait_view(teacher, step)
+        lags = [wait_view(s, step, timeout=FOLLOW_LIMIT + 3) for s in students]
+        assert max(lags) <= FOLLOW_LIMIT, lags
+        assert all(s.url.split("/", 3)[3] == teacher.url.split("/", 3)[3] for s in students)
+        assert re.search(rf"Following the class · Lesson · step {POLL_STEP} of {M}",
+                         main_text(students[0])), main_text(students[0])[:500]
+        assert button(students[0], "lesson_next").count() == 0   # a student's bar cannot move
+        # the clicker on the view: the next step's view, or its card when it asks a question
+        teacher.locator("h1").first.click()
+        teacher.keyboard.press("PageDown")
+        nxt = lesson.step(POLL_STEP + 1)
+        if nxt.question is None:
+            wait_view(teacher, nxt)
+            lags = [wait_view(s, nxt, timeout=FOLLOW_LIMIT + 3) for s in students]
+        else:
+            wait_step(teacher, POLL_STEP + 1)
+            lags = [wait_step(s, POLL_STEP + 1, timeout=FOLLOW_LIMIT + 3) for s in students]
+        assert max(lags) <= FOLLOW_LIMIT, lags
         for page in [teacher, *students]:
             assert page_problems(page) == []
 

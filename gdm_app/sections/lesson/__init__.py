@@ -3,6 +3,7 @@
 
 - ``lesson_step``: this session's step (1-based), mirrored to the URL as ``?step=N``;
 - ``lesson_jump``: the step chooser; ``lesson_follow``: a student's Follow / Explore switch;
+- ``_lesson_views``, ``_lesson_goto``: the lesson on the views themselves (``bar``);
 - ``_lesson_room``: the teacher's ``(code, token)``; ``_lesson_student``: a student's
   ``(code, student id)``; ``_lesson_revealed``: steps revealed on this screen (no class);
   ``_lesson_url_step``: the step last written to the URL.
@@ -30,6 +31,12 @@ def current() -> int:
     if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= M:
         n = ss["lesson_step"] = 1
     return n
+
+
+def current_step() -> int:
+    """This session's step as the session holds it (on a view page the URL has no step)."""
+    n = st.session_state.get("lesson_step")
+    return n if isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= M else 1
 
 
 def write_url(n: int) -> None:

@@ -16,7 +16,8 @@ FILES = {path: file for file, _, path, _, _ in ui.PAGES}
 
 
 def open_view(step: lesson.Step, label: str = "Open this view") -> None:
-    """A link to the step's page with its query parameters, in this session (settings kept).
+    """A link to the step's page with its query parameters, in this session (settings kept):
+    the view alone, without the lesson bar (``bar``: "Show the view" leads the lesson there).
 
     ``st.page_link`` needs the page registered by ``app.py``; run alone (a test) it falls back
     to a plain relative link with the same query string.
@@ -34,8 +35,12 @@ def _jump() -> None:
 
 def navigation(n: int, disabled: bool = False) -> None:
     """Previous / the step chooser / Next (keys ``lesson_prev``, ``lesson_next``: the
-    keyboard presses them)."""
+    keyboard presses them). Once the lesson runs on the views (``bar``), Next on a card shows
+    its view: card (predict) → view (reveal) → the next step, all with one key."""
+    from gdm_app.sections.lesson import bar
+
     ss = st.session_state
+    on_views = bool(ss.get("_lesson_views"))
     if ss.get("lesson_jump") != n:
         ss["lesson_jump"] = n  # drawn below: follows the step however it changed
     c1, c2, c3 = st.columns([1, 4, 1], vertical_alignment="bottom")
@@ -48,9 +53,14 @@ def navigation(n: int, disabled: bool = False) -> None:
                      format_func=lambda k: f"{k}. {lesson.step(k).title}",
                      on_change=_jump, disabled=disabled, label_visibility="collapsed")
     with c3:
-        st.button("Next", key="lesson_next", icon=":material/arrow_forward:",
-                  icon_position="right", type="primary", disabled=disabled or n >= shared.M,
-                  on_click=shared.go, args=(n + 1,), width="stretch")
+        if on_views:
+            st.button("View", key="lesson_next", icon=":material/arrow_forward:",
+                      icon_position="right", type="primary", disabled=disabled,
+                      on_click=bar.request, args=("view", n), width="stretch")
+        else:
+            st.button("Next", key="lesson_next", icon=":material/arrow_forward:",
+                      icon_position="right", type="primary", disabled=disabled or n >= shared.M,
+                      on_click=shared.go, args=(n + 1,), width="stretch")
 
 
 def header(n: int) -> None:
@@ -58,7 +68,17 @@ def header(n: int) -> None:
     st.caption(f"Step {n} of {shared.M} · {step.section}")
     st.subheader(step.title)
     st.markdown(f"> {step.say}")
-    open_view(step)
+    from gdm_app.sections.lesson import bar
+
+    c1, c2 = st.columns([1, 2], vertical_alignment="center")
+    with c1:
+        if not st.session_state.get("_lesson_student"):
+            st.button("Show the view", key="lesson_view", icon=":material/slideshow:",
+                      on_click=bar.request, args=("view", n),
+                      help="Open this step's page with the lesson bar on top; PageDown / → "
+                           "then walks the lecture view by view.")
+    with c2:
+        open_view(step)
 
 
 def guess_input(n: int, q: lesson.Question, key: str, disabled: bool = False):

@@ -31,10 +31,10 @@ def _store() -> rooms.RoomStore:
     return me.STORE
 
 
-def move(room, n: int) -> None:
+def move(room, n: int, screen: str = "card") -> None:
     code, token = room
     try:
-        _store().move(code, token, n)
+        _store().move(code, token, n, screen)
     except rooms.RoomError:
         st.session_state.pop("_lesson_room", None)  # ended or expired: back to a solo lesson
 
@@ -235,6 +235,10 @@ def student_live(n: int) -> None:
     if ss.get("lesson_follow", True) and view.step != n:
         ss["lesson_step"] = view.step
         st.rerun(scope="app")
+    if ss.get("lesson_follow", True) and view.screen == "view":
+        from gdm_app.sections.lesson import bar
+
+        bar.go_now("view", view.step)            # the teacher shows the view: go there
     if view.step != n:
         st.caption(f"The class is on step {view.step}.")
         return
