@@ -32,4 +32,4 @@ lesson_bar.show(page.url_path)
 try:
     page.run()
 finally:
-    ui.freeze_long_lived()  # cheap per-run garbage collection: see gdm_app/ui/heap.py
+    ui.collect_after_run()  # garbage collection after full runs only: see gdm_app/ui/heap.py

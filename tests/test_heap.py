@@ -41,3 +41,32 @@ def test_garbage_is_collected_before_it_could_be_frozen():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"
+
+
+def test_collect_after_run_frees_a_runs_cyclic_garbage():
+    """With ``runner.postScriptGC`` off (config.toml), app.py's call is what frees a page run's
+    reference cycles (a Plotly figure holds its parent: such cycles are the usual garbage)."""
+    import gc
+    import tomllib
+    import weakref
+
+    from gdm_app.ui.heap import collect_after_run
+    from tests.conftest import ROOT
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
+    assert "ui.collect_after_run()" in (ROOT / "app.py").read_text()
+
+    class Node:
+        pass
+    gc.disable()
+    try:
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        probe = weakref.ref(a)
+        del a, b
+        assert probe() is not None          # a cycle outlives its names
+        collect_after_run()
+        assert probe() is None
+    finally:
+        gc.enable()

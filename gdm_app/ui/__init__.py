@@ -29,7 +29,7 @@ import plotly.graph_objects  # noqa: F401
 from gdm_core.units import UNITS, fmt, from_nats  # noqa: F401
 
 from . import protocol
-from .heap import freeze_long_lived  # noqa: F401
+from .heap import collect_after_run, freeze_long_lived  # noqa: F401
 from .charts import figure, show_figure, show_selectable_figure  # noqa: F401
 from .pages import ASSETS, PAGES, compact_layout, ensure_entrypoint, page_link  # noqa: F401
 from .sections import (  # noqa: F401
