@@ -2,69 +2,49 @@
 
     python bench/bench_followers.py                  # 40 students, 10 moves, 30 s on each step
     python bench/bench_followers.py --students 3 --steps 2 --step-seconds 5   # quick (< 1 min)
+    python bench/bench_followers.py --views          # the lecture on the views (below)
     python bench/bench_followers.py --out /tmp/followers.json      # also the JSON with samples
 
-No browser: every participant is a websocket client that speaks Streamlit's own protocol to a
-real ``streamlit run app.py`` (``harness.server.streamlit_server``: 127.0.0.1, a free port,
-headless; ``GDM_ROOM_IDLE_SECONDS`` left as the environment has it). Forty Chromium contexts on
-a 2-core machine starve the server they measure; a protocol client makes the server do what a
-browser makes it do (the same BackMsgs, script runs and ForwardMsgs) and costs next to nothing.
+No browser: each participant is a websocket client speaking Streamlit's protocol to a real
+``streamlit run app.py`` (``harness.server.streamlit_server``; ``GDM_ROOM_IDLE_SECONDS`` as the
+environment has it): forty Chromium contexts would starve the 2-core server they measure.
 
-The class
----------
-The teacher is a client too: it opens ``/lesson``, presses "Start a class" (key
-``lesson_start``, ``gdm_app/sections/lesson/live.py``) and reads the room code from the student
-link the page then shows (``…lesson?room=CODE``). The students open ``/lesson?room=CODE``,
-``--arrival`` seconds apart; their ``student_live`` fragment polls the room every second
-(``run_every``). Once every student shows step 1 the class starts: the teacher stays
-``--step-seconds`` on each step, presses "Next" (key ``lesson_next``) ``--steps`` times and
-stays as long on the last step. A student sees a move when its fragment finds the room on a new
-step and reruns the page (``st.rerun(scope="app")``): the counter caption "Step N of M"
-(``card.header``) arrives in a delta, and its delay is taken from the teacher's press.
-
-Measured: the server's CPU time (``/proc/PID/stat`` utime + stime) as cores used over the class
-(target <= 0.25 core for 40 followers), while the students joined, and in the busiest 5 s; its
-memory (``/proc/PID/status``: VmRSS sampled, VmHWM the peak since start); each student's delay
-for each move (p50, max); errors (:meth:`Tab.error`); the traffic; this process's own CPU.
+The teacher opens ``/lesson``, presses "Start a class" (``lesson_start``) and reads the room
+code from the student link; students open ``/lesson?room=CODE`` ``--arrival`` s apart. Once all
+show step 1 the class starts (t0). A screen is (page, step): the card (page ``lesson``, caption
+"Step N of M") or a view page (the lesson bar's markdown "Lesson · step N of M", a student's
+after "Following the class · "). Cards (default): Next (``lesson_next``) ``--steps`` times from
+t0 + ``--step-seconds``; students' ``student_live`` fragment (1 s poll) reruns the page on the
+new step. ``--views`` (``gdm_app/sections/lesson/bar.py``): "Show the view" (``lesson_view``)
+at t0 opens the step's page with the lesson bar, then ``--steps`` times Next (the bar's: the
+next step's view, or first its card if it asks a question; a card's in views mode: its view);
+students' bar ``_follow`` fragment or card ``student_live`` switch page (``st.switch_page``).
+Presses are ``--step-seconds`` apart, then one more dwell. Per move: the key, the screen landed
+on (the teacher's URL), each student's delay from the press to drawing that screen (p50, max).
+Also: server CPU (``/proc/PID/stat``) as cores over the class (target <= 0.25 for 40), while
+joining and in the busiest 5 s; RSS (sampled) and VmHWM; errors (:meth:`Tab.error`); traffic.
 
 The protocol, as Streamlit 1.67 speaks it (``site-packages/streamlit``)
 ------------------------------------------------------------------------
-- ``web/server/starlette/starlette_websocket.py``: ``/_stcore/stream`` takes the subprotocols
-  ``streamlit[, xsrf token[, session id]]`` (we send ``streamlit``: no auth cookie, a new
-  session), then binary frames, each a serialized ``BackMsg``; it sends ``ForwardMsg``s back.
-- ``runtime/app_session.py`` (``request_rerun``): ``BackMsg.rerun_script`` is a
-  ``ClientState`` (``proto/ClientState.proto``): ``query_string``, ``widget_states``, and
-  ``page_script_hash`` or, before the client knows it, ``page_name`` = the URL path (matched to
-  an ``st.Page``'s ``url_pathname`` in ``runtime/pages_manager.py``); ``fragment_id`` and
-  ``is_auto_rerun`` rerun one fragment; ``cached_message_hashes`` lists the messages the client
-  keeps, which the server then sends as ``ref_hash`` (``runtime/forward_msg_cache.py``).
-- Every run opens with ``new_session`` and closes with ``script_finished``; their
-  ``metadata.run.fragment_ids`` is empty for a full run. ``navigation`` gives the page's hash
-  (``commands/navigation.py``), ``page_info_changed`` the query string the script set (the
-  lesson writes ``step=N``), ``auto_rerun`` (``proto/AutoRerun.proto``) a fragment to rerun
-  every ``interval`` seconds, ``stop_auto_rerun`` fragments to stop.
+``/_stcore/stream`` takes the subprotocol ``streamlit`` (a new session), then binary frames:
+``BackMsg``s in, ``ForwardMsg``s out. ``BackMsg.rerun_script`` is a ``ClientState``: the query
+string, widget states, the page (``page_script_hash``, or ``page_name`` = the URL path before the
+client knows it), ``fragment_id`` + ``is_auto_rerun`` for one fragment, ``cached_message_hashes``
+(then sent as ``ref_hash``). A run opens with ``new_session`` (its page's hash; ``fragment_ids``
+empty for a full run) and ends with ``script_finished``; ``navigation`` lists the pages (hash,
+``url_pathname``) and names the current one; ``page_info_changed`` carries the query string the
+script set (``st.switch_page`` sets its ``query_params``); ``auto_rerun`` asks for a fragment
+every ``interval`` s, ``stop_auto_rerun`` stops some.
 
-:class:`Tab` does what the frontend does (``frontend/app/src/App.tsx`` in streamlit/streamlit:
-``sendRerunBackMsg``, ``handleNewSession``, ``handleAutoRerun``, ``cleanupAutoReruns``,
-``handleStopAutoRerun``, ``handlePageInfoChanged``):
-
-- the first rerun names the page (``page_name`` ``lesson``, empty hash), later ones send the
-  hash; each sends the current query string (the URL's, then the last ``page_info_changed``)
-  and a ``context_info`` (time zone, locale, URL, colour scheme);
-- ``auto_rerun`` starts a ``setInterval`` per fragment id that sends ``rerun_script`` with the
-  ``fragment_id`` and ``is_auto_rerun`` every ``interval`` s, run in progress or not; the same
-  id and interval again keeps the timer; a full run's ``new_session`` clears all timers (its
-  ``auto_rerun`` starts them again); ``stop_auto_rerun`` clears those it names;
-- a button press is one rerun with ``trigger_value`` for the button's widget id, read from the
-  button element (a keyed element's id ends with ``-<key>``: ``elements/lib/utils.py``);
-- ``metadata.cacheable`` messages are kept by hash (aged by full runs,
-  ``max_cached_message_age``) and listed in ``cached_message_hashes``; ``ref_hash`` ones are
-  replaced by the kept message.
-
-Unlike a browser, a client sends only the widget states it set (button triggers), not every
-widget's value (the server keeps the last value of a widget not sent:
-``SessionState._compact_state``; only buttons change here), fetches no static or media file
-(the QR code) nor ``/_stcore/health``, and sends no websocket pings (it answers them).
+:class:`Tab` does what the frontend does (``frontend/app/src/App.tsx``): each rerun sends the
+page, the query string and a ``context_info``; a full run's ``new_session`` and ``navigation``
+put the tab on the page run (later reruns and fragment timers go there, as after a browser's
+page switch) and clear the timers and drawn buttons; ``page_info_changed`` sets the query;
+``auto_rerun`` starts a ``setInterval`` per fragment (kept for the same id and interval) that
+reruns it, run in progress or not; a press is a rerun with ``trigger_value`` for the button's
+id (a keyed element's id ends with ``-<key>``); ``metadata.cacheable`` messages are kept by hash
+(aged by runs). Unlike a browser, a client sends only the widget states it set (the server keeps
+the others' last values), fetches no static or media file, and sends no websocket pings.
 """
 
 from __future__ import annotations
@@ -95,9 +75,11 @@ from harness.server import streamlit_server  # noqa: E402
 
 TARGET_CORES = 0.25               # for 40 followers
 STEP_RE = re.compile(r"^Step (\d+) of (\d+)\b")          # card.header's caption
+BAR_RE = re.compile(r"Lesson · step (\d+) of (\d+)\b")   # bar.show's markdown (a view page)
 ROOM_RE = re.compile(r"lesson\?room=([A-Z2-9]{6})\b")    # live.teacher_panel's student link
 JOINED_RE = re.compile(r"^(\d+) student\(s\) in the class")  # live.teacher_live's caption
 START_KEY, NEXT_KEY = "lesson_start", "lesson_next"      # live.start_button, card.navigation
+VIEW_KEY, CARD = "lesson_view", "lesson"                   # card.header's "Show the view"; its page
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 FINISHED = ForwardMsg.ScriptFinishedStatus
 
@@ -160,24 +142,24 @@ class Sampler:
 
 class Tab:
     """A browser tab on one page, driven as Streamlit's frontend drives it (module docstring).
-    Read: ``steps_seen`` (step -> when its counter first came), ``room_code``, ``class_size``,
-    ``buttons`` (key -> widget id), ``errors`` and the counters."""
+    Read: ``seen`` (screen (page path, step) -> when it was drawn), ``shown`` (the last screen
+    drawn), ``room_code``, ``class_size``, ``buttons`` (key -> widget id), ``disabled``,
+    ``errors`` and the counters."""
 
     def __init__(self, name: str, base: str, url_path: str, query: str = ""):
-        self.name = name
-        self.base = base
+        self.name, self.base, self.query, self.page_hash = name, base, query, ""
         self.url_path = url_path           # sent as page_name until the page's hash is known
-        self.page_hash = ""
-        self.query = query
-        self.ws = None
-        self.closing = False
+        self.ws, self.closing = None, False
         self.running = False               # a full run started and has not finished
         self.timers: dict[str, tuple[float, asyncio.Task]] = {}   # fragment id -> (interval, task)
         self.cache: dict[str, list] = {}   # hash -> [ForwardMsg, run count when last used]
         self.max_cache_age = 2
         self.run_count = 0
+        self.pages: dict[str, str] = {}    # page hash -> url path (from ``navigation``)
         self.buttons: dict[str, str] = {}
-        self.steps_seen: dict[int, float] = {}
+        self.disabled: set[str] = set()
+        self.seen: dict[tuple[str, int], list[float]] = {}
+        self.shown: tuple[str, int] | None = None
         self.step_total: int | None = None
         self.room_code: str | None = None
         self.class_size: int | None = None  # students in the room, as the teacher's page says
@@ -204,9 +186,7 @@ class Tab:
             await asyncio.gather(self._reader, return_exceptions=True)
 
     def error(self, what: str) -> None:
-        """Something a student or the teacher would see go wrong: an exception element, an
-        error or warning alert, a page not found, a compile error, a reference to a message
-        never received, the websocket closed by the server, a step not seen."""
+        """Something a participant would see go wrong (an exception, an error alert...)."""
         self.errors.append(f"{self.name}: {what}")
 
     # -- BackMsgs --------------------------------------------------------------------------------
@@ -221,11 +201,9 @@ class Tab:
         the widget states (here: the button triggers), the cached hashes, the browser context."""
         msg = BackMsg()
         state = msg.rerun_script
-        state.query_string = self.query
-        state.page_script_hash = self.page_hash
+        state.query_string, state.page_script_hash = self.query, self.page_hash
         state.page_name = "" if self.page_hash else self.url_path
-        state.fragment_id = fragment_id
-        state.is_auto_rerun = auto
+        state.fragment_id, state.is_auto_rerun = fragment_id, auto
         state.widget_states.SetInParent()
         for widget_id in triggers:
             state.widget_states.widgets.add(id=widget_id, trigger_value=True)
@@ -290,18 +268,24 @@ class Tab:
     def _on_new_session(self, msg: ForwardMsg) -> None:
         if msg.new_session.config.max_cached_message_age:
             self.max_cache_age = msg.new_session.config.max_cached_message_age
-        if not self.page_hash and msg.new_session.page_script_hash:
-            self.page_hash = msg.new_session.page_script_hash
         if msg.metadata.run.fragment_ids:
             self.fragment_runs += 1
             return
         self.full_runs += 1
         self.running = True
+        self._go(msg.new_session.page_script_hash)
+        self.buttons, self.disabled = {}, set()    # a full run draws the page anew
         self._cancel_timers(list(self.timers))   # cleanupAutoReruns
 
     def _on_navigation(self, msg: ForwardMsg) -> None:
-        if msg.navigation.page_script_hash:
-            self.page_hash = msg.navigation.page_script_hash
+        self.pages = {p.page_script_hash: p.url_pathname for p in msg.navigation.app_pages}
+        self._go(msg.navigation.page_script_hash)
+
+    def _go(self, page_hash: str) -> None:
+        """The tab is on this page now (a switch_page or a followed move: the URL changes)."""
+        if page_hash:
+            self.page_hash = page_hash
+            self.url_path = self.pages.get(page_hash, self.url_path)
 
     def _on_page_info_changed(self, msg: ForwardMsg) -> None:
         self.query = msg.page_info_changed.query_string
@@ -348,20 +332,20 @@ class Tab:
         elif kind == "alert" and element.alert.format in (Alert.ERROR, Alert.WARNING):
             self.error(f"alert: {element.alert.body[:200]}")
         elif kind == "button" and "-" in element.button.id:
-            self.buttons[element.button.id.rsplit("-", 1)[1]] = element.button.id
+            key = element.button.id.rsplit("-", 1)[1]
+            self.buttons[key] = element.button.id
+            (self.disabled.add if element.button.disabled else self.disabled.discard)(key)
         if kind in ("markdown", "heading", "text", "alert"):   # captions are markdown
             self._read_text(getattr(element, kind).body)
 
     def _read_text(self, text: str) -> None:
-        step = STEP_RE.match(text)
+        step = STEP_RE.match(text) if self.url_path == CARD else BAR_RE.search(text)
         if step:
-            n, self.step_total = int(step.group(1)), int(step.group(2))
-            self.steps_seen.setdefault(n, time.monotonic())
-        room = ROOM_RE.search(text)
-        if room:
+            self.shown, self.step_total = (self.url_path, int(step.group(1))), int(step.group(2))
+            self.seen.setdefault(self.shown, []).append(time.monotonic())
+        if room := ROOM_RE.search(text):
             self.room_code = room.group(1)
-        joined = JOINED_RE.match(text)
-        if joined:
+        if joined := JOINED_RE.match(text):
             self.class_size = int(joined.group(1))
 
     # -- the fragment timers (setInterval) -------------------------------------------------------
@@ -375,8 +359,7 @@ class Tab:
 
     def _cancel_timers(self, fragment_ids: list[str]) -> None:
         for fragment_id in fragment_ids:
-            entry = self.timers.pop(fragment_id, None)
-            if entry is not None:
+            if (entry := self.timers.pop(fragment_id, None)) is not None:
                 entry[1].cancel()
 
     # -- waiting ---------------------------------------------------------------------------------
@@ -430,44 +413,63 @@ async def students_join(base: str, code: str, n: int, arrival: float,
         await tab.rerun()
         students.append(tab)
         await asyncio.sleep(arrival)
-    await asyncio.gather(*(s.until(lambda s=s: 1 in s.steps_seen, timeout, "step 1")
+    await asyncio.gather(*(s.until(lambda s=s: (CARD, 1) in s.seen, timeout, "step 1")
                            for s in students))
     return students
 
 
-async def teach(teacher: Tab, steps: int, step_seconds: float, t0: float,
-                timeout: float) -> list[tuple[int, float]]:
-    """``steps`` presses of Next, one every ``step_seconds`` after t0, then one more dwell;
-    returns (step, monotonic time of the press) for each move."""
-    moves = []
-    for k in range(1, steps + 1):
-        await asyncio.sleep(max(0.0, t0 + k * step_seconds - time.monotonic()))
-        await teacher.until(lambda: teacher.idle() and NEXT_KEY in teacher.buttons, timeout,
-                            "the teacher's page to be idle")
-        moves.append((1 + k, time.monotonic()))
-        await teacher.press(NEXT_KEY)
-    await asyncio.sleep(max(0.0, t0 + (steps + 1) * step_seconds - time.monotonic()))
+def where(screen: tuple[str, int] | None) -> str:
+    return "?" if screen is None else (f"card {screen[1]}" if screen[0] == CARD
+                                       else f"view {screen[1]} (/{screen[0]})")
+
+
+def first_after(tab: Tab, screen, t: float) -> float | None:
+    return next((at for at in tab.seen.get(screen, []) if at >= t), None)
+
+
+async def teach(teacher: Tab, args, t0: float) -> list[dict]:
+    """The presses (module docstring); each move: key, press time, screens before and after,
+    the teacher's URL there."""
+    keys, moves = [VIEW_KEY] * args.views + [NEXT_KEY] * args.steps, []
+    for i, key in enumerate(keys):
+        await asyncio.sleep(max(0.0, t0 + (i + 1 - args.views) * args.step_seconds
+                                - time.monotonic()))
+        if not await teacher.until(lambda: teacher.idle() and key in teacher.buttons
+                                   and key not in teacher.disabled, args.timeout,
+                                   f"the teacher's {key!r} button"):
+            break
+        before, pressed = teacher.shown, time.monotonic()
+        await teacher.press(key)
+        if not await teacher.until(lambda: teacher.shown != before and teacher.idle(),
+                                   args.timeout, f"the teacher's screen after {key!r}"):
+            break
+        moves.append({"key": key, "pressed": pressed, "from": before, "to": teacher.shown,
+                      "url": "/" + teacher.url.split("/", 3)[3]})
+    await asyncio.sleep(max(0.0, t0 + (len(keys) + 1 - args.views) * args.step_seconds
+                            - time.monotonic()))
     return moves
 
 
-def latencies(teacher: Tab, students: list[Tab],
-              moves: list[tuple[int, float]]) -> tuple[list[dict], list[float]]:
-    """Per move: each student's delay from the press to its page showing the step (a student
-    that never showed it is an error), and the teacher's own."""
-    by_step, everything = [], []
-    for step, pressed in moves:
-        seen = [at - pressed for s in students
-                if (at := s.steps_seen.get(step)) is not None and at >= pressed]
+def latencies(teacher: Tab, students: list[Tab], moves: list[dict]) -> tuple[list[dict], list]:
+    """Per move: each student's delay from the press to drawing the screen the teacher landed
+    on (a student that never drew it is an error), and the teacher's own."""
+    by_move, everything = [], []
+    for i, m in enumerate(moves, 1):
+        seen = []
         for s in students:
-            if s.steps_seen.get(step, -1.0) < pressed:
-                s.error(f"did not see step {step}")
+            at = first_after(s, m["to"], m["pressed"])
+            if at is None:
+                s.error(f"move {i}: did not show {where(m['to'])}")
+            else:
+                seen.append(at - m["pressed"])
         everything += seen
-        mine = teacher.steps_seen.get(step)
-        by_step.append({"step": step, "seen_by": len(seen),
+        mine = first_after(teacher, m["to"], m["pressed"])
+        by_move.append({"move": i, "pressed": m["key"], "from": where(m["from"]),
+                        "to": where(m["to"]), "landed_on": m["url"], "seen_by": len(seen),
                         "p50_s": round(statistics.median(seen), 3) if seen else None,
                         "max_s": round(max(seen), 3) if seen else None,
-                        "teacher_s": round(mine - pressed, 3) if mine else None})
-    return by_step, everything
+                        "teacher_s": round(mine - m["pressed"], 3) if mine else None})
+    return by_move, everything
 
 
 async def run(base: str, pid: int, args) -> dict:
@@ -487,15 +489,15 @@ async def run(base: str, pid: int, args) -> dict:
                 teacher.error(f"--steps {args.steps}: the lesson has only "
                               f"{teacher.step_total} steps")
             else:
-                moves = await teach(teacher, args.steps, args.step_seconds, marks["class"][0],
-                                    args.timeout)
+                moves = await teach(teacher, args, marks["class"][0])
         marks["end"] = sampler.sample()
         memory = memory_mb(pid)
     finally:
         sampling.cancel()
         await asyncio.gather(*(tab.close() for tab in [teacher, *students]),
                              return_exceptions=True)
-    by_step, delays = latencies(teacher, students, moves)
+    by_move, delays = latencies(teacher, students, moves)
+    same_url = sum(s.url.split("/", 3)[3] == teacher.url.split("/", 3)[3] for s in students)
     if moves and teacher.class_size != len(students):
         teacher.error(f"the room holds {teacher.class_size} students, not {len(students)}")
     tabs = [teacher, *students]
@@ -503,6 +505,8 @@ async def run(base: str, pid: int, args) -> dict:
     t0 = marks["start"][0]
     return {
         "students": args.students, "steps": args.steps, "step_seconds": args.step_seconds,
+        "mode": "views" if args.views else "cards", "moves": len(moves),
+        "students_on_teacher_url_at_end": same_url,
         "teacher": "websocket client (Streamlit protocol)", "room": teacher.room_code,
         "students_in_room": teacher.class_size,
         "server": server_figures(sampler, marks, memory) if moves else None,
@@ -510,16 +514,13 @@ async def run(base: str, pid: int, args) -> dict:
         "latency_s": {
             "p50": round(statistics.median(delays), 3) if delays else None,
             "max": round(max(delays), 3) if delays else None,
-            "by_step": by_step,
+            "by_move": by_move,
         },
         "errors": errors,
-        "traffic": {
-            "reruns_sent": sum(t.reruns_sent for t in tabs),
-            "full_runs": sum(t.full_runs for t in tabs),
-            "fragment_runs": sum(t.fragment_runs for t in tabs),
-            "messages_received": sum(t.messages for t in tabs),
-            "bytes_received": sum(t.bytes_in for t in tabs),
-        },
+        "traffic": {name: sum(getattr(t, attr) for t in tabs) for name, attr in [
+            ("reruns_sent", "reruns_sent"), ("full_runs", "full_runs"),
+            ("fragment_runs", "fragment_runs"), ("messages_received", "messages"),
+            ("bytes_received", "bytes_in")]},
         "bench_process_cpu_cores": round((time.process_time() - own_cpu0)
                                          / (marks["end"][0] - t0), 3),
         "load_average_start_end": [round(load0, 2), round(os.getloadavg()[0], 2)],
@@ -529,8 +530,7 @@ async def run(base: str, pid: int, args) -> dict:
 
 
 def server_figures(sampler: Sampler, marks: dict, memory: dict) -> dict:
-    """CPU as cores (CPU seconds / wall seconds) over the class and while students joined,
-    the busiest 5 s of the class, and resident memory."""
+    """CPU as cores (CPU s / wall s) over the class, joining, the busiest 5 s; memory."""
     (t_open, cpu_open, _), (t_class, cpu_class, _), (t_end, cpu_end, _) = (
         marks["open"], marks["class"], marks["end"])
     cores = (cpu_end - cpu_class) / (t_end - t_class)
@@ -553,13 +553,12 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--students", type=int, default=40)
-    ap.add_argument("--steps", type=int, default=10,
-                    help="presses of Next (the class starts on step 1)")
+    ap.add_argument("--steps", type=int, default=10, help="presses of Next (from step 1)")
+    ap.add_argument("--views", action="store_true", help="the lecture on the views: 'Show the "
+                    "view' at the start, then Next on the views (and cards) [default: cards]")
     ap.add_argument("--step-seconds", type=float, default=30.0, help="time on each step")
-    ap.add_argument("--arrival", type=float, default=0.25,
-                    help="seconds between two students' arrivals")
-    ap.add_argument("--sample-seconds", type=float, default=1.0,
-                    help="server CPU and memory sampling period")
+    ap.add_argument("--arrival", type=float, default=0.25, help="seconds between arrivals")
+    ap.add_argument("--sample-seconds", type=float, default=1.0, help="server sampling period")
     ap.add_argument("--timeout", type=float, default=120.0, help="the longest wait for a page")
     ap.add_argument("--out", type=Path, help="also write the JSON report (with samples) here")
     args = ap.parse_args(argv)
@@ -586,7 +585,8 @@ def headline(report: dict, args) -> str:
     s, lat = report["server"], report["latency_s"]
     if not s:
         return f"\nThe class did not run: {report['errors_count']} error(s)."
-    return (f"\n{args.students} followers, {args.steps} moves, {args.step_seconds:g} s a step: "
+    return (f"\n{args.students} followers, {report['moves']} moves on the "
+            f"{report['mode']}, {args.step_seconds:g} s a step: "
             f"server {s['cpu_cores_class']:.3f} cores over the class (target <= {TARGET_CORES}), "
             f"busiest 5 s {s['cpu_cores_busiest_5s']:.2f}; RSS {s['rss_start_mb']:.0f} MB at "
             f"start, {s['rss_hwm_mb']:.0f} MB peak, {s['rss_end_mb']:.0f} MB at the end; a move "
