@@ -24,10 +24,11 @@ page = st.navigation([
     st.Page(f"pages/{file}", title=title, icon=icon, url_path=path, default=(i == 0))
     for i, (file, title, path, icon, _) in enumerate(ui.PAGES)
 ])
+lesson_bar.navigate_pending()  # the lesson's Next / a followed teacher: go to the step's view
+ui.url_wins_on_arrival(page.url_path)  # before any widget: the address defines a new page's view
 ui.compact_layout()
 present.apply_css()
 ui.settings_sidebar()
-lesson_bar.navigate_pending()  # the lesson's Next / a followed teacher: go to the step's view
 lesson_bar.show(page.url_path)
 try:
     page.run()

@@ -24,7 +24,10 @@ st.markdown(f"Surprise, entropy, yes/no questions and shared information, in **{
 NO_DIE_TABS = ("Coin", "Two variables", "KL: extra bits")
 KEPT = "_info_die_kept"
 if layout.open_tab("info_tab") not in NO_DIE_TABS:
-    for key, value in st.session_state.get(KEPT, {}).items():
+    # A URL that names the die (a link, a lesson step) defines it, the parameters it leaves out
+    # being defaults: the die kept from an earlier visit comes back only when the URL is silent.
+    url_names_die = any(k == "info_preset" or k.startswith("info_p_") for k in st.query_params)
+    for key, value in ({} if url_names_die else st.session_state.get(KEPT, {})).items():
         st.session_state.setdefault(key, value)
     st.session_state["info_die"] = die.editor("info_p", "info_preset", die.DIE_PRESETS,
                                               die.PAGE_DEFAULT, "the die")

@@ -82,3 +82,18 @@ def test_the_room_records_where_the_teacher_is():
     student = store.join(code, "s1")
     with pytest.raises(rooms.NotTeacher):
         store.move(code, student, 4, "view")
+
+
+def test_a_steps_view_shows_its_own_die_not_the_one_kept_from_the_last_visit():
+    """Step 1 opens the Information page on its uneven die; step 2's URL names the fair die.
+    The page keeps a die across visits, but a URL that names one wins (found by
+    bench_followers: the fair step showed the uneven die)."""
+    at = _lesson(1)
+    at.button(key="lesson_view").click().run()
+    assert at.session_state["info_p_6"] == pytest.approx(0.5)        # the page's uneven die
+    at.button(key="lesson_next").click().run()                        # step 2's card
+    at.button(key="lesson_next").click().run()                        # its view
+    no_exception(at)
+    assert f"step 2 of {M}" in _bar_text(at)
+    assert at.session_state["info_preset"] == "fair"
+    assert [at.session_state[f"info_p_{k}"] for k in range(1, 7)] == pytest.approx([1 / 6] * 6)

@@ -39,7 +39,7 @@ from .sections import (  # noqa: F401
 from .settings import DEFAULTS, log_base, seed, settings_sidebar, to_units, units  # noqa: F401
 from .state import (  # noqa: F401
     checkbox, clean, multiselect, number, preset_from_url, radio, select, select_slider,
-    slider, toggle,
+    slider, toggle, url_wins_on_arrival,
 )
 
 protocol.install()

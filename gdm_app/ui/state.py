@@ -135,3 +135,16 @@ def preset_from_url(page: str, presets, apply: Callable[[str], None]) -> str | N
         apply(wanted)
         return wanted
     return None
+
+
+def url_wins_on_arrival(url_path: str) -> None:
+    """On arriving at a page from another one (a link, a lesson step, a followed teacher), the
+    address defines the view: a value the session holds for a parameter the URL names — set by
+    a preset or kept from an earlier visit — would otherwise beat the URL, since Streamlit lets
+    session state win over a bound widget's parameter. Call before the page runs."""
+    ss = st.session_state
+    if ss.get("_page_ran") != url_path:
+        for key in list(st.query_params):
+            if key in ss:
+                del ss[key]
+    ss["_page_ran"] = url_path
