@@ -46,3 +46,23 @@ def test_four_fits_and_classifiers_figures():
     assert {"class 0", "class 1", "sampled from p(x, y)", "x₂ missing: x₁ known",
             "generative boundary (Bayes)", "logistic boundary"} <= {t.name for t in fig.data}
     assert len(_named(fig, "class 1").x) == int(np.sum(y == 1))
+
+
+def test_the_descent_figure_stays_small_over_the_wire():
+    """Issue 20: no interaction sends more than 200 KB. The figure's 40 animation frames carry
+    q's curve as float32 typed arrays (as decimal lists the figure was 536 KB)."""
+    import plotly.io as pio
+
+    from gdm_app.sections.fitting import gaussian as g
+    from gdm_app.sections.fitting import mixture
+    from gdm_core import fitting as core
+
+    w, m, s = (np.asarray(a) for a in mixture(0.3))
+    p_x = np.exp(core.mixture_logpdf(g.X, w, m, s))
+    path = g._path(0.3, "reverse-kl", -1.0, 1.0)
+    q = np.array([g.normal_pdf(g.X, a, b) for a, b in zip(path["mu"], path["sigma"])])
+    fig = figs.fit_figure(g.GRID_MU, g.GRID_SIGMA, g._surface(0.3, "reverse-kl"), path["mu"],
+                          path["sigma"], g.X, p_x, q, "KL", "bits")
+    assert len(pio.to_json(fig, validate=False)) < 200_000
+    last = fig.frames[-1].data[1]
+    np.testing.assert_allclose(last.y, q[-1], rtol=1e-6, atol=1e-12)

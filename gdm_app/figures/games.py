@@ -129,7 +129,8 @@ def _comet(shown: dict[str, np.ndarray], windows: dict[str, np.ndarray],
     sizes = np.concatenate([np.r_[np.linspace(6, 10, len(i))[:-1], 14] for i in idx])
     which = np.concatenate([np.full(len(i), METHODS.index(m)) for m, i in zip(shown, idx)])
     # Compact dtypes: Plotly sends NumPy arrays as typed binary, so frames stay small.
-    out = dict(type="scatter", x=pts[:, 0], y=pts[:, 1],
+    # float32: a dot's position to 1e-7 of the view, half the bytes of float64 over the wire
+    out = dict(type="scatter", x=pts[:, 0].astype(np.float32), y=pts[:, 1].astype(np.float32),
                customdata=np.concatenate(idx).astype(np.int32),
                marker=dict(size=sizes.astype(np.uint8), color=which.astype(np.uint8)))
     if labels:  # hover names; left out of animation frames, where they would dominate the size
