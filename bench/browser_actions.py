@@ -58,8 +58,10 @@ def norm(s: str) -> str:
 
 
 def strip_icon(s: str) -> str:
-    # a Material icon is drawn from a ligature: its name is part of the button's text
-    return re.sub(r"^[a-z_]+\s+(?=[A-Z0-9])", "", norm(s))
+    # a Material icon is drawn from a ligature: its name is part of the button's text, before
+    # the label or (icon_position="right") after it, e.g. "Next arrow_forward"
+    s = re.sub(r"^[a-z_]+\s+(?=[A-Z0-9])", "", norm(s))
+    return re.sub(r"\s+[a-z]+_[a-z_]+$", "", s)
 
 
 def find_control(page, action: dict):

@@ -85,32 +85,25 @@ def show(url_path: str) -> None:
     step = lesson.step(n)
     following = ss.get("lesson_follow", True) and (ss.get("_lesson_student")
                                                    or ss.get("_lesson_ended"))
-    with st.container(key="lesson_bar"):
-        text, *buttons = st.columns([6, 1.3, 1.3, 1.3, 0.5] if not following else [8, 2],
-                                    vertical_alignment="center")
-        with text:
-            who = "Following the class · " if following else ""
-            st.markdown(f"<small>{who}Lesson · step {n} of {shared.M}</small> **{step.title}**",
-                        unsafe_allow_html=True)
+    # One row that wraps: on a phone the buttons go under the title together, not one per row.
+    with st.container(key="lesson_bar", horizontal=True, vertical_alignment="center", gap="small"):
+        who = "Following the class · " if following else ""
+        st.markdown(f"<small>{who}Lesson · step {n} of {shared.M}</small> **{step.title}**",
+                    unsafe_allow_html=True, width="stretch")
         if following:
-            with buttons[0]:
-                st.button("Explore alone", key="lesson_bar_leave", on_click=_leave,
-                          icon=":material/explore:", width="stretch")
+            st.button("Explore alone", key="lesson_bar_leave", on_click=_leave,
+                      icon=":material/explore:")
             _follow(n)
             return
-        with buttons[0]:
-            st.button("Lesson", key="lesson_card", icon=":material/school:", width="stretch",
-                      on_click=request, args=("card", n), help="Back to this step's card")
-        with buttons[1]:
-            st.button("Back", key="lesson_prev", icon=":material/arrow_back:",
-                      disabled=n <= 1, on_click=request, args=("view", n - 1), width="stretch")
-        with buttons[2]:
-            st.button("Next", key="lesson_next", icon=":material/arrow_forward:",
-                      icon_position="right", type="primary", disabled=n >= shared.M,
-                      on_click=request, args=after(n), width="stretch")
-        with buttons[3]:
-            st.button("", key="lesson_bar_leave", icon=":material/close:", on_click=_leave,
-                      help="Leave the lesson (the bar goes; the lesson page keeps your step)")
+        st.button("Lesson", key="lesson_card", icon=":material/school:", on_click=request,
+                  args=("card", n), help="Back to this step's card")
+        st.button("Back", key="lesson_prev", icon=":material/arrow_back:", disabled=n <= 1,
+                  on_click=request, args=("view", n - 1))
+        st.button("Next", key="lesson_next", icon=":material/arrow_forward:",
+                  icon_position="right", type="primary", disabled=n >= shared.M,
+                  on_click=request, args=after(n))
+        st.button("", key="lesson_bar_leave", icon=":material/close:", on_click=_leave,
+                  help="Leave the lesson (the bar goes; the lesson page keeps your step)")
     from gdm_app.sections.lesson import keys
 
     keys.install()
