@@ -168,3 +168,14 @@ def test_one_code_is_one_style_for_every_digit(shipped):
     style = cvae.shared_style(shipped[0])
     assert style["slant"][:, 1].min() >= 0.8, style["slant"]
     assert style["ink"][:, 0].max() < 0, style["ink"]
+
+
+def test_wilson_interval_against_scipy():
+    from scipy.stats import binomtest
+
+    for k, n in ((1000, 1000), (0, 50), (37, 120), (999, 1000)):
+        ref = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+        lo, hi = cvae.wilson_interval(k, n)
+        assert lo == pytest.approx(ref.low, abs=1e-9) and hi == pytest.approx(ref.high, abs=1e-9)
+    with pytest.raises(ValueError):
+        cvae.wilson_interval(5, 4)

@@ -97,3 +97,16 @@ def test_a_steps_view_shows_its_own_die_not_the_one_kept_from_the_last_visit():
     assert f"step 2 of {M}" in _bar_text(at)
     assert at.session_state["info_preset"] == "fair"
     assert [at.session_state[f"info_p_{k}"] for k in range(1, 7)] == pytest.approx([1 / 6] * 6)
+
+
+def test_next_between_two_views_of_one_page_opens_the_next_tab():
+    """Steps 6 and 7 are two tabs of the Information page (found in review: the tab stayed)."""
+    assert lesson.step(6).page == lesson.step(7).page and lesson.step(7).question is None
+    at = _lesson(6)
+    at.button(key="lesson_view").click().run()
+    assert at.session_state["info_tab"] == lesson.step(6).params["info_tab"]
+    at.button(key="lesson_next").click().run()
+    no_exception(at)
+    assert f"step 7 of {M}" in _bar_text(at)
+    assert at.session_state["info_tab"] == lesson.step(7).params["info_tab"]
+

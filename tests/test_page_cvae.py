@@ -44,11 +44,15 @@ def test_the_judges_share_is_computed_on_the_page(page):
     net, _ = cvae.load_cvae()
     judged = cvae.label_agreement(net, classifier.load_classifier(), 100, 0)
     text = _texts(page)
-    shown = re.search(r"\*\*([\d.]+) %\*\* \(± ([\d.]+)\) of 1,000 samples", text)
+    shown = re.search(r"\*\*([\d.]+) %\*\* \(95 % interval ([\d.]+)–([\d.]+) %\) of 1,000 "
+                      r"samples", text)
     assert shown, text
     assert float(shown.group(1)) == pytest.approx(100 * judged["overall"], abs=0.05)
     assert float(shown.group(1)) >= 90.0
-    assert float(shown.group(2)) == pytest.approx(100 * judged["overall_se"], abs=0.05)
+    lo, hi = judged["overall_ci95"]
+    assert float(shown.group(2)) == pytest.approx(100 * lo, abs=0.05)
+    assert float(shown.group(3)) == pytest.approx(100 * hi, abs=0.05)
+    assert "slant grows with z₂" in text and "ink falls as z₁ grows" in text
 
 
 def test_the_elbo_follows_the_units(page):

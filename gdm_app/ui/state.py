@@ -145,6 +145,6 @@ def url_wins_on_arrival(url_path: str) -> None:
     ss = st.session_state
     if ss.get("_page_ran") != url_path:
         for key in list(st.query_params):
-            if key in ss:
+            if key in ss and not key.startswith("_"):   # the app's own state is never a param
                 del ss[key]
     ss["_page_ran"] = url_path

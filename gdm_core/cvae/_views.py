@@ -60,19 +60,33 @@ def label_agreement(net: ConditionalNet, classifier, per_digit: int = 100, seed:
     (the "classification accuracy score" idea of Ravuri & Vinyals, NeurIPS 2019, read the
     other way round).
 
-    Returns ``n``, ``per_digit`` (10,) shares, ``overall`` share and its binomial standard
-    error ``overall_se``, and ``confusion`` (10, 10): rows the asked digit, columns the
-    judge's reading.
+    Returns ``n``, ``per_digit`` (10,) shares, ``overall`` share, its binomial standard
+    error ``overall_se`` and its 95 % Wilson score interval ``overall_ci95`` (Wilson 1927; it
+    stays honest at 0 % and 100 %, where the standard error is 0), and ``confusion`` (10, 10):
+    rows the asked digit, columns the judge's reading.
     """
     labels, images = conditional_samples(net, per_digit, seed)
     pred = classifier.predict(images)
     confusion = np.zeros((N_CLASSES, N_CLASSES), int)
     np.add.at(confusion, (labels, pred), 1)
     hits = pred == labels
-    p = float(hits.mean())
-    return {"n": int(len(labels)), "per_digit": (np.diag(confusion) / per_digit).tolist(),
-            "overall": p, "overall_se": float(np.sqrt(p * (1 - p) / len(labels))),
+    p, n = float(hits.mean()), len(labels)
+    return {"n": int(n), "per_digit": (np.diag(confusion) / per_digit).tolist(),
+            "overall": p, "overall_se": float(np.sqrt(p * (1 - p) / n)),
+            "overall_ci95": wilson_interval(int(hits.sum()), n),
             "confusion": confusion.tolist()}
+
+
+def wilson_interval(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    r"""The Wilson score interval for a binomial share (E. B. Wilson, JASA 22, 1927):
+    :math:`\frac{\hat p + z^2/2n \pm z\sqrt{\hat p(1-\hat p)/n + z^2/4n^2}}{1 + z^2/n}`."""
+    if n < 1 or not 0 <= successes <= n:
+        raise ValueError(f"need 0 <= successes <= n and n >= 1, got {successes} of {n}.")
+    p = successes / n
+    centre = p + z * z / (2 * n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    scale = 1 + z * z / n
+    return (float(max(0.0, (centre - half) / scale)), float(min(1.0, (centre + half) / scale)))
 
 
 def conditional_elbo(net: ConditionalNet, x, labels, seed: int = 0, batch: int = 500):

@@ -62,6 +62,9 @@ def go_now(screen: str, n: int) -> None:
     """Switch this session to step ``n``'s card or view now (from a script run or a
     fragment: a followed move then costs one page run, not two)."""
     st.session_state["lesson_step"] = n
+    # the next page may be this one with other parameters (two steps on one page): its address
+    # must still define the view (``ui.url_wins_on_arrival`` acts on a page's arrival only)
+    st.session_state.pop("_page_ran", None)
     if screen == "view":
         st.session_state["_lesson_views"] = True
         step = lesson.step(n)
@@ -73,7 +76,7 @@ def _leave() -> None:
     ss = st.session_state
     ss.pop("_lesson_views", None)
     if ss.get("_lesson_student"):
-        ss["lesson_follow"] = False
+        ss["lesson_follow"] = ss["_lesson_follow"] = False
 
 
 def show(url_path: str) -> None:
@@ -83,8 +86,8 @@ def show(url_path: str) -> None:
         return
     n = shared.current_step()
     step = lesson.step(n)
-    following = ss.get("lesson_follow", True) and (ss.get("_lesson_student")
-                                                   or ss.get("_lesson_ended"))
+    following = (ss.get("_lesson_follow", True) and not ss.get("_lesson_room")
+                 and (ss.get("_lesson_student") or ss.get("_lesson_ended")))
     # One row that wraps: on a phone the buttons go under the title together, not one per row.
     with st.container(key="lesson_bar", horizontal=True, vertical_alignment="center", gap="small"):
         who = "Following the class · " if following else ""

@@ -17,11 +17,14 @@ SCRIPT = """<script>
 const doc = window.parent.document, win = window.parent;
 if (win.__gdmLessonKeys) doc.removeEventListener("keydown", win.__gdmLessonKeys);
 win.__gdmLessonKeys = (e) => {
-  if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+  if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
   const t = e.target, tag = (t && t.tagName || "").toLowerCase();
   if (tag === "input" || tag === "textarea" || tag === "select" || (t && t.isContentEditable)) return;
   const key = {PageDown: "next", ArrowRight: "next", " ": "next", PageUp: "prev", ArrowLeft: "prev"}[e.key];
   if (!key) return;
+  // an arrow on a slider, a tab or a radio moves that widget, not the lesson
+  if (e.key.startsWith("Arrow") && t && t.closest &&
+      t.closest("[role=slider], [role=tab], [role=tablist], [role=radiogroup], [role=radio]")) return;
   if (e.key === " " && t && t.closest && t.closest("button, label, [role=radio], [role=tab]")) return;
   const button = doc.querySelector(".st-key-lesson_" + key + " button");
   if (!button || button.disabled) return;

@@ -79,6 +79,7 @@ def _as_answer(q: lesson.Question, value) -> str | None:
 # --- the teacher -----------------------------------------------------------------------------
 
 def _start(n: int) -> None:
+    st.session_state.pop("_lesson_ended", None)   # a former student now leads a class
     try:
         st.session_state["_lesson_room"] = _store().create(n)
     except rooms.RoomError as err:
@@ -197,7 +198,7 @@ def join_from_url() -> None:
         return
     try:
         ss["_lesson_student"] = (code, _store().join(code, _session_id()))
-        ss["lesson_follow"] = True
+        ss["lesson_follow"] = ss["_lesson_follow"] = True
         ss.pop("_lesson_ended", None)
     except rooms.RoomError as err:
         ss.pop("_lesson_student", None)
@@ -264,7 +265,10 @@ def student_live(n: int) -> None:
 
 def follow_switch() -> bool:
     """Follow the teacher (on), or explore alone and rejoin later by switching it back on."""
-    st.session_state.setdefault("lesson_follow", True)
-    return st.toggle("Follow the teacher", key="lesson_follow",
-                     help="Off: explore the lesson on your own. On again: back to the class's "
-                          "step.")
+    ss = st.session_state
+    # the widget's own state is dropped on other pages; ``_lesson_follow`` keeps the choice
+    ss.setdefault("lesson_follow", ss.get("_lesson_follow", True))
+    ss["_lesson_follow"] = st.toggle(
+        "Follow the teacher", key="lesson_follow",
+        help="Off: explore the lesson on your own. On again: back to the class's step.")
+    return ss["_lesson_follow"]

@@ -68,6 +68,16 @@ def _span(values) -> str:
     return f"{lo:.2f} to {hi:.2f}".replace("-", "−")
 
 
+def _trend(correlations, axis: str) -> str:
+    """The words for ten correlations with one axis: said only when all ten agree in sign."""
+    c = np.asarray(correlations)
+    if (c > 0).all():
+        return f"grows with {axis}"
+    if (c < 0).all():
+        return f"falls as {axis} grows"
+    return f"does not move one way with {axis}"
+
+
 @ui.section("Conditional")
 def show() -> None:
     try:
@@ -90,9 +100,10 @@ def show() -> None:
         ui.show_figure(_strip(key, round(float(z1), 1), round(float(z2), 1)), key="vae_fig_cond_strip")
         seed = ui.seed()
         agree = _agreement(key, seed)
+        lo, hi = agree["overall_ci95"]
         st.markdown(
-            f"**{100 * agree['overall']:.1f} %** (± {100 * agree['overall_se']:.1f}) of "
-            f"{agree['n']:,} samples, {PER_DIGIT} per digit with z ~ N(0, I), are read as the "
+            f"**{100 * agree['overall']:.1f} %** (95 % interval {100 * lo:.1f}–{100 * hi:.1f} %) "
+            f"of {agree['n']:,} samples, {PER_DIGIT} per digit with z ~ N(0, I), are read as the "
             f"digit asked for by an independent classifier ({100 * judge_accuracy():.1f} % on "
             "real test digits).")
     with pic:
@@ -105,9 +116,9 @@ def show() -> None:
         "Each tile of the plane is the decoder's mean image at one style code z, for the digit "
         "chosen; the strip decodes *one* z as all ten digits. One code is one style, whatever "
         f"the digit: on a {int(np.sqrt(style['n_codes']))}×{int(np.sqrt(style['n_codes']))} "
-        "grid of codes in [−2, 2]², every digit's slant follows z₂ (correlation "
-        f"{_span(style['slant'][:, 1])}) and its ink falls as z₁ grows "
-        f"({_span(style['ink'][:, 0])}). The label enters the encoder and the decoder as a one-hot vector, "
+        f"grid of codes in [−2, 2]², every digit's slant {_trend(style['slant'][:, 1], 'z₂')} "
+        f"(correlation {_span(style['slant'][:, 1])}) and its ink "
+        f"{_trend(style['ink'][:, 0], 'z₁')} ({_span(style['ink'][:, 0])}). The label enters the encoder and the decoder as a one-hot vector, "
         "so z needs to hold only what the label does not say (Sohn, Lee & Yan, NeurIPS 2015; "
         "Kingma et al., NeurIPS 2014, model M2 with y observed):")
     st.latex(r"\log p(x\mid y) \;\ge\; \mathbb E_{q(z\mid x,y)}[\log p(x\mid z,y)]"
