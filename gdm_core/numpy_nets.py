@@ -74,6 +74,20 @@ def expected_shapes(kind: str, config: VAEConfig) -> dict[str, tuple[int, ...]]:
     return shapes
 
 
+def shape_mismatches(state: dict, expected: dict[str, tuple[int, ...]]) -> list[str]:
+    """The state dict's names missing, extra or of the wrong shape against ``expected``
+    (sorted; empty when the weights fit). The exporter's ``SOURCE_KEY`` is not a weight."""
+    got = {k: tuple(np.shape(v)) for k, v in state.items() if k != SOURCE_KEY}
+    return sorted(set(got) ^ set(expected)) or sorted(k for k in got if got[k] != expected[k])
+
+
+def read_layer(state: dict, key: str) -> tuple[np.ndarray, np.ndarray]:
+    """Torch's ``key.weight`` (out, in) and ``key.bias`` as float32 (in, out) and (out,): a
+    layer is then one matrix product ``h @ w + b``."""
+    w = np.asarray(state[key + ".weight"], dtype=np.float32)
+    return np.ascontiguousarray(w.T), np.asarray(state[key + ".bias"], dtype=np.float32)
+
+
 class NumpyNet:
     r"""A VAE (``kind="vae"``) or plain autoencoder (``"ae"``) evaluated in NumPy (float32).
 
@@ -83,19 +97,15 @@ class NumpyNet:
     """
 
     def __init__(self, kind: str, config: VAEConfig, state: dict[str, np.ndarray]):
-        expected = expected_shapes(kind, config)
-        got = {k: tuple(np.shape(v)) for k, v in state.items() if k != SOURCE_KEY}
-        if got != expected:
-            wrong = sorted(set(got) ^ set(expected)) or sorted(
-                k for k in got if got[k] != expected[k])
+        wrong = shape_mismatches(state, expected_shapes(kind, config))
+        if wrong:
             raise NetError(f"the weights do not match a {kind!r} model of latent "
                            f"{config.latent_dim}, hidden {config.hidden}, {config.enc_layers}+"
                            f"{config.dec_layers} layers (first mismatches: {wrong[:3]}).")
         self.kind, self.config = kind, config
 
         def layer(key):
-            w = np.asarray(state[key + ".weight"], dtype=np.float32)
-            return np.ascontiguousarray(w.T), np.asarray(state[key + ".bias"], dtype=np.float32)
+            return read_layer(state, key)
 
         self.encoder = [layer(k) for k in _layer_keys("encoder", config.enc_layers)]
         self.heads = [layer(k) for k in (("to_mu", "to_logvar") if kind == "vae" else ("to_code",))]

@@ -29,7 +29,7 @@ import numpy as np
 
 from gdm_core.hashing import sha256_of
 from gdm_core.layers import IMAGE_SIZE, VAEConfig
-from gdm_core.numpy_nets import NetError, gelu
+from gdm_core.numpy_nets import NetError, gelu, read_layer, shape_mismatches
 from gdm_core.paths import CHECKPOINTS
 
 N_CLASSES = 10
@@ -69,19 +69,15 @@ class ConditionalNet:
     """A conditional VAE in NumPy: ``encode(x, y)`` → (μ, log σ²); ``decode(z, y)`` → logits."""
 
     def __init__(self, config: VAEConfig, state: dict[str, np.ndarray]):
-        expected = expected_shapes(config)
-        got = {k: tuple(np.shape(v)) for k, v in state.items()}
-        if got != expected:
-            wrong = sorted(set(got) ^ set(expected)) or sorted(
-                k for k in got if got[k] != expected[k])
+        wrong = shape_mismatches(state, expected_shapes(config))
+        if wrong:
             raise NetError(f"the weights do not match a conditional VAE of latent "
                            f"{config.latent_dim}, hidden {config.hidden} (first mismatches: "
                            f"{wrong[:3]}).")
         self.config = config
 
         def layer(key):
-            w = np.asarray(state[key + ".weight"], dtype=np.float32)
-            return np.ascontiguousarray(w.T), np.asarray(state[key + ".bias"], dtype=np.float32)
+            return read_layer(state, key)
 
         self.encoder = [layer(f"encoder.{2 * i}") for i in range(config.enc_layers)]
         self.heads = [layer("to_mu"), layer("to_logvar")]

@@ -6,11 +6,7 @@ import numpy as np
 
 from gdm_core.cvae._net import N_CLASSES, ConditionalNet
 from gdm_core.layers import bernoulli_log_likelihood
-from gdm_core.vae import kl_to_prior, latent_grid
-
-
-def _sigmoid(logits):
-    return 0.5 * (1.0 + np.tanh(0.5 * logits))
+from gdm_core.vae import _sigmoid, kl_to_prior, latent_grid
 
 
 def _digit(digit) -> int:

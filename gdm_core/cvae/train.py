@@ -27,7 +27,6 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
-from torch.nn import functional as F
 
 from gdm_core.classifier import load_classifier
 from gdm_core.cvae._net import CVAE_CHECKPOINT, N_CLASSES, ConditionalNet
@@ -35,7 +34,7 @@ from gdm_core.cvae._views import conditional_elbo, label_agreement
 from gdm_core.data import TEST_BINARIZATION, binarize, binarize_test, load_mnist, md5_of_files
 from gdm_core.hashing import sha256_of
 from gdm_core.layers import IMAGE_SIZE, VAEConfig
-from gdm_core.torch_nets import mlp
+from gdm_core.torch_nets import bernoulli_log_likelihood, gaussian_kl, mlp
 
 
 class CVAE(nn.Module):
@@ -60,9 +59,7 @@ class CVAE(nn.Module):
 def neg_conditional_elbo(model: CVAE, x, y_onehot, generator=None) -> torch.Tensor:
     """Mean −ELBO (nats) of a batch, one reparameterised z each (Sohn et al. 2015, eq. 4)."""
     logits, mu, logvar = model(x, y_onehot, generator)
-    rec = -F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(1)
-    kl = 0.5 * (mu.pow(2) + logvar.exp() - logvar - 1).sum(1)
-    return (kl - rec).mean()
+    return (gaussian_kl(mu, logvar) - bernoulli_log_likelihood(logits, x)).mean()
 
 
 def as_numpy_net(model: CVAE) -> ConditionalNet:
