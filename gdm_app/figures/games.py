@@ -11,7 +11,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from gdm_app.figures import COLORS, log_axis, styled
+from gdm_app.figures import COLORS, SCENE, log_axis, styled
 from gdm_core.games import METHOD_LABELS, METHODS, XY, BilinearGame
 
 METHOD_COLORS = {
@@ -101,7 +101,10 @@ def saddle_surface(game: BilinearGame = XY, extent: float = 2.0, grid: int = 41,
                                marker=dict(size=5, color=COLORS["black"])))
     fig = go.Figure(traces)
     styled(fig, None, height)
-    fig.update_layout(scene=dict(xaxis_title="x", yaxis_title="y", zaxis_title="f = xy",
+    fig.update_layout(scene=SCENE)
+    # *_title_text: a bare xaxis_title="x" would replace SCENE's title font
+    fig.update_layout(scene=dict(xaxis_title_text="x", yaxis_title_text="y",
+                                 zaxis_title_text="f = xy",
                                  camera=dict(eye=dict(x=1.6, y=-1.6, z=0.9))),
                       margin=dict(l=0, r=0, t=30, b=0))
     return fig
