@@ -164,6 +164,8 @@ class Tab:
         self.room_code: str | None = None
         self.class_size: int | None = None  # students in the room, as the teacher's page says
         self.errors: list[str] = []
+        self.warnings: list[str] = []      # warning alerts, when they are not counted as errors
+        self.warnings_are_errors = True
         self.full_runs = self.fragment_runs = self.reruns_sent = 0
         self.messages = self.bytes_in = 0
         self._changed = asyncio.Event()
@@ -329,6 +331,9 @@ class Tab:
         kind = element.WhichOneof("type")
         if kind == "exception":
             self.error(f"exception: {element.exception.type}: {element.exception.message[:200]}")
+        elif kind == "alert" and element.alert.format == Alert.WARNING \
+                and not self.warnings_are_errors:
+            self.warnings.append(element.alert.body[:200])
         elif kind == "alert" and element.alert.format in (Alert.ERROR, Alert.WARNING):
             self.error(f"alert: {element.alert.body[:200]}")
         elif kind == "button" and "-" in element.button.id:
