@@ -507,14 +507,20 @@ def _steps() -> tuple[Step, ...]:
     )
 
 
-STEPS: tuple[Step, ...] = _steps()
+@functools.cache
+def all_steps() -> tuple[Step, ...]:
+    """The steps, built on first use: their answers and the GAN presets' parameters import the
+    maths (the GAN package brings POT and scipy.stats, a second of a cold start), which a page
+    that shows no step, such as the home page, need not wait for."""
+    return _steps()
 
 
 def step(n: int) -> Step:
-    """Step ``n`` (1-based); ValueError outside 1 … len(STEPS)."""
-    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= len(STEPS):
-        raise ValueError(f"a step is a whole number from 1 to {len(STEPS)}; got {n!r}.")
-    return STEPS[n - 1]
+    """Step ``n`` (1-based); ValueError outside 1 … len(all_steps())."""
+    steps = all_steps()
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= len(steps):
+        raise ValueError(f"a step is a whole number from 1 to {len(steps)}; got {n!r}.")
+    return steps[n - 1]
 
 
 def parse_step(value, default: int = 1) -> int:
@@ -523,4 +529,4 @@ def parse_step(value, default: int = 1) -> int:
         n = int(str(value).strip())
     except (TypeError, ValueError):
         return default
-    return n if 1 <= n <= len(STEPS) else default
+    return n if 1 <= n <= len(all_steps()) else default

@@ -33,17 +33,17 @@ def widget_keys() -> set[str]:
 
 
 def test_at_least_24_steps_through_every_lecture_section_in_order():
-    assert len(lesson.STEPS) >= 24
-    sections = [s.section for s in lesson.STEPS]
+    assert len(lesson.all_steps()) >= 24
+    sections = [s.section for s in lesson.all_steps()]
     assert set(sections) == set(lesson.SECTIONS)
     firsts = [sections.index(sec) for sec in lesson.SECTIONS]
     assert firsts == sorted(firsts)
-    assert all(s.title and s.say and len(s.say) < 300 for s in lesson.STEPS)
-    assert len({s.title for s in lesson.STEPS}) == len(lesson.STEPS)
+    assert all(s.title and s.say and len(s.say) < 300 for s in lesson.all_steps())
+    assert len({s.title for s in lesson.all_steps()}) == len(lesson.all_steps())
 
 
 def test_the_path_follows_the_lectures():
-    order = [s.params.get(k) for s in lesson.STEPS for k in s.params if k.endswith("_tab")]
+    order = [s.params.get(k) for s in lesson.all_steps() for k in s.params if k.endswith("_tab")]
 
     def first(label):
         return order.index(label)
@@ -57,7 +57,7 @@ def test_the_path_follows_the_lectures():
     assert first("Plan and critic") < first("Trajectories")
 
 
-@pytest.mark.parametrize("n", range(1, len(lesson.STEPS) + 1))
+@pytest.mark.parametrize("n", range(1, len(lesson.all_steps()) + 1))
 def test_every_step_names_a_page_its_tab_and_real_widget_keys(n):
     step = lesson.step(n)
     assert step.page in FILES and FILES[step.page] != "lesson.py"
@@ -70,7 +70,7 @@ def test_every_step_names_a_page_its_tab_and_real_widget_keys(n):
 
 
 def test_questions_are_answered_by_gdm_core():
-    questions = [s.question for s in lesson.STEPS if s.question]
+    questions = [s.question for s in lesson.all_steps() if s.question]
     assert len(questions) >= 12
     for q in questions:
         value = q.answer()
@@ -78,7 +78,7 @@ def test_questions_are_answered_by_gdm_core():
             assert isinstance(value, float) and not math.isnan(value), q.prompt
         else:
             assert value in q.options, q.prompt
-    by_title = {s.title: s.question for s in lesson.STEPS if s.question}
+    by_title = {s.title: s.question for s in lesson.all_steps() if s.question}
     # a few against the lectures' own numbers
     assert by_title["Surprise is −log p"].shown() == "4.32 bits"
     assert by_title["A fair die: every face equally surprising"].shown() == "2.585 bits"
@@ -92,7 +92,7 @@ def test_questions_are_answered_by_gdm_core():
 
 def test_step_numbers_from_urls():
     assert lesson.parse_step("7") == 7 and lesson.parse_step(" 3 ") == 3
-    for bad in (None, "", "0", "-1", "x", "1e3", str(len(lesson.STEPS) + 1)):
+    for bad in (None, "", "0", "-1", "x", "1e3", str(len(lesson.all_steps()) + 1)):
         assert lesson.parse_step(bad) == 1
     with pytest.raises(ValueError):
         lesson.step(0)

@@ -11,7 +11,7 @@ from gdm_app.sections.lesson import bar
 from gdm_core import lesson, rooms
 from tests.conftest import ROOT, TIMEOUT, no_exception
 
-M = len(lesson.STEPS)
+M = len(lesson.all_steps())
 TITLES = {path: title for _, _, path, _, title in __import__("gdm_app.ui", fromlist=["PAGES"]).PAGES}
 
 

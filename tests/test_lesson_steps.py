@@ -14,7 +14,7 @@ from tests.test_sections import url_of
 FILE = {path: file for file, _, path, _, _ in ui.PAGES}
 
 
-@pytest.mark.parametrize("n", range(1, len(lesson.STEPS) + 1))
+@pytest.mark.parametrize("n", range(1, len(lesson.all_steps()) + 1))
 def test_the_step_url_opens_its_view(n):
     step = lesson.step(n)
     file = FILE[step.page]

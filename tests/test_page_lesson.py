@@ -12,7 +12,7 @@ from gdm_core import lesson, rooms
 from tests.conftest import ROOT, TIMEOUT, no_exception
 
 PAGE = str(ROOT / "pages" / "lesson.py")
-M = len(lesson.STEPS)
+M = len(lesson.all_steps())
 
 
 def open_lesson(**params) -> AppTest:
@@ -81,7 +81,7 @@ def test_next_previous_and_the_chooser_move_and_the_address_bar_follows():
 
 
 def test_the_answer_is_hidden_until_reveal():
-    n = next(i for i, s in enumerate(lesson.STEPS, 1) if s.question and s.question.is_number)
+    n = next(i for i, s in enumerate(lesson.all_steps(), 1) if s.question and s.question.is_number)
     q = lesson.step(n).question
     at = open_lesson(step=str(n))
     assert q.prompt in " ".join(m.value for m in at.markdown)

@@ -20,7 +20,7 @@ from harness.server import streamlit_server
 pytestmark = pytest.mark.e2e
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-M = len(lesson.STEPS)
+M = len(lesson.all_steps())
 IDLE = 12          # seconds without the teacher before the room ends (this test's server)
 FOLLOW_LIMIT = 2.0  # seconds: the "within 2 s"
 # A followed move to a view runs a whole page (the card's move reruns the small lesson page).
@@ -28,7 +28,7 @@ FOLLOW_LIMIT = 2.0  # seconds: the issue's "within 2 s"
 # worker's browsers on the same 2 cores, 4.7 s was seen. The bound keeps the behaviour tested;
 # the latency itself is measured by bench/bench_followers.py --views (README).
 VIEW_LIMIT = 8.0
-POLL_STEP = next(i for i, s in enumerate(lesson.STEPS, 1)
+POLL_STEP = next(i for i, s in enumerate(lesson.all_steps(), 1)
                  if s.question and s.question.options and i > 1)
 VIEW = {"width": 1280, "height": 900}
 

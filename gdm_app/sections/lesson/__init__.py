@@ -15,7 +15,10 @@ import streamlit as st
 
 from gdm_core import lesson
 
-M = len(lesson.STEPS)
+
+def count() -> int:
+    """The number of steps (``gdm_core.lesson.all_steps``, built on first use)."""
+    return len(lesson.all_steps())
 
 
 def current() -> int:
@@ -28,7 +31,7 @@ def current() -> int:
     elif url is not None and url != ss.get("_lesson_url_step"):
         ss["lesson_step"] = lesson.parse_step(url, ss["lesson_step"])
     n = ss["lesson_step"]
-    if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= M:
+    if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= len(lesson.all_steps()):
         n = ss["lesson_step"] = 1
     return n
 
@@ -36,7 +39,7 @@ def current() -> int:
 def current_step() -> int:
     """This session's step as the session holds it (on a view page the URL has no step)."""
     n = st.session_state.get("lesson_step")
-    return n if isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= M else 1
+    return n if isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= len(lesson.all_steps()) else 1
 
 
 def write_url(n: int) -> None:
@@ -48,7 +51,7 @@ def write_url(n: int) -> None:
 
 def go(n: int) -> None:
     """Move this session to step ``n`` (clamped); the teacher's room moves with it."""
-    n = min(max(int(n), 1), M)
+    n = min(max(int(n), 1), len(lesson.all_steps()))
     st.session_state["lesson_step"] = n
     room = st.session_state.get("_lesson_room")
     if room:

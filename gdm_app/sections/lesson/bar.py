@@ -36,7 +36,7 @@ def _teacher_move(n: int, screen: str) -> None:
 
 def request(screen: str, n: int) -> None:
     """Go to step ``n``'s card or view (a callback); a teacher's room goes with them."""
-    n = min(max(int(n), 1), shared.M)
+    n = min(max(int(n), 1), shared.count())
     ss = st.session_state
     ss["lesson_step"] = n
     ss["_lesson_views"] = True
@@ -47,7 +47,7 @@ def request(screen: str, n: int) -> None:
 def after(n: int) -> tuple[str, int]:
     """Where Next leads from step ``n``'s view: step n+1's card if it asks a question, else
     its view."""
-    m = min(n + 1, shared.M)
+    m = min(n + 1, shared.count())
     return ("card" if lesson.step(m).question is not None else "view"), m
 
 
@@ -91,7 +91,7 @@ def show(url_path: str) -> None:
     # One row that wraps: on a phone the buttons go under the title together, not one per row.
     with st.container(key="lesson_bar", horizontal=True, vertical_alignment="center", gap="small"):
         who = "Following the class · " if following else ""
-        st.markdown(f"<small>{who}Lesson · step {n} of {shared.M}</small> **{step.title}**",
+        st.markdown(f"<small>{who}Lesson · step {n} of {shared.count()}</small> **{step.title}**",
                     unsafe_allow_html=True, width="stretch")
         if following:
             st.button("Explore alone", key="lesson_bar_leave", on_click=_leave,
@@ -103,7 +103,7 @@ def show(url_path: str) -> None:
         st.button("Back", key="lesson_prev", icon=":material/arrow_back:", disabled=n <= 1,
                   on_click=request, args=("view", n - 1))
         st.button("Next", key="lesson_next", icon=":material/arrow_forward:",
-                  icon_position="right", type="primary", disabled=n >= shared.M,
+                  icon_position="right", type="primary", disabled=n >= shared.count(),
                   on_click=request, args=after(n))
         st.button("", key="lesson_bar_leave", icon=":material/close:", on_click=_leave,
                   help="Leave the lesson (the bar goes; the lesson page keeps your step)")

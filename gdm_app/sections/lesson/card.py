@@ -49,7 +49,7 @@ def navigation(n: int, disabled: bool = False) -> None:
                   disabled=disabled or n <= 1, on_click=shared.go, args=(n - 1,),
                   width="stretch")
     with c2:
-        st.selectbox("Step", list(range(1, shared.M + 1)), key="lesson_jump",
+        st.selectbox("Step", list(range(1, shared.count() + 1)), key="lesson_jump",
                      format_func=lambda k: f"{k}. {lesson.step(k).title}",
                      on_change=_jump, disabled=disabled, label_visibility="collapsed")
     with c3:
@@ -59,13 +59,13 @@ def navigation(n: int, disabled: bool = False) -> None:
                       on_click=bar.request, args=("view", n), width="stretch")
         else:
             st.button("Next", key="lesson_next", icon=":material/arrow_forward:",
-                      icon_position="right", type="primary", disabled=disabled or n >= shared.M,
+                      icon_position="right", type="primary", disabled=disabled or n >= shared.count(),
                       on_click=shared.go, args=(n + 1,), width="stretch")
 
 
 def header(n: int) -> None:
     step = lesson.step(n)
-    st.caption(f"Step {n} of {shared.M} · {step.section}")
+    st.caption(f"Step {n} of {shared.count()} · {step.section}")
     st.subheader(step.title)
     st.markdown(f"> {step.say}")
     from gdm_app.sections.lesson import bar
