@@ -23,6 +23,8 @@ CONFIG = {"displaylogo": False,
               "zoom3d", "pan3d", "orbitRotation", "tableRotation", "resetCameraLastSave3d",
               "hoverClosest3d", "hoverClosestGl2d", "toggleHover"]}
 
+STATIC = {"staticPlot": True, "displayModeBar": False}
+
 
 def _config(fig) -> dict:
     title = ""
@@ -52,10 +54,15 @@ def figure(builder, *args, **kwargs):
     return _build(builder.__module__, builder.__qualname__, args, tuple(sorted(kwargs.items())))
 
 
-def show_figure(fig, key: str | None = None) -> None:
+def show_figure(fig, key: str | None = None, static: bool = False) -> None:
     """Draw a Plotly figure with the app's template (``theme=None``: Streamlit's theme would
-    replace the projector-sized, dark chart text with its own small grey one)."""
-    st.plotly_chart(for_viewer(fig), width="stretch", key=key, config=_config(fig), theme=None)
+    replace the projector-sized, dark chart text with its own small grey one).
+
+    ``static``: a picture only (Plotly's ``staticPlot``: no hover, zoom or toolbar), which the
+    browser draws faster, for the home page's thumbnails.
+    """
+    config = STATIC if static else _config(fig)
+    st.plotly_chart(for_viewer(fig), width="stretch", key=key, config=config, theme=None)
 
 
 def show_selectable_figure(fig, key: str, on_select) -> None:

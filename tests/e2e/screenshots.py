@@ -40,11 +40,12 @@ def main() -> None:
             for _, _, path, _, _ in ui.PAGES:
                 page.goto((base + "/" if path == "home" else f"{base}/{path}") + query)
                 wait_for_app(page)
-                if path == "home":  # a cold server builds the gallery's figures one by one
+                if path == "home":  # the gallery's pictures (PNG files), every one loaded
                     page.wait_for_function(
-                        f"document.querySelectorAll('.js-plotly-plot').length >= "
+                        f"[...document.querySelectorAll('[data-testid=\"stImage\"] img')]"
+                        f".filter(i => i.complete && i.naturalWidth > 0).length >= "
                         f"{len(ui.PAGES) - 2}", timeout=120_000)  # not Home, not the lesson
-                    page.wait_for_timeout(1500)
+                    page.wait_for_timeout(500)
                 elif path == "lesson":  # the teacher's script: words and links, no chart
                     page.wait_for_timeout(1000)
                 else:  # the open tab's picture, however long its first build takes

@@ -1,21 +1,31 @@
 """Home: a gallery of each page's key figure, small, each under a link to its page.
 
-The thumbnails reuse the pages' own figure builders on shipped data or the pages' defaults
-(the uneven die, samples of the parallel lines and their transport plan, the four
-Minimax runs, the shipped WGAN-GP run, the shipped
-VAE's plane, the latent-dimension study, the default 2-D Gaussian). Each is built once per
-server (``st.cache_resource``) and drawn as a plain picture: no title, legend, ticks or
-buttons. A thumbnail that cannot be built (a missing checkpoint) shows the boundary's message
-in its card; the link still works. Reads the sidebar's unit; writes nothing.
+The thumbnails come from the pages' own figure builders on shipped data or the pages'
+defaults (the uneven die, samples of the parallel lines and their transport plan, the four
+Minimax runs, the shipped WGAN-GP run, the shipped VAE's plane, the latent-dimension study,
+the default 2-D Gaussian), stripped to a plain picture (no title, legend, ticks or buttons).
+
+They are shown as PNG files drawn from those figures (``assets/thumbs/``, light and dark), not
+as live charts: the home page is every student's first page, and eight Plotly charts made it
+wait for Plotly's 4.7 MB script and for the maths modules (POT, scipy.stats) behind the
+figures — a cold start of several seconds. ``python -m gdm_app.sections.home.render`` draws the
+files again (headless Chromium, Plotly's own renderer); ``manifest.json`` keeps a fingerprint of
+each figure's numbers, and a test fails when a builder's figure no longer matches its picture.
+A missing file falls back to drawing the figure live. Writes nothing.
 """
 
 from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
 from gdm_app import ui
+from gdm_app.ui import present
 
 THUMB_HEIGHT = 200
 COLUMNS = 4
@@ -54,7 +64,6 @@ def thumbnail(fig: go.Figure) -> go.Figure:
     return fig
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
 def _information(unit: str) -> go.Figure:
     from gdm_core import information as info
     from gdm_core.units import LOG_BASE
@@ -66,7 +75,6 @@ def _information(unit: str) -> go.Figure:
                                         info.entropy(die, base=base), unit, FACES))
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
 def _divergences() -> go.Figure:
     from gdm_core import divergences as dv
     from gdm_core import transport
@@ -78,7 +86,6 @@ def _divergences() -> go.Figure:
                                       transport.transport_plan(real, fake)))
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
 def _fitting() -> go.Figure:
     from gdm_core import fitting
     from gdm_app.figures import fitting as figs
@@ -93,7 +100,6 @@ def _fitting() -> go.Figure:
          for d in ("forward-kl", "reverse-kl")}, fitting.LABELS))
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
 def _minimax() -> go.Figure:
     from gdm_core import games
     from gdm_app.figures import games as figs
@@ -104,7 +110,6 @@ def _minimax() -> go.Figure:
     return thumbnail(figs.trajectories(paths, animate=False))
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
 def _gan() -> go.Figure:
     from gdm_core import gan
     from gdm_app.figures import gan as figs
@@ -113,7 +118,6 @@ def _gan() -> go.Figure:
     return thumbnail(figs.frame_figure_from_run(run, run.n_frames - 1))
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
 def _vae() -> go.Figure:
     # the shipped model, whatever checkpoint a session's VAE page points at (a test's broken
     # file must not reach the home page's thumbnail)
@@ -126,7 +130,6 @@ def _vae() -> go.Figure:
     return thumbnail(figs.manifold_figure(vae.decode_images(net, z), z, 10))
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
 def _vae_why(unit: str) -> go.Figure:
     from gdm_core import vae
     from gdm_core.units import from_nats
@@ -139,7 +142,6 @@ def _vae_why(unit: str) -> go.Figure:
         unit=unit))
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
 def _gaussians() -> go.Figure:
     from gdm_core import gaussians as gs
     from gdm_app.figures import gaussians as figs
@@ -158,23 +160,71 @@ def _gaussians() -> go.Figure:
                                               x_b, line, normal(c_mean[0], c_cov[0, 0])))
 
 
+# The pictures do not depend on the unit (no tick labels): drawn in bits.
 FIGURES = {
-    "information.py": lambda: _information(ui.units()),
+    "information.py": lambda: _information("bits"),
     "divergences.py": _divergences,
     "fitting.py": _fitting,
     "minimax.py": _minimax,
     "gan.py": _gan,
     "vae.py": _vae,
-    "vae-why.py": lambda: _vae_why(ui.units()),
+    "vae-why.py": lambda: _vae_why("bits"),
     "gaussians.py": _gaussians,
 }
+
+THUMBS = ui.ASSETS / "thumbs"
+MANIFEST = THUMBS / "manifest.json"
+IMAGE_SIZE = (360, 240)    # CSS px, drawn at 2x: about a 1920-px screen's card, sharp
+
+
+def image_path(file: str, dark: bool = False) -> Path:
+    return THUMBS / f"{file[:-3]}{'-dark' if dark else ''}.png"
+
+
+def _round(value, digits: int = 5):
+    if isinstance(value, float):
+        return float(f"{value:.{digits}g}") if math.isfinite(value) else str(value)
+    if isinstance(value, dict):
+        return {k: _round(v, digits) for k, v in sorted(value.items())}
+    if isinstance(value, (list, tuple)):
+        return [_round(v, digits) for v in value]
+    return value
+
+
+def fingerprint(fig: go.Figure) -> dict:
+    """What a picture shows, in numbers: per trace its type and, per data array, the count,
+    min, max and mean of its finite values (5 significant digits); the layout without the
+    template, its floats rounded. Two figures that draw the same picture agree."""
+    traces = []
+    for trace in fig.data:
+        entry = {"type": trace.type}
+        for name in ("x", "y", "z"):
+            value = getattr(trace, name, None)
+            if value is None:
+                continue
+            try:
+                a = np.asarray(value, dtype=float).ravel()
+            except (TypeError, ValueError):   # category labels
+                entry[name] = [str(v) for v in value]
+                continue
+            a = a[np.isfinite(a)]
+            entry[name] = _round([a.size, *(float(f(a)) for f in (np.min, np.max, np.mean))]
+                                 if a.size else [0])
+        traces.append(entry)
+    layout = fig.layout.to_plotly_json()
+    layout.pop("template", None)
+    return {"traces": traces, "layout": _round(json.loads(json.dumps(layout, default=str)))}
 
 
 def _card(file: str, title: str, icon: str, text: str) -> None:
     ui.page_link(file, f"**{title}**", icon=icon)
     key = f"home_fig_{file[:-3].replace('-', '_')}"  # "-" would break the element id's parts
-    ui.guarded(lambda: ui.show_figure(FIGURES[file](), key=key),
-               f"Gallery: {title}")()
+    path = image_path(file, present.dark())
+    if path.is_file():
+        st.image(str(path), width="stretch")
+    else:                                # a checkout without the pictures: draw it live
+        ui.guarded(lambda: ui.show_figure(FIGURES[file](), key=key, static=True),
+                   f"Gallery: {title}")()
     st.caption(text)
 
 
