@@ -221,6 +221,24 @@ def fmt_ms(x: float) -> str:
     return "–" if x != x else f"{x:.0f}"
 
 
+def load_page(browser, url: str) -> float:
+    """Seconds from navigation start to the last painted change of a fresh tab on ``url``
+    (``window.__bench.lastPaint``: the page's own clock, so the bench's quiet waits are not
+    counted)."""
+    ctx = browser.new_context(viewport=VIEWPORT)
+    ctx.add_init_script(INIT_JS)
+    page = ctx.new_page()
+    page.goto(url, timeout=90_000)
+    wait_loaded(page)
+    painted = page.evaluate("() => Math.max(window.__bench.lastPaint, window.__bench.lastMut)")
+    ctx.close()
+    return painted / 1000
+
+
+def page_loads(browser, base: str, paths) -> dict:
+    return {path: round(load_page(browser, base + path), 3) for path in paths}
+
+
 def report(results: dict, meta: dict) -> str:
     lines = []
     lines.append(f"App: {meta.get('label') or meta['app_dir']} ({meta.get('app_rev') or 'no git'}); "
@@ -260,6 +278,17 @@ def report(results: dict, meta: dict) -> str:
         lines.append(f"**Floor** (bench/floor_app.py, {f['n']} samples): median {f['ms']:.0f} ms, "
                      f"p95 {f['p95_ms']:.0f} ms, {f['cpu_ms']:.0f} ms server CPU, "
                      f"{f['ws_kb']:.0f} KB; app / floor = {ratio:.1f}×.")
+    loads = meta.get("page_load_s") or {}
+    if loads:
+        worst = max(loads, key=loads.get)
+        lines.append(f"**Page load** (a fresh tab, warm server, navigation to the last painted "
+                     f"change): median {statistics.median(loads.values()):.2f} s over "
+                     f"{len(loads)} pages, slowest {worst} {loads[worst]:.2f} s; floor app "
+                     f"{meta.get('floor_page_load_s', float('nan')):.2f} s.")
+    if meta.get("cold_start_s"):
+        lines.append(f"**Cold start** (`streamlit run` spawned to the home page painted): "
+                     f"{meta['cold_start_s']:.2f} s; floor app "
+                     f"{meta.get('floor_cold_start_s', float('nan')):.2f} s.")
     for key in ("hold", "floor_hold"):
         h = results.get(key)
         if h and h["status"] == "ok":
@@ -408,44 +437,42 @@ def main() -> None:
     with sync_playwright() as p:
         browser = launch(p, args=OFFLINE_ARGS)  # nothing but localhost resolves
         meta["chromium"] = browser.version
+        spawned = time.perf_counter()
         with bench_server(app_dir, "app.py", workdir,
                           extra_args=tuple(args.server_arg)) as (running, server, events):
             base = running.base
             log(f"server {base} (pid {server.pid}); warming every page once")
+            pages = list(dict.fromkeys(["/"] + [it["page"] for it in INTERACTIONS]))
             warm = {}
-            for path in dict.fromkeys([it["page"] for it in INTERACTIONS] + ["/"]):
-                ctx = browser.new_context(viewport=VIEWPORT)
-                ctx.add_init_script(INIT_JS)
-                page = ctx.new_page()
+            for path in pages:
                 t = time.perf_counter()
-                page.goto(base + path, timeout=90_000)
-                wait_loaded(page)
-                warm[path] = time.perf_counter() - t
-                ctx.close()
+                warm[path] = round(load_page(browser, base + path), 3)
+                if path == "/":   # the first page of a new server: its start counts too
+                    meta["cold_start_s"] = round(t - spawned + warm[path], 3)
             meta["warmup_page_load_s"] = warm
-            log(f"warm-up page loads (s): { {k: round(v, 1) for k, v in warm.items()} }")
+            log(f"cold start {meta['cold_start_s']:.2f} s; first page loads (s): {warm}")
             results["interactions"] = [] if args.hold_only else bench_interactions(
                 browser, base, server, events, interactions, args.rounds, log)
             results["overall"] = overall(results["interactions"])
             if not args.no_hold:
                 h = bench_interactions(browser, base, server, events, [HOLD], 1, log)[0]
                 results["hold"] = h
+            meta["page_load_s"] = page_loads(browser, base, pages)
+            log(f"page loads, warm (s): {meta['page_load_s']}")
             meta["server_rss_mb"] = server.memory_info().rss / 2**20
             meta["server_traceback"] = "Traceback" in running.log()
             meta["section_errors"] = running.section_errors()
             for e in meta["section_errors"]:
                 log(f"  SECTION ERROR in the server: {e['name']}: {e['error']}: {e['message']}")
         if not args.no_floor:
+            spawned = time.perf_counter()
             with bench_server(app_dir, str(HERE / "floor_app.py"), workdir,
                               extra_args=tuple(args.server_arg)) as (running, server, events):
                 base = running.base
                 log(f"floor server {base}")
-                ctx = browser.new_context(viewport=VIEWPORT)
-                ctx.add_init_script(INIT_JS)
-                page = ctx.new_page()
-                page.goto(base + "/")
-                wait_loaded(page)
-                ctx.close()
+                t = time.perf_counter()
+                meta["floor_cold_start_s"] = round(t - spawned + load_page(browser, base + "/"), 3)
+                meta["floor_page_load_s"] = round(load_page(browser, base + "/"), 3)
                 floor = bench_interactions(browser, base, server, events, [FLOOR],
                                            args.floor_rounds, log)[0]
                 results["floor"] = floor

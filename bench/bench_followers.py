@@ -3,7 +3,6 @@
     python bench/bench_followers.py                  # 40 students, 10 moves, 30 s on each step
     python bench/bench_followers.py --students 3 --steps 2 --step-seconds 5   # quick (< 1 min)
     python bench/bench_followers.py --views          # the lecture on the views (below)
-    python bench/bench_followers.py --out /tmp/followers.json      # also the JSON with samples
 
 No browser: each participant is a websocket client speaking Streamlit's protocol to a real
 ``streamlit run app.py`` (``harness.server.streamlit_server``; ``GDM_ROOM_IDLE_SECONDS`` as the
@@ -153,8 +152,7 @@ class Tab:
         self.running = False               # a full run started and has not finished
         self.timers: dict[str, tuple[float, asyncio.Task]] = {}   # fragment id -> (interval, task)
         self.cache: dict[str, list] = {}   # hash -> [ForwardMsg, run count when last used]
-        self.max_cache_age = 2
-        self.run_count = 0
+        self.max_cache_age, self.run_count = 2, 0
         self.pages: dict[str, str] = {}    # page hash -> url path (from ``navigation``)
         self.buttons: dict[str, str] = {}
         self.disabled: set[str] = set()
@@ -164,8 +162,7 @@ class Tab:
         self.room_code: str | None = None
         self.class_size: int | None = None  # students in the room, as the teacher's page says
         self.errors: list[str] = []
-        self.warnings: list[str] = []      # warning alerts, when they are not counted as errors
-        self.warnings_are_errors = True
+        self.warnings: list[str] | None = None   # a list: warning alerts kept apart, not errors
         self.full_runs = self.fragment_runs = self.reruns_sent = 0
         self.messages = self.bytes_in = 0
         self._changed = asyncio.Event()
@@ -331,11 +328,11 @@ class Tab:
         kind = element.WhichOneof("type")
         if kind == "exception":
             self.error(f"exception: {element.exception.type}: {element.exception.message[:200]}")
-        elif kind == "alert" and element.alert.format == Alert.WARNING \
-                and not self.warnings_are_errors:
-            self.warnings.append(element.alert.body[:200])
         elif kind == "alert" and element.alert.format in (Alert.ERROR, Alert.WARNING):
-            self.error(f"alert: {element.alert.body[:200]}")
+            if element.alert.format == Alert.WARNING and self.warnings is not None:
+                self.warnings.append(element.alert.body[:200])
+            else:
+                self.error(f"alert: {element.alert.body[:200]}")
         elif kind == "button" and "-" in element.button.id:
             key = element.button.id.rsplit("-", 1)[1]
             self.buttons[key] = element.button.id
