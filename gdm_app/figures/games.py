@@ -52,14 +52,19 @@ def field_arrows(game: BilinearGame = XY, extent: float = 2.0, n: int = 13):
     xs = np.stack([gx, tx, nan, lx, tx, rx, nan], axis=-1).ravel()
     ys = np.stack([gy, ty, nan, ly, ty, ry, nan], axis=-1).ravel()
     keep = np.repeat((mag > 0).ravel(), 7)  # no zero-length arrow at the equilibrium
-    return xs[keep], ys[keep]
+    # float32: an arrow's ends to 1e-7 of the view, half the bytes on every redraw
+    return xs[keep].astype(np.float32), ys[keep].astype(np.float32)
 
 
-def contour_field(game: BilinearGame = XY, extent: float = 2.0, grid: int = 61,
+def contour_field(game: BilinearGame = XY, extent: float = 2.0, grid: int = 41,
                   arrows: int = 13, title: str | None = None, height: int = 520) -> go.Figure:
     """Contours of f(x, y) with the simultaneous gradient field drawn as arrows."""
+    # The background travels with every redraw of the trajectories (each control's change):
+    # 41×41 values of a bilinear f in float32 draw the same 16 contours as 61×61 in float64,
+    # at a fifth of the bytes (38 -> 9 KB).
     g = np.linspace(-extent, extent, grid)
-    f = game.value(g[None, :], g[:, None])
+    f = game.value(g[None, :], g[:, None]).astype(np.float32)
+    g = g.astype(np.float32)
     ax, ay = field_arrows(game, extent, arrows)
     fig = go.Figure([
         go.Contour(
