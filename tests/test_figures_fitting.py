@@ -66,3 +66,26 @@ def test_the_descent_figure_stays_small_over_the_wire():
     assert len(pio.to_json(fig, validate=False)) < 200_000
     last = fig.frames[-1].data[1]
     np.testing.assert_allclose(last.y, q[-1], rtol=1e-6, atol=1e-12)
+
+
+def test_the_classifiers_figure_stays_small_and_draws_the_boundary_where_p_is_one_half():
+    """Issue 20: the chart was 1.2 MB (six 121×121 float64 grids). The shading is float32 and
+    each boundary's field int8 (127·(2p − 1)), whose zero crossing is p = ½."""
+    import plotly.io as pio
+
+    from gdm_app.sections.fitting import classifiers
+
+    r = classifiers.models(40, False, 0)
+    g = classifiers.PICTURE
+    fig = figs.classifiers_figure(r["X"], r["y"], g, g, r["gen"], r["disc"], r["model"].means,
+                                  r["model"].covs)
+    assert len(pio.to_json(fig, validate=False)) < 120_000
+    boundary = _named(fig, "generative boundary (Bayes)")
+    z = np.asarray(boundary.z, dtype=float)
+    assert np.asarray(boundary.z).dtype == np.int8
+    # the field's sign is the side of p = ½, everywhere the probability is not within 1/254 of it
+    clear = np.abs(r["gen"] - 0.5) > 1 / 254
+    assert np.array_equal(np.sign(z[clear]), np.sign(r["gen"][clear] - 0.5))
+    assert (boundary.contours.start, boundary.contours.end) == (0, 0)
+    shading = next(t for t in fig.data if t.type == "heatmap")
+    np.testing.assert_allclose(np.asarray(shading.z, float), r["gen"], rtol=1e-6, atol=1e-7)

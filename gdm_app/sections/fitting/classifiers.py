@@ -14,7 +14,8 @@ from gdm_app.figures import fitting as figs
 from gdm_app.sections.layout import headline
 
 SIZES = [20, 40, 60, 100, 200, 500]
-GRID = np.linspace(-4.0, 4.0, 121)
+GRID = np.linspace(-4.0, 4.0, 121)      # x₂ in view, for the logistic model's range
+PICTURE = np.linspace(-4.0, 4.0, 61)    # the shading and boundaries: smooth at 61×61
 TEST_N = 5000
 
 
@@ -24,7 +25,7 @@ def models(n: int, shared: bool, seed: int) -> dict:
     X, y = gd.sample_two_classes(n, seed=seed)
     model = gd.fit_class_gaussians(X, y, shared=shared)
     w, b = gd.fit_logistic(X, y)
-    gx, gy = np.meshgrid(GRID, GRID)
+    gx, gy = np.meshgrid(PICTURE, PICTURE)
     pts = np.column_stack([gx.ravel(), gy.ravel()])
     Xt, yt = gd.sample_two_classes(TEST_N, seed=seed + 1_000_003)
     return dict(X=X, y=y, model=model, w=w, b=b,
@@ -53,8 +54,8 @@ def show() -> None:
     r = models(n, shared, ui.seed())
     model = r["model"]
     new = gd.sample_model(model, n, seed=ui.seed() + 7) if sample else None
-    ui.show_figure(ui.figure(figs.classifiers_figure, r["X"], r["y"], GRID, GRID, r["gen"],
-                             r["disc"], model.means, model.covs, new, x1),
+    ui.show_figure(ui.figure(figs.classifiers_figure, r["X"], r["y"], PICTURE, PICTURE,
+                             r["gen"], r["disc"], model.means, model.covs, new, x1),
                    key="fit_fig_classifiers")
     p_gen = gd.marginal_posterior(model, x1)
     along = gd.logistic_posterior(r["w"], r["b"], np.column_stack([np.full(GRID.size, x1), GRID]))
