@@ -30,7 +30,7 @@ from gdm_core.units import UNITS, fmt, from_nats  # noqa: F401
 
 from . import protocol
 from .heap import collect_after_run, freeze_long_lived  # noqa: F401
-from .charts import figure, show_figure, show_selectable_figure  # noqa: F401
+from .charts import figure, heavy_figure, show_figure, show_selectable_figure  # noqa: F401
 from .pages import ASSETS, PAGES, compact_layout, ensure_entrypoint, page_link  # noqa: F401
 from .sections import (  # noqa: F401
     ERROR_MARKER, SECTION_CALLS, SECTION_FAILURES, failures_since, guarded, last_failure_seq,

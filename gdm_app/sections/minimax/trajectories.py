@@ -35,7 +35,8 @@ def show() -> None:
     left, right = st.columns(2)  # the pictures first, the step slider under them
     k = step_slider(c.steps)
     with left:
-        ui.show_figure(figs.trajectories(paths, upto=k), key="mm_fig_traj")
+        # shared by the class: the same preset is one build for everyone
+        ui.show_figure(ui.heavy_figure(figs.trajectories, paths, upto=k), key="mm_fig_traj")
         st.caption("**Trajectories.** Background: f(x, y) (red high, blue low) and arrows of "
                    "the field (−y, x). Dots are the iterates z_k; the black ring is z₀, the star "
                    "the equilibrium. The view fits the runs that stay bounded; a run marked "
@@ -44,8 +45,8 @@ def show() -> None:
         th = closed_forms(c.x0, c.y0, c.lr, c.steps)
         norms = {m: games.distances(p) for m, p in paths.items()}
         band = games.alternating_band((c.x0, c.y0), c.lr)
-        ui.show_figure(figs.distance_plot(norms, {m: th[m] for m in c.methods}, band, upto=k,
-                                          theory_labels=THEORY_LABELS), key="mm_fig_dist")
+        ui.show_figure(ui.figure(figs.distance_plot, norms, {m: th[m] for m in c.methods},
+                                 band, upto=k, theory_labels=THEORY_LABELS), key="mm_fig_dist")
         st.caption("**Distance to the equilibrium.** Solid: measured ‖z_k‖. Dashed black: the "
                    "exact closed form — it lies on top of the measured line. Dotted: the band "
                    "alternating GDA cannot leave.")
