@@ -157,3 +157,52 @@ def test_presentation_mode_in_the_dark(browser):
     assert not light, "\n".join(light)
     assert not bad, "\n".join(bad)
     assert not thin, "\n".join(thin)
+
+
+# A lecture run on the views: the lesson bar sits above the page. Step 27 is the GAN's "Step
+# by hand" (a tab of controls and a chart; no question, so its card opens the view at once).
+BAR_STEP = 27
+BAR_JS = """() => {
+  const bar = document.querySelector('.st-key-lesson_bar');
+  if (!bar) return null;
+  const W = document.documentElement.clientWidth;
+  // a button with a help text has a second, empty one for its tooltip; a label is markdown
+  const buttons = [...bar.querySelectorAll('button')].map(b => b.getBoundingClientRect())
+      .filter(r => r.width > 0);
+  const title = [...bar.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+      .filter(e => !e.closest('button')).map(e => e.getBoundingClientRect());
+  const boxes = [...buttons, ...title].filter(r => r.width > 0);
+  let overlaps = 0;
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i], b = boxes[j];
+    if (Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1
+        && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1) overlaps++;
+  }
+  return {buttons: buttons.length, overlaps,
+          cut: buttons.filter(r => r.left < 0 || r.right > W + 0.5).length,
+          bottom: bar.getBoundingClientRect().bottom};
+}"""
+
+
+@pytest.mark.parametrize("width,height", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_the_lesson_bar_fits_above_a_view(browser, width, height):
+    from harness.browser import wait_for_app
+
+    server, b = browser
+    ctx = b.new_context(viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    try:
+        page.goto(f"{server.base}/lesson?step={BAR_STEP}")
+        wait_for_app(page)
+        page.locator(".st-key-lesson_view button:visible").first.click()
+        page.wait_for_url("**/gan?**", timeout=20_000)
+        wait_for_app(page)
+        bar = page.evaluate(BAR_JS)
+        assert bar is not None, "no lesson bar on the view"
+        assert bar["buttons"] == 4 and bar["overlaps"] == 0 and bar["cut"] == 0, bar
+        assert problems(page) == []
+        if (width, height) == (1280, 720):   # the bar does not push the picture off screen
+            pic = picture(page)
+            assert pic["top"] is not None and pic["top"] <= height - MIN_VISIBLE, pic
+    finally:
+        ctx.close()
