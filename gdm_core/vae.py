@@ -236,15 +236,29 @@ def elbo_estimate(model, x, samples: int = 1, seed: int = 0,
         raise ValueError(f"the number of samples must be at least 1, got {samples}.")
     if batch < 1:
         raise ValueError(f"the batch size must be at least 1, got {batch}.")
-    net, x = _vae(model), _as_batch(x)
+    net = _vae(model)
+    return elbo_terms(net.encode, net.decode, _as_batch(x), samples=samples, seed=seed,
+                      batch=batch)
+
+
+def elbo_terms(encode, decode, x, labels=None, samples: int = 1, seed: int = 0,
+               batch: int = 500) -> tuple[np.ndarray, np.ndarray]:
+    r"""The loop behind :func:`elbo_estimate`, for any Gaussian encoder and Bernoulli decoder:
+    ``encode(x_b[, y_b]) -> (mu, logvar)``, ``decode(z[, y]) -> logits``. With ``labels`` the
+    model is conditional (the conditional VAE's :math:`q(z|x,y)`, :math:`p(x|z,y)`): each batch's
+    labels go to the encoder, and to the decoder once per draw. ε from
+    ``default_rng(seed)``, drawn batch after batch as (samples, batch, d)."""
+    x = np.asarray(x, np.float32)
     rng = np.random.default_rng(int(seed))
     recs, kls = [np.zeros(0)], [np.zeros(0)]
     for start in range(0, len(x), batch):
         xb = x[start:start + batch]
-        mu, logvar = net.encode(xb)
+        given = () if labels is None else (np.asarray(labels)[start:start + batch],)
+        mu, logvar = encode(xb, *given)
         eps = rng.standard_normal((samples,) + mu.shape).astype(np.float32)
-        z = mu + np.exp(0.5 * logvar) * eps
-        logits = net.decode(z.reshape(-1, mu.shape[-1])).reshape(samples, len(xb), -1)
+        z = (mu + np.exp(0.5 * logvar) * eps).reshape(-1, mu.shape[-1])
+        logits = decode(z, *(np.tile(y, samples) for y in given))
+        logits = logits.reshape(samples, len(xb), -1)
         ll = bernoulli_log_likelihood(logits, np.broadcast_to(xb, logits.shape))
         recs.append(ll.astype(np.float64).mean(0))
         kls.append(kl_to_prior(mu, logvar).astype(np.float64))

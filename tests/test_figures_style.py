@@ -1,6 +1,6 @@
 """The shared look of every figure: the title in the top band, the legend in the bottom one.
 
-The browser check (``tests/e2e/test_first_screen.py``) measures that no chart title meets its
+The browser check (``tests/e2e/test_layout.py``) measures that no chart title meets its
 legend on any page; these are the figure-level rules that make it so.
 """
 

@@ -3,7 +3,7 @@ is one short headline sentence, and the tab's first picture comes before any for
 paragraph of explanation (inputs the picture needs may sit above it).
 
 Where the pictures land on a 1280×720 screen is measured in Chromium by
-``tests/e2e/test_first_screen.py``; this is the quick AppTest check of the order.
+``tests/e2e/test_layout.py``; this is the quick AppTest check of the order.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 then its picture; the inputs it needs go right above it or beside it, and explanations, formulas
 and tables beside it or after it. At a projector's 1280×720 with the sidebar open the picture
 then starts on the first screen with at least 200 px of it in view
-(``tests/e2e/test_first_screen.py`` measures it).
+(``tests/e2e/test_layout.py`` measures it).
 """
 
 from __future__ import annotations

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from gdm_core.cvae._net import N_CLASSES, ConditionalNet
-from gdm_core.layers import bernoulli_log_likelihood
-from gdm_core.vae import _sigmoid, kl_to_prior, latent_grid
+from gdm_core.vae import _sigmoid, elbo_terms, latent_grid
 
 
 def _digit(digit) -> int:
@@ -90,17 +89,7 @@ def conditional_elbo(net: ConditionalNet, x, labels, seed: int = 0, batch: int =
     reconstruction :math:`\log p(x \mid z, y)`, :math:`z = \mu + \sigma\varepsilon`, and the
     closed-form :math:`\mathrm{KL}(q(z|x,y)\,\|\,\mathcal N(0, I))`. ε from ``default_rng(seed)``
     batch after batch. Returns (reconstruction (N,), kl (N,)), float64; −ELBO = kl − rec."""
-    x = np.asarray(x, np.float32)
-    labels = np.asarray(labels)
-    rng = np.random.default_rng(int(seed))
-    recs, kls = [np.zeros(0)], [np.zeros(0)]
-    for s in range(0, len(x), batch):
-        xb, yb = x[s:s + batch], labels[s:s + batch]
-        mu, logvar = net.encode(xb, yb)
-        z = mu + np.exp(0.5 * logvar) * rng.standard_normal(mu.shape).astype(np.float32)
-        recs.append(bernoulli_log_likelihood(net.decode(z, yb), xb).astype(np.float64))
-        kls.append(kl_to_prior(mu, logvar).astype(np.float64))
-    return np.concatenate(recs), np.concatenate(kls)
+    return elbo_terms(net.encode, net.decode, x, labels, seed=seed, batch=batch)
 
 
 def slant_and_ink(images) -> tuple[np.ndarray, np.ndarray]:

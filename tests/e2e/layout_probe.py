@@ -15,12 +15,15 @@ One JavaScript probe, run on the open view (page and tab), returns every problem
 Used by ``test_layout.py`` at 1280×720, 1920×1080 and a 390×844 phone, and as a command:
 
     python -m tests.e2e.layout_probe [--sizes 1280x720,390x844] [--only gan] [--present]
+    python -m tests.e2e.layout_probe --sizes 1280x720 --app-dir /tmp/old --json before.json
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
 
 from harness.browser import launch, page_problems, wait_for_app
 from harness.server import streamlit_server
@@ -197,13 +200,14 @@ def main(argv=None) -> int:
     ap.add_argument("--present", action="store_true", help="in presentation mode")
     ap.add_argument("--dark", action="store_true", help="in the dark theme")
     ap.add_argument("--shots", default=None, help="save a screenshot per view in this folder")
+    ap.add_argument("--app-dir", default=None, help="another checkout to measure (a before)")
+    ap.add_argument("--json", default=None, help="also write the measurements here")
     args = ap.parse_args(argv)
-    from pathlib import Path
-
     from playwright.sync_api import sync_playwright
     paths = [p for p in url_paths() if not args.only or args.only in p]
-    bad = 0
-    with streamlit_server() as server, sync_playwright() as p:
+    bad, rows = 0, []
+    server_args = {"app_dir": Path(args.app_dir)} if args.app_dir else {}
+    with streamlit_server(**server_args) as server, sync_playwright() as p:
         browser = launch(p)
         for size in args.sizes.split(","):
             w, h = map(int, size.split("x"))
@@ -214,6 +218,8 @@ def main(argv=None) -> int:
             for path, tab in tab_views(page, server.base, paths, query):
                 found, pic = problems(page), picture(page)
                 bad += len(found)
+                rows.append(dict(size=size, path=path, tab=tab, top=pic["top"],
+                                 share=pic["share"], problems=found))
                 top = "-" if pic["top"] is None else f"{pic['top']:.0f}"
                 print(f"{size:9s} {path:12s} {tab or '-':28s} top {top:>5s} "
                       f"share {pic['share']:.0%}  " + "; ".join(found), flush=True)
@@ -223,6 +229,8 @@ def main(argv=None) -> int:
                     page.screenshot(path=str(Path(args.shots) / f"{name}.png"))
             ctx.close()
         browser.close()
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=1))
     return 1 if bad else 0
 
 

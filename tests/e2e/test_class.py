@@ -28,6 +28,9 @@ FOLLOW_LIMIT = 2.0  # seconds: the issue's "within 2 s"
 # worker's browsers on the same 2 cores, 4.7 s was seen. The bound keeps the behaviour tested;
 # the latency itself is measured by bench/bench_followers.py --views (README).
 VIEW_LIMIT = 8.0
+# How long the test waits for a screen (each lag is then asserted from the teacher's screen):
+# a page switch by four browsers beside the other test worker's took more than 11 s once.
+WAIT = 30.0
 POLL_STEP = next(i for i, s in enumerate(lesson.all_steps(), 1)
                  if s.question and s.question.options and i > 1)
 VIEW = {"width": 1280, "height": 900}
@@ -82,8 +85,13 @@ def follow_lags(teacher, students, n: int, timeout: float = 10.0) -> list[float]
     (times taken in the pages; call :data:`WATCH_STEPS` on each page before the move). A
     student who got there first counts 0."""
     seen = []
-    for page in [teacher, *students]:
-        page.wait_for_function(SHOWS_STEP, arg=n, timeout=timeout * 1000)
+    for who, page in zip(["teacher", "student 1", "student 2", "student 3"],
+                         [teacher, *students]):
+        try:
+            page.wait_for_function(SHOWS_STEP, arg=n, timeout=timeout * 1000)
+        except Exception as err:  # noqa: BLE001 - say which screen, and what it shows
+            raise AssertionError(f"step {n} not on the {who}'s screen after {timeout} s: "
+                                 f"{page.url}\n{main_text(page)[:300]}") from err
         seen.append(page.evaluate("(n) => window.__stepSeen[n]", str(n)))
     return [max(0.0, (t - seen[0]) / 1000) for t in seen[1:]]
 
@@ -177,7 +185,7 @@ def test_a_class_follows_its_teacher_answers_polls_and_ends():
         for n in range(start_step + 1, POLL_STEP + 1):
             teacher.wait_for_timeout(1200)   # the lecturer speaks between two moves
             teacher.keyboard.press("PageDown")
-            lags = follow_lags(teacher, students, n, timeout=VIEW_LIMIT + 3)
+            lags = follow_lags(teacher, students, n, timeout=WAIT)
             assert max(lags) <= VIEW_LIMIT, (n, lags)        # every move is followed
             slowest.append(max(lags))
         print(f"slowest student per move: {[round(x, 2) for x in slowest]} s")
@@ -226,7 +234,7 @@ def test_a_class_follows_its_teacher_answers_polls_and_ends():
         for page in [teacher, *students]:
             page.evaluate(WATCH_STEPS)
         button(teacher, "lesson_view").click()
-        lags = view_lags(teacher, students, step, timeout=VIEW_LIMIT + 3)
+        lags = view_lags(teacher, students, step, timeout=WAIT)
         assert max(lags) <= VIEW_LIMIT, lags
         print(f"students on the teacher's view after {max(lags):.2f} s")
         assert all(s.url.split("/", 3)[3] == teacher.url.split("/", 3)[3] for s in students)
@@ -236,15 +244,16 @@ def test_a_class_follows_its_teacher_answers_polls_and_ends():
         # the clicker on the view: the next step's view, or its card when it asks a question
         for page in [teacher, *students]:
             page.evaluate(WATCH_STEPS)
+        wait_for_app(teacher)    # the view drawn and idle (under load it is still arriving)
         teacher.locator("h1").first.click()
         teacher.keyboard.press("PageDown")
         nxt = lesson.step(POLL_STEP + 1)
         if nxt.question is None:
-            lags = view_lags(teacher, students, nxt, timeout=VIEW_LIMIT + 3)
+            lags = view_lags(teacher, students, nxt, timeout=WAIT)
             assert max(lags) <= VIEW_LIMIT, lags
         else:
             # from a view back to the lesson's card: a page switch, bounded like the views
-            lags = follow_lags(teacher, students, POLL_STEP + 1, timeout=VIEW_LIMIT + 3)
+            lags = follow_lags(teacher, students, POLL_STEP + 1, timeout=WAIT)
             assert max(lags) <= VIEW_LIMIT, lags
         for page in [teacher, *students]:
             assert page_problems(page) == []

@@ -48,7 +48,9 @@ NOT_ONE_PICTURE = {("gan", "The maths"), ("vae", "Train your own"),
                    # a student's activity: its canvas is the component's fixed 280 px square
                    ("vae", "Draw a digit"),
                    # two pictures with the two W₁ numbers, its point, between them (57 %)
-                   ("divergences", "Plan and critic")}
+                   ("divergences", "Plan and critic"),
+                   # a menu of eight small pictures, one per page, not one picture
+                   ("home", None)}
 # The lesson is the teacher's script (a step's words and a link to its view), not a view itself.
 NO_PICTURE = {("lesson", None)}
 
