@@ -39,16 +39,20 @@ def _config(fig) -> dict:
                                                 "filename": slug[:60]}}
 
 
+def _make(module: str, name: str, args: tuple, kwargs: tuple):
+    return getattr(importlib.import_module(module), name)(*args, **dict(kwargs))
+
+
 @st.cache_resource(max_entries=128, ttl=3600, show_spinner=False)
 def _build(module: str, name: str, args: tuple, kwargs: tuple):
     # A resource, not a copy: the same Figure object is handed to every session. Building and
     # styling a Plotly figure costs tens of milliseconds; st.plotly_chart only reads it.
-    return getattr(importlib.import_module(module), name)(*args, **dict(kwargs))
+    return _make(module, name, args, kwargs)
 
 
 @st.cache_resource(max_entries=24, ttl=3600, show_spinner=False)
 def _build_heavy(module: str, name: str, args: tuple, kwargs: tuple):
-    return getattr(importlib.import_module(module), name)(*args, **dict(kwargs))
+    return _make(module, name, args, kwargs)
 
 
 def figure(builder, *args, **kwargs):

@@ -80,20 +80,28 @@ WATCH_STEPS = r"""() => {
 }"""
 
 
-def follow_lags(teacher, students, n: int, timeout: float = 10.0) -> list[float]:
-    """Each student's seconds from the teacher's page showing step n to their own showing it
-    (times taken in the pages; call :data:`WATCH_STEPS` on each page before the move). A
-    student who got there first counts 0."""
+def _lags(teacher, students, wait, key: str, what: str, timeout: float) -> list[float]:
+    """Each student's seconds from the teacher's page reaching a screen to their own (times
+    taken in the pages under ``window.__stepSeen[key]``: call :data:`WATCH_STEPS` on each page
+    before the move). ``wait(page, timeout)`` waits for the screen. A student who got there
+    first counts 0."""
     seen = []
     for who, page in zip(["teacher", "student 1", "student 2", "student 3"],
                          [teacher, *students]):
         try:
-            page.wait_for_function(SHOWS_STEP, arg=n, timeout=timeout * 1000)
+            wait(page, timeout)
         except Exception as err:  # noqa: BLE001 - say which screen, and what it shows
-            raise AssertionError(f"step {n} not on the {who}'s screen after {timeout} s: "
+            raise AssertionError(f"{what} not on the {who}'s screen after {timeout} s: "
                                  f"{page.url}\n{main_text(page)[:300]}") from err
-        seen.append(page.evaluate("(n) => window.__stepSeen[n]", str(n)))
+        seen.append(page.evaluate("(k) => window.__stepSeen[k]", key))
     return [max(0.0, (t - seen[0]) / 1000) for t in seen[1:]]
+
+
+def follow_lags(teacher, students, n: int, timeout: float = 10.0) -> list[float]:
+    """The students' lags to step n's card (:func:`_lags`)."""
+    return _lags(teacher, students,
+                 lambda page, t: page.wait_for_function(SHOWS_STEP, arg=n, timeout=t * 1000),
+                 str(n), f"step {n}", timeout)
 
 
 def view_key(step) -> str:
@@ -102,12 +110,9 @@ def view_key(step) -> str:
 
 
 def view_lags(teacher, students, step, timeout: float = 10.0) -> list[float]:
-    """Like :func:`follow_lags`, for the students' arrival on ``step``'s view."""
-    seen = []
-    for page in [teacher, *students]:
-        wait_view(page, step, timeout=timeout)
-        seen.append(page.evaluate("(k) => window.__stepSeen[k]", view_key(step)))
-    return [max(0.0, (t - seen[0]) / 1000) for t in seen[1:]]
+    """The students' lags to ``step``'s view (:func:`_lags`)."""
+    return _lags(teacher, students, lambda page, t: wait_view(page, step, timeout=t),
+                 view_key(step), f"the view of {step.title!r}", timeout)
 
 
 def wait_view(page, step, timeout: float = 10.0) -> float:
