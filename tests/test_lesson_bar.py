@@ -110,3 +110,35 @@ def test_next_between_two_views_of_one_page_opens_the_next_tab():
     assert f"step 7 of {M}" in _bar_text(at)
     assert at.session_state["info_tab"] == lesson.step(7).params["info_tab"]
 
+
+
+def test_a_teacher_on_a_view_keeps_the_class_and_sees_its_size(monkeypatch):
+    """The teacher's bar polls the room: lecturing over one view for longer than the idle time
+    does not end the class (a browser test once lost it that way); once it has ended, the bar
+    says so and the teacher is on their own."""
+    from gdm_app.sections.lesson import live
+
+    now = [0.0]
+    store = rooms.RoomStore(clock=lambda: now[0], idle_seconds=60)
+    monkeypatch.setattr(live, "STORE", store)
+    at = _lesson(4)
+    at.button(key="lesson_start").click().run()
+    code, _ = at.session_state["_lesson_room"]
+    store.join(code, "s1")
+    at.button(key="lesson_view").click().run()
+    no_exception(at)
+    view_page = "pages/" + bar.FILES[lesson.step(4).page]
+    at.switch_page(view_page)   # AppTest would rerun the lesson page (whose panel also polls)
+    assert _bar_text(at).startswith(f"<small>Class {code} · 1 student(s) · Lesson · step 4 of")
+    for _ in range(3):                     # three 50 s silences, each polled by the bar
+        now[0] += 50
+        at.run()
+        assert at.title[0].value == TITLES[lesson.step(4).page]
+        assert store.view(code).step == 4 and "_lesson_room" in at.session_state
+    now[0] += 61                           # the tab closed: nobody polls, the room expires
+    with pytest.raises(rooms.NoSuchRoom):
+        store.view(code)
+    at.run()
+    no_exception(at)
+    assert "_lesson_room" not in at.session_state
+    assert _bar_text(at).startswith("<small>The class has ended · Lesson · step 4 of")

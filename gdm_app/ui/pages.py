@@ -86,6 +86,8 @@ h1 {padding-top: 0.1rem; padding-bottom: 0.1rem; font-size: 2.2rem !important;}
   /* a formula wider than the phone scrolls sideways in its own box (as on Wikipedia) */
   .katex-display {overflow-x: auto; overflow-y: hidden; padding-bottom: 0.3rem;}
   .katex-display > .katex {font-size: 1em;}
+  /* a teacher's lesson bar: its (polled) title takes the row, the buttons go under it */
+  [data-testid="stLayoutWrapper"]:has(> .st-key-lesson_bar_title) {min-width: 100%;}
 }
 </style>"""
 

@@ -246,6 +246,12 @@ def test_a_class_follows_its_teacher_answers_polls_and_ends():
         assert re.search(rf"Following the class · Lesson · step {POLL_STEP} of {M}",
                          main_text(students[0])), main_text(students[0])[:500]
         assert button(students[0], "lesson_next").count() == 0   # a student's bar cannot move
+        # the lecturer talks over the view longer than the idle time: the teacher's open tab
+        # keeps the class (a CI run once lost it here, students told "the class has ended")
+        wait_text(teacher, r"Class %s · 3 student\(s\) · Lesson" % code, timeout=10)
+        teacher.wait_for_timeout((IDLE + 3) * 1000)
+        assert "The class has ended" not in main_text(students[0])
+        wait_text(teacher, r"Class %s · 3 student\(s\) · Lesson" % code, timeout=5)
         # the clicker on the view: the next step's view, or its card when it asks a question
         for page in [teacher, *students]:
             page.evaluate(WATCH_STEPS)

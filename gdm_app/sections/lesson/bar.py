@@ -85,14 +85,15 @@ def show(url_path: str) -> None:
     if url_path == "lesson" or not ss.get("_lesson_views"):
         return
     n = shared.current_step()
-    step = lesson.step(n)
     following = (ss.get("_lesson_follow", True) and not ss.get("_lesson_room")
                  and (ss.get("_lesson_student") or ss.get("_lesson_ended")))
     # One row that wraps: on a phone the buttons go under the title together, not one per row.
     with st.container(key="lesson_bar", horizontal=True, vertical_alignment="center", gap="small"):
-        who = "Following the class · " if following else ""
-        st.markdown(f"<small>{who}Lesson · step {n} of {shared.count()}</small> **{step.title}**",
-                    unsafe_allow_html=True, width="stretch")
+        if ss.get("_lesson_room"):
+            with st.container(key="lesson_bar_title", width="stretch"):  # the title's place
+                _lead(n)   # the title with the class's size, polled
+        else:
+            _title(n, "Following the class · " if following else "")
         if following:
             st.button("Explore alone", key="lesson_bar_leave", on_click=_leave,
                       icon=":material/explore:")
@@ -110,6 +111,30 @@ def show(url_path: str) -> None:
     from gdm_app.sections.lesson import keys
 
     keys.install()
+
+
+def _title(n: int, who: str) -> None:
+    st.markdown(f"<small>{who}Lesson · step {n} of {shared.count()}</small> "
+                f"**{lesson.step(n).title}**", unsafe_allow_html=True, width="stretch")
+
+
+@st.fragment(run_every=2.0)
+def _lead(n: int) -> None:
+    """A teacher's bar on a view: the class's size, live; and the room kept alive while the
+    teacher's tab is open (the lesson page's panel does it there): a teacher who lectures on one
+    view must not lose the class to the idle timeout."""
+    room = st.session_state.get("_lesson_room")
+    who = ""
+    if room:
+        from gdm_app.sections.lesson import live
+
+        try:
+            view = live._store().teacher_view(*room)
+            who = f"Class {view.code} · {view.students} student(s) · "
+        except rooms.RoomError:
+            st.session_state.pop("_lesson_room", None)
+            who = "The class has ended · "
+    _title(n, who)
 
 
 @st.fragment(run_every=1.0)

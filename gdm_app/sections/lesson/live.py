@@ -37,6 +37,7 @@ def move(room, n: int, screen: str = "card") -> None:
         _store().move(code, token, n, screen)
     except rooms.RoomError:
         st.session_state.pop("_lesson_room", None)  # ended or expired: back to a solo lesson
+        st.toast("The class had ended; you are on your own lesson now.", icon=":material/info:")
 
 
 # --- the histogram both sides see ------------------------------------------------------------
