@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from gdm_app.figures import COLORS, log_axis, styled
+from gdm_app.figures import COLORS, log_axis, on_wire, styled
 
 LEGEND_ROOM = 60  # px a one- or two-row legend takes under the plot
 DIVERGENCE_COLORS = {"forward-kl": COLORS["red"], "reverse-kl": COLORS["purple"],
@@ -142,9 +142,9 @@ def fit_figure(mus, sigmas, surface, path_mu, path_sigma, x, p, q_curves, label:
     fig.update_yaxes(title="density", range=[0, 1.08 * min(top, 3 * float(np.max(p)))],
                      row=1, col=2)
     steps = _frames_at(len(path_mu))
-    # A frame changes q's curve only (its x stays the trace's): float32 arrays, which Plotly
-    # sends as typed binary — as decimal lists the 40 frames were 460 KB of the figure's 536.
-    q32 = np.asarray(q_curves, dtype=np.float32)
+    # A frame changes q's curve only (its x stays the trace's), sent as typed binary (on_wire):
+    # as decimal lists the 40 frames were 460 KB of the figure's 536.
+    q32 = on_wire(q_curves)
     frames = [dict(name=str(k), traces=[3, 5], data=[
         dict(type="scatter", x=[float(path_mu[k])], y=[float(path_sigma[k])]),
         dict(type="scatter", y=q32[k])])
@@ -208,11 +208,10 @@ def classifiers_figure(X, y, gx, gy, gen_prob, disc_prob, means, covs, samples=N
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.05,
                         subplot_titles=("generative: p(x | y), then Bayes' rule",
                                         "discriminative: p(y | x) directly"))
-    # Sent on every change of a control: the shading as float32 (p to 1e-7), each boundary's
-    # field as int8 (2p - 1 in 1/127 steps: only where it crosses 0 is drawn, found to a small
-    # fraction of a grid cell). Six float64 grids made the chart 1.2 MB at 121×121.
-    gx, gy = np.asarray(gx, np.float32), np.asarray(gy, np.float32)
-    gen_prob, disc_prob = (np.asarray(p, np.float32) for p in (gen_prob, disc_prob))
+    # The shading on_wire, each boundary's field as int8 (2p - 1 in 1/127 steps: only where it
+    # crosses 0 is drawn, found to a small fraction of a grid cell). Six float64 grids made the
+    # chart 1.2 MB at 121×121.
+    gx, gy, gen_prob, disc_prob = on_wire(gx, gy, gen_prob, disc_prob)
     signed = {id(p): np.rint(127 * (2 * p - 1)).astype(np.int8) for p in (gen_prob, disc_prob)}
     for col, prob in ((1, gen_prob), (2, disc_prob)):
         fig.add_trace(go.Heatmap(x=gx, y=gy, z=prob, zmin=0, zmax=1, colorscale=POSTERIOR_SCALE,

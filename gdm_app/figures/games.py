@@ -11,7 +11,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from gdm_app.figures import COLORS, SCENE, log_axis, styled
+from gdm_app.figures import COLORS, SCENE, log_axis, on_wire, styled
 from gdm_core.games import METHOD_LABELS, METHODS, XY, BilinearGame
 
 METHOD_COLORS = {
@@ -52,19 +52,16 @@ def field_arrows(game: BilinearGame = XY, extent: float = 2.0, n: int = 13):
     xs = np.stack([gx, tx, nan, lx, tx, rx, nan], axis=-1).ravel()
     ys = np.stack([gy, ty, nan, ly, ty, ry, nan], axis=-1).ravel()
     keep = np.repeat((mag > 0).ravel(), 7)  # no zero-length arrow at the equilibrium
-    # float32: an arrow's ends to 1e-7 of the view, half the bytes on every redraw
-    return xs[keep].astype(np.float32), ys[keep].astype(np.float32)
+    return on_wire(xs[keep], ys[keep])
 
 
 def contour_field(game: BilinearGame = XY, extent: float = 2.0, grid: int = 41,
                   arrows: int = 13, title: str | None = None, height: int = 520) -> go.Figure:
     """Contours of f(x, y) with the simultaneous gradient field drawn as arrows."""
-    # The background travels with every redraw of the trajectories (each control's change):
-    # 41×41 values of a bilinear f in float32 draw the same 16 contours as 61×61 in float64,
-    # at a fifth of the bytes (38 -> 9 KB).
+    # The background travels with every redraw of the trajectories: 41×41 values of a bilinear
+    # f on_wire draw the same 16 contours as 61×61 in float64, at a fifth of the bytes (38 -> 9 KB).
     g = np.linspace(-extent, extent, grid)
-    f = game.value(g[None, :], g[:, None]).astype(np.float32)
-    g = g.astype(np.float32)
+    f, g = on_wire(game.value(g[None, :], g[:, None]), g)
     ax, ay = field_arrows(game, extent, arrows)
     fig = go.Figure([
         go.Contour(
@@ -136,9 +133,8 @@ def _comet(shown: dict[str, np.ndarray], windows: dict[str, np.ndarray],
     pts = np.concatenate([p[i] for p, i in zip(shown.values(), idx)])
     sizes = np.concatenate([np.r_[np.linspace(6, 10, len(i))[:-1], 14] for i in idx])
     which = np.concatenate([np.full(len(i), METHODS.index(m)) for m, i in zip(shown, idx)])
-    # Compact dtypes: Plotly sends NumPy arrays as typed binary, so frames stay small.
-    # float32: a dot's position to 1e-7 of the view, half the bytes of float64 over the wire
-    out = dict(type="scatter", x=pts[:, 0].astype(np.float32), y=pts[:, 1].astype(np.float32),
+    # Compact dtypes (Plotly sends NumPy arrays as typed binary), so frames stay small.
+    out = dict(type="scatter", x=on_wire(pts[:, 0]), y=on_wire(pts[:, 1]),
                customdata=np.concatenate(idx).astype(np.int32),
                marker=dict(size=sizes.astype(np.uint8), color=which.astype(np.uint8)))
     if labels:  # hover names; left out of animation frames, where they would dominate the size

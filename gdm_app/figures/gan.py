@@ -14,7 +14,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from gdm_app.figures import COLORS, TITLE_TOP, log_axis, styled
+from gdm_app.figures import COLORS, TITLE_TOP, log_axis, on_wire, styled
 
 REAL = COLORS["black"]
 FAKE = COLORS["red"]
@@ -110,9 +110,8 @@ def frame_figure(real, fake, grad=None, grid=None, field=None, field_kind: str =
             mid = float(np.nanmedian(field))
             half = float(np.nanmax(np.abs(field - mid))) or 1.0
             zmin, zmax, label = mid - half, mid + half, "f(x)"
-        # float32 on the wire (sent whole on every frame and control): D or f to 1e-7
-        traces.append(go.Heatmap(
-            x=grid.astype(np.float32), y=grid.astype(np.float32), z=field.astype(np.float32),
+        traces.append(go.Heatmap(   # sent whole on every frame and control: on_wire
+            x=on_wire(grid), y=on_wire(grid), z=on_wire(field),
             zmin=zmin, zmax=zmax, colorscale=PALE_DIVERGING,
             showscale=True, colorbar=dict(title=dict(text=label, font=AXIS_FONT),
                                           tickfont=AXIS_FONT, thickness=14, len=0.8),
@@ -131,7 +130,7 @@ def frame_figure(real, fake, grad=None, grid=None, field=None, field_kind: str =
     if grad is not None:
         keep = np.linspace(0, len(fake) - 1, min(len(fake), MAX_POINTS)).astype(int)
         ax, ay = arrow_segments(np.asarray(fake)[keep], np.asarray(grad)[keep], arrow_scale)
-        traces.append(go.Scatter(x=np.asarray(ax, np.float32), y=np.asarray(ay, np.float32),
+        traces.append(go.Scatter(x=on_wire(ax), y=on_wire(ay),
                                  mode="lines", name="push on G (−∇ loss)",
                                  line=dict(color="rgba(60,60,60,0.75)", width=1.2),
                                  hoverinfo="skip"))

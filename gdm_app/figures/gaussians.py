@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from gdm_app.figures import COLORS
+from gdm_app.figures import COLORS, on_wire
 from gdm_app.figures.latent import _projector
 
 
@@ -25,9 +25,7 @@ def density_with_slices(x, y, density, marginal_x, marginal_pdf, x_b: float,
     """
     fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.12,
                         subplot_titles=("joint density", "marginal and conditional of z₁"))
-    # float32 on the wire: the density to 1e-7 relative, half the bytes of every redraw
-    fig.add_trace(go.Contour(x=np.asarray(x, np.float32), y=np.asarray(y, np.float32),
-                             z=np.asarray(density, np.float32),
+    fig.add_trace(go.Contour(x=on_wire(x), y=on_wire(y), z=on_wire(density),
                              colorscale="Blues", showscale=False, ncontours=12,
                              contours=dict(coloring="fill"), name="p(z₁, z₂)",
                              hovertemplate="z₁ %{x:.2f}<br>z₂ %{y:.2f}<br>%{z:.3f}<extra></extra>"),
