@@ -57,11 +57,11 @@ import re
 import statistics
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from streamlit.proto.Alert_pb2 import Alert  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
@@ -71,6 +71,7 @@ from websockets.exceptions import ConnectionClosed  # noqa: E402
 from websockets.typing import Origin, Subprotocol  # noqa: E402
 
 from harness.server import streamlit_server  # noqa: E402
+from server_meter import Sampler, memory_mb  # noqa: E402
 
 TARGET_CORES = 0.25               # for 40 followers
 STEP_RE = re.compile(r"^Step (\d+) of (\d+)\b")          # card.header's caption
@@ -79,62 +80,7 @@ ROOM_RE = re.compile(r"lesson\?room=([A-Z2-9]{6})\b")    # live.teacher_panel's 
 JOINED_RE = re.compile(r"^(\d+) student\(s\) in the class")  # live.teacher_live's caption
 START_KEY, NEXT_KEY = "lesson_start", "lesson_next"      # live.start_button, card.navigation
 VIEW_KEY, CARD = "lesson_view", "lesson"                   # card.header's "Show the view"; its page
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 FINISHED = ForwardMsg.ScriptFinishedStatus
-
-
-# --- the server process, from /proc -------------------------------------------------------------
-
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of ``pid`` in seconds (``/proc/PID/stat`` fields 14 and 15)."""
-    with open(f"/proc/{pid}/stat") as f:
-        text = f.read()
-    fields = text[text.rindex(")") + 2:].split()   # from field 3 (state) on
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-
-def memory_mb(pid: int) -> dict[str, float]:
-    """VmRSS (now) and VmHWM (peak since start) of ``pid``, in MB."""
-    out = {}
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                out[key] = int(value.split()[0]) / 1024
-    return out
-
-
-@dataclass
-class Sampler:
-    """The server's CPU time and memory every ``every`` seconds, on the event loop."""
-
-    pid: int
-    every: float = 1.0
-    samples: list[tuple[float, float, float]] = field(default_factory=list)  # (t, cpu s, rss MB)
-
-    def sample(self) -> tuple[float, float, float]:
-        s = (time.monotonic(), cpu_seconds(self.pid), memory_mb(self.pid)["VmRSS"])
-        self.samples.append(s)
-        return s
-
-    async def run(self) -> None:
-        while True:
-            self.sample()
-            await asyncio.sleep(self.every)
-
-    def busiest(self, t0: float, t1: float, window: float = 5.0) -> float:
-        """The most cores used over any ``window`` seconds between t0 and t1."""
-        inside = [s for s in self.samples if t0 <= s[0] <= t1]
-        best, j = 0.0, 0
-        for i in range(len(inside)):
-            while inside[i][0] - inside[j][0] > window:
-                j += 1
-            if inside[i][0] - inside[j][0] >= window * 0.8:
-                best = max(best, (inside[i][1] - inside[j][1]) / (inside[i][0] - inside[j][0]))
-        return best
-
-    def peak_rss(self, t0: float, t1: float) -> float:
-        return max((s[2] for s in self.samples if t0 <= s[0] <= t1), default=float("nan"))
 
 
 # --- one browser tab, emulated ------------------------------------------------------------------
@@ -156,6 +102,7 @@ class Tab:
         self.pages: dict[str, str] = {}    # page hash -> url path (from ``navigation``)
         self.buttons: dict[str, str] = {}
         self.disabled: set[str] = set()
+        self.sliders: dict[str, object] = {}   # widget id -> its Slider proto (numeric, enabled)
         self.seen: dict[tuple[str, int], list[float]] = {}
         self.shown: tuple[str, int] | None = None
         self.step_total: int | None = None
@@ -195,7 +142,7 @@ class Tab:
         return f"{self.base}/{self.url_path}" + (f"?{self.query}" if self.query else "")
 
     async def rerun(self, fragment_id: str = "", auto: bool = False,
-                    triggers: tuple[str, ...] = ()) -> None:
+                    triggers: tuple[str, ...] = (), values: dict | None = None) -> None:
         """``sendRerunBackMsg``: the page (by hash once known, else by name), the query string,
         the widget states (here: the button triggers), the cached hashes, the browser context."""
         msg = BackMsg()
@@ -206,6 +153,8 @@ class Tab:
         state.widget_states.SetInParent()
         for widget_id in triggers:
             state.widget_states.widgets.add(id=widget_id, trigger_value=True)
+        for widget_id, value in (values or {}).items():   # a slider: its value(s), as doubles
+            state.widget_states.widgets.add(id=widget_id).double_array_value.data.extend(value)
         state.cached_message_hashes.extend(self.cache)
         ctx = state.context_info
         ctx.timezone, ctx.timezone_offset, ctx.locale = "UTC", 0, "en-US"
@@ -273,7 +222,7 @@ class Tab:
         self.full_runs += 1
         self.running = True
         self._go(msg.new_session.page_script_hash)
-        self.buttons, self.disabled = {}, set()    # a full run draws the page anew
+        self.buttons, self.disabled, self.sliders = {}, set(), {}   # a full run draws anew
         self._cancel_timers(list(self.timers))   # cleanupAutoReruns
 
     def _on_navigation(self, msg: ForwardMsg) -> None:
@@ -337,6 +286,8 @@ class Tab:
             key = element.button.id.rsplit("-", 1)[1]
             self.buttons[key] = element.button.id
             (self.disabled.add if element.button.disabled else self.disabled.discard)(key)
+        elif kind == "slider" and not element.slider.options and not element.slider.disabled:
+            self.sliders[element.slider.id] = element.slider   # a numeric slider (not a date)
         if kind in ("markdown", "heading", "text", "alert"):   # captions are markdown
             self._read_text(getattr(element, kind).body)
 

@@ -11,8 +11,11 @@ page, then visits ``--visits`` views one after the other, ``--dwell`` s apart (�
 random): every page's default view, then the lesson's steps' views (each a page with the tab and
 inputs of its URL, ``gdm_core.lesson``), in an order of its own. A visit is a full run of that page
 with that query string, as a browser opening the step's link (the URL defines the view on
-arrival, ``ui.url_wins_on_arrival``). What it does not do: move sliders (the URL sets their
-values; the lesson's are the values a class meets) or press training buttons.
+arrival, ``ui.url_wins_on_arrival``). With ``--moves K``, after each visit the student moves K
+of the view's sliders, one at a time, each to a value of its own grid at random (a full rerun
+with that slider's new value, as a browser sends it: heavier than the fragment rerun a browser
+would ask for, so the memory is not underestimated); the figure caches then fill as a class that
+explores fills them. What it does not do: press training buttons.
 
 Reported per class size: server RSS at the start, its peak during the visits (sampled, and
 VmHWM), and at the end with everyone still connected; server CPU; visits finished; each visit's
@@ -35,13 +38,14 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_followers import Sampler, Tab, memory_mb  # noqa: E402
+from bench_followers import Tab  # noqa: E402
+from server_meter import Sampler, memory_mb  # noqa: E402
 
 from gdm_core import lesson  # noqa: E402
 from harness.server import streamlit_server  # noqa: E402
@@ -68,7 +72,40 @@ async def visit(tab: Tab, page: str, query: str, timeout: float) -> float | None
     return time.monotonic() - sent if ok else None
 
 
-async def student(i: int, base: str, args, rng: random.Random, out: list) -> Tab:
+def slider_value(slider, rng: random.Random) -> list[float]:
+    """A value on the slider's own grid (min + k·step), at random; a range slider keeps its
+    width."""
+    lo, hi, step = slider.min, slider.max, slider.step or (slider.max - slider.min) / 100 or 1
+    k = int(round((hi - lo) / step))
+    v = lo + step * rng.randint(0, max(k, 0))
+    if len(slider.value or slider.default) == 2:
+        width = abs(slider.default[1] - slider.default[0])
+        a = min(v, hi - width)
+        return [a, a + width]
+    return [min(v, hi)]
+
+
+async def move(tab: Tab, rng: random.Random, timeout: float) -> float | None:
+    """Move one of the view's sliders (:func:`slider_value`); the server's seconds, or None."""
+    if not tab.sliders:
+        return None
+    widget_id = rng.choice(sorted(tab.sliders))
+    slider = tab.sliders[widget_id]
+    value = slider_value(slider, rng)
+    if slider.query_param_key:      # the frontend writes a bound widget's value to the address
+        params = [(k, v) for k, v in parse_qsl(tab.query) if k != slider.query_param_key]
+        shown = [int(v) if slider.data_type == slider.INT else v for v in value]
+        params += [(slider.query_param_key, str(v)) for v in shown]
+        tab.query = urlencode(params)
+    runs, sent = tab.full_runs, time.monotonic()
+    await tab.rerun(values={widget_id: value})
+    ok = await tab.until(lambda: tab.full_runs > runs and tab.idle(), timeout,
+                         f"a slider on /{tab.url_path}")
+    return time.monotonic() - sent if ok else None
+
+
+async def student(i: int, base: str, args, rng: random.Random, out: list,
+                  moves: list) -> Tab:
     tab = Tab(f"student-{i + 1}", base, "")
     tab.warnings = []   # a view may warn on purpose (KL = ∞ when Q misses a face)
     await tab.open()
@@ -82,6 +119,10 @@ async def student(i: int, base: str, args, rng: random.Random, out: list) -> Tab
     for page, query in order:
         await asyncio.sleep(args.dwell * rng.uniform(0.5, 1.5))
         out.append(await visit(tab, page, query, args.timeout))
+        for _ in range(args.moves):
+            await asyncio.sleep(args.dwell / 4 * rng.uniform(0.5, 1.5))
+            if tab.sliders:
+                moves.append(await move(tab, rng, args.timeout))
     return tab
 
 
@@ -91,10 +132,11 @@ async def one_class(base: str, pid: int, n: int, args) -> dict:
     sampling = asyncio.create_task(sampler.run())
     cpu0 = start[1]
     times: list = []
+    moved: list = []
     rngs = [random.Random(args.seed * 1000 + i) for i in range(n)]
     tasks = []
     for i in range(n):
-        tasks.append(asyncio.create_task(student(i, base, args, rngs[i], times)))
+        tasks.append(asyncio.create_task(student(i, base, args, rngs[i], times, moved)))
         await asyncio.sleep(args.arrival)
     tabs = [t for t in await asyncio.gather(*tasks, return_exceptions=True)
             if isinstance(t, Tab)]
@@ -118,6 +160,10 @@ async def one_class(base: str, pid: int, n: int, args) -> dict:
         "visit_server_s": {"p50": round(statistics.median(done), 3) if done else None,
                            "p95": round(sorted(done)[int(0.95 * (len(done) - 1))], 3)
                            if done else None},
+        "moves_per_visit": args.moves,
+        "moves_finished": sum(m is not None for m in moved), "moves_sent": len(moved),
+        "move_server_s": {"p50": round(statistics.median([m for m in moved if m is not None]), 3)
+                          if any(m is not None for m in moved) else None},
         "kb_received_per_visit": round(kb / max(len(done), 1), 1),
         "warnings_shown": dict(Counter(w for t in tabs for w in t.warnings)),
         "errors": errors,
@@ -130,6 +176,8 @@ def main(argv=None) -> int:
     ap.add_argument("--students", type=int, nargs="+", default=[1, 40])
     ap.add_argument("--visits", type=int, default=20, help="views each student opens")
     ap.add_argument("--dwell", type=float, default=8.0, help="mean seconds on a view")
+    ap.add_argument("--moves", type=int, default=0,
+                    help="sliders moved after each visit (0: the URL's values only)")
     ap.add_argument("--arrival", type=float, default=0.25, help="seconds between arrivals")
     ap.add_argument("--sample-seconds", type=float, default=0.5)
     ap.add_argument("--timeout", type=float, default=120.0)
