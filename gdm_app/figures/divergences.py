@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from gdm_app.figures import COLORS, log_axis, styled
+from gdm_app.figures import COLORS, log_axis, on_wire, styled
 
 SERIES_COLORS = {
     "KL(Pθ‖P0)": COLORS["red"], "KL(P0‖Pθ)": COLORS["purple"], "JS": COLORS["orange"],
@@ -246,9 +246,12 @@ def discriminator_and_critic(x, p_real, p_fake, d_star, critic, title: str | Non
     """WGAN Fig. 2: densities, the optimal discriminator D* (left axis) and the critic (right axis)."""
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     peak = max(float(np.max(p_real)), float(np.max(p_fake)), 1e-300)
-    fig.add_trace(go.Scatter(x=x, y=np.asarray(p_real) / peak, name="real density (scaled)", fill="tozeroy",
+    # redrawn on every move of the gap or σ slider: four curves on_wire (64 -> 34 KB)
+    x, p_real, p_fake, d_star, critic = on_wire(x, np.asarray(p_real) / peak,
+                                                np.asarray(p_fake) / peak, d_star, critic)
+    fig.add_trace(go.Scatter(x=x, y=p_real, name="real density (scaled)", fill="tozeroy",
                              line=dict(color=COLORS["green"], width=2)), secondary_y=False)
-    fig.add_trace(go.Scatter(x=x, y=np.asarray(p_fake) / peak, name="fake density (scaled)", fill="tozeroy",
+    fig.add_trace(go.Scatter(x=x, y=p_fake, name="fake density (scaled)", fill="tozeroy",
                              line=dict(color=COLORS["purple"], width=2)), secondary_y=False)
     fig.add_trace(go.Scatter(x=x, y=d_star, name="optimal discriminator D*(x)",
                              line=dict(color=COLORS["red"], width=4),
@@ -300,6 +303,7 @@ def gradient_vs_gap(gaps, disc_grad, critic_grad, gap: float, title: str | None 
 
 def gaussian_densities(x, p1, p2, title: str | None = None) -> go.Figure:
     fig = go.Figure()
+    x, p1, p2 = on_wire(x, p1, p2)   # redrawn on every move of a slider (42 -> 22 KB)
     fig.add_trace(go.Scatter(x=x, y=p1, name="p = N(μ1, σ1²)", fill="tozeroy", line=dict(color=COLORS["blue"], width=3)))
     fig.add_trace(go.Scatter(x=x, y=p2, name="q = N(μ2, σ2²)", fill="tozeroy", line=dict(color=COLORS["orange"], width=3)))
     fig.update_xaxes(title="x")
