@@ -142,3 +142,5 @@ def test_a_teacher_on_a_view_keeps_the_class_and_sees_its_size(monkeypatch):
     no_exception(at)
     assert "_lesson_room" not in at.session_state
     assert _bar_text(at).startswith("<small>The class has ended · Lesson · step 4 of")
+    at.run()                               # said on every later run, not for one poll only
+    assert _bar_text(at).startswith("<small>The class has ended · Lesson · step 4 of")

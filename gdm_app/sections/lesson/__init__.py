@@ -4,7 +4,8 @@
 - ``lesson_step``: this session's step (1-based), mirrored to the URL as ``?step=N``;
 - ``lesson_jump``: the step chooser; ``lesson_follow``: a student's Follow / Explore switch;
 - ``_lesson_views``, ``_lesson_goto``: the lesson on the views themselves (``bar``);
-- ``_lesson_room``: the teacher's ``(code, token)``; ``_lesson_student``: a student's
+- ``_lesson_room``: the teacher's ``(code, token)`` (``_lesson_led_ended``: it ended, said by the
+  teacher's bar); ``_lesson_student``: a student's
   ``(code, student id)``; ``_lesson_revealed``: steps revealed on this screen (no class);
   ``_lesson_url_step``: the step last written to the URL.
 """

@@ -89,7 +89,7 @@ def show(url_path: str) -> None:
                  and (ss.get("_lesson_student") or ss.get("_lesson_ended")))
     # One row that wraps: on a phone the buttons go under the title together, not one per row.
     with st.container(key="lesson_bar", horizontal=True, vertical_alignment="center", gap="small"):
-        if ss.get("_lesson_room"):
+        if ss.get("_lesson_room") or ss.get("_lesson_led_ended"):
             with st.container(key="lesson_bar_title", width="stretch"):  # the title's place
                 _lead(n)   # the title with the class's size, polled
         else:
@@ -123,18 +123,19 @@ def _lead(n: int) -> None:
     """A teacher's bar on a view: the class's size, live; and the room kept alive while the
     teacher's tab is open (the lesson page's panel does it there): a teacher who lectures on one
     view must not lose the class to the idle timeout."""
-    room = st.session_state.get("_lesson_room")
-    who = ""
+    ss = st.session_state
+    room = ss.get("_lesson_room")
     if room:
         from gdm_app.sections.lesson import live
 
         try:
             view = live._store().teacher_view(*room)
-            who = f"Class {view.code} · {view.students} student(s) · "
+            _title(n, f"Class {view.code} · {view.students} student(s) · ")
+            return
         except rooms.RoomError:
-            st.session_state.pop("_lesson_room", None)
-            who = "The class has ended · "
-    _title(n, who)
+            ss.pop("_lesson_room", None)
+            ss["_lesson_led_ended"] = True   # said from now on, not for one poll only
+    _title(n, "The class has ended · " if ss.get("_lesson_led_ended") else "")
 
 
 @st.fragment(run_every=1.0)

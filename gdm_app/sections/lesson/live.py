@@ -81,6 +81,7 @@ def _as_answer(q: lesson.Question, value) -> str | None:
 
 def _start(n: int) -> None:
     st.session_state.pop("_lesson_ended", None)   # a former student now leads a class
+    st.session_state.pop("_lesson_led_ended", None)  # a new class after one that ended
     try:
         st.session_state["_lesson_room"] = _store().create(n)
     except rooms.RoomError as err:
