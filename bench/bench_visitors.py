@@ -87,8 +87,6 @@ def slider_value(slider, rng: random.Random) -> list[float]:
 
 async def move(tab: Tab, rng: random.Random, timeout: float) -> float | None:
     """Move one of the view's sliders (:func:`slider_value`); the server's seconds, or None."""
-    if not tab.sliders:
-        return None
     widget_id = rng.choice(sorted(tab.sliders))
     slider = tab.sliders[widget_id]
     value = slider_value(slider, rng)
@@ -121,7 +119,7 @@ async def student(i: int, base: str, args, rng: random.Random, out: list,
         out.append(await visit(tab, page, query, args.timeout))
         for _ in range(args.moves):
             await asyncio.sleep(args.dwell / 4 * rng.uniform(0.5, 1.5))
-            if tab.sliders:
+            if tab.sliders:                     # a view without sliders: nothing to move
                 moves.append(await move(tab, rng, args.timeout))
     return tab
 
@@ -145,6 +143,7 @@ async def one_class(base: str, pid: int, n: int, args) -> dict:
     sampling.cancel()
     await asyncio.gather(*(t.close() for t in tabs), return_exceptions=True)
     done = [t for t in times if t is not None]
+    moves_done = [m for m in moved if m is not None]
     kb = sum(t.bytes_in for t in tabs) / 1024
     errors = [e for t in tabs for e in t.errors]
     errors += [f"student task failed: {t!r}" for t in tasks if t.exception() is not None]
@@ -161,9 +160,8 @@ async def one_class(base: str, pid: int, n: int, args) -> dict:
                            "p95": round(sorted(done)[int(0.95 * (len(done) - 1))], 3)
                            if done else None},
         "moves_per_visit": args.moves,
-        "moves_finished": sum(m is not None for m in moved), "moves_sent": len(moved),
-        "move_server_s": {"p50": round(statistics.median([m for m in moved if m is not None]), 3)
-                          if any(m is not None for m in moved) else None},
+        "moves_finished": len(moves_done), "moves_sent": len(moved),
+        "move_server_s": {"p50": round(statistics.median(moves_done), 3) if moves_done else None},
         "kb_received_per_visit": round(kb / max(len(done), 1), 1),
         "warnings_shown": dict(Counter(w for t in tabs for w in t.warnings)),
         "errors": errors,

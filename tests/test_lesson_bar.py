@@ -111,7 +111,6 @@ def test_next_between_two_views_of_one_page_opens_the_next_tab():
     assert at.session_state["info_tab"] == lesson.step(7).params["info_tab"]
 
 
-
 def test_a_teacher_on_a_view_keeps_the_class_and_sees_its_size(monkeypatch):
     """The teacher's bar polls the room: lecturing over one view for longer than the idle time
     does not end the class (a browser test once lost it that way); once it has ended, the bar

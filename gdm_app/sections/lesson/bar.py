@@ -123,19 +123,17 @@ def _lead(n: int) -> None:
     """A teacher's bar on a view: the class's size, live; and the room kept alive while the
     teacher's tab is open (the lesson page's panel does it there): a teacher who lectures on one
     view must not lose the class to the idle timeout."""
-    ss = st.session_state
-    room = ss.get("_lesson_room")
-    if room:
-        from gdm_app.sections.lesson import live
+    from gdm_app.sections.lesson import live
 
-        try:
-            view = live._store().teacher_view(*room)
-            _title(n, f"Class {view.code} · {view.students} student(s) · ")
-            return
-        except rooms.RoomError:
-            ss.pop("_lesson_room", None)
-            ss["_lesson_led_ended"] = True   # said from now on, not for one poll only
-    _title(n, "The class has ended · " if ss.get("_lesson_led_ended") else "")
+    ss = st.session_state
+    try:
+        view = live.teacher_poll()
+    except rooms.RoomError:
+        view, ss["_lesson_led_ended"] = None, True   # said from now on, not for one poll only
+    if view is not None:
+        _title(n, f"Class {view.code} · {view.students} student(s) · ")
+    else:
+        _title(n, "The class has ended · " if ss.get("_lesson_led_ended") else "")
 
 
 @st.fragment(run_every=1.0)

@@ -14,7 +14,6 @@ import os
 
 import streamlit as st
 
-from gdm_app.sections import lesson as shared
 from gdm_app.sections.lesson import card
 from gdm_core import lesson, rooms
 
@@ -150,18 +149,30 @@ def teacher_panel(room) -> None:
                       on_click=_end)
 
 
+def teacher_poll() -> rooms.RoomView | None:
+    """The teacher's room now (the poll keeps it alive), or None when this session leads no
+    class; raises ``rooms.RoomError`` once the class has ended, after forgetting the room."""
+    room = st.session_state.get("_lesson_room")
+    if not room:
+        return None
+    try:
+        return _store().teacher_view(*room)
+    except rooms.RoomError:
+        st.session_state.pop("_lesson_room", None)
+        raise
+
+
 @st.fragment(run_every=POLL_SECONDS)
 def teacher_live(n: int) -> None:
     """Live counts of the poll and the Reveal button (only the teacher's session has it)."""
-    room = st.session_state.get("_lesson_room")
-    if not room:
-        return
     try:
-        view = _store().teacher_view(*room)
+        view = teacher_poll()
     except rooms.RoomError:
-        st.session_state.pop("_lesson_room", None)
         st.warning("The class has ended.")
         return
+    if view is None:
+        return
+    room = st.session_state["_lesson_room"]
     q = lesson.step(n).question
     st.caption(f"{view.students} student(s) in the class")
     if q is None:
